@@ -58,3 +58,32 @@ export interface EmulatorModuleState<Snapshot> {
   snapshot(): Snapshot;
   restore(snapshot: Snapshot): void;
 }
+
+export interface HubSpotAssociationType {
+  associationCategory: 'HUBSPOT_DEFINED' | 'USER_DEFINED' | 'INTEGRATOR_DEFINED';
+  associationTypeId: number;
+}
+
+/**
+ * What the record store needs of the associations module: create bodies carry `associations`, and
+ * `GET /crm/v3/objects/{type}?associations=companies` and batch reads return them.
+ */
+export interface HubSpotAssociationStore {
+  /** Throws an Error whose message HubSpot would show when the type id is unknown for the pair. */
+  associate(fromType: HubSpotObjectType, fromId: string, toType: HubSpotObjectType, toId: string, types: HubSpotAssociationType[]): void;
+  /** Ids (and type ids) of the records of `toType` associated with one record. */
+  associationsOf(fromType: HubSpotObjectType, fromId: string, toType: HubSpotObjectType): Array<{ toId: string; types: HubSpotAssociationType[] }>;
+}
+
+/**
+ * How each module plugs into the emulator's fastify app. The record store's index.ts builds the app, creates
+ * the modules with the reader (and, for associations, nothing else), registers their routes, and forwards
+ * every HubSpotChange to every module's listener.
+ */
+export interface HubSpotEmulatorModule<Snapshot = unknown> extends HubSpotChangeListener {
+  name: string;
+  /** Registers the module's vendor routes (counted, rate-limited and fault-injected like any vendor call)
+   * and its admin routes under /__emulator/ (not counted). */
+  register(app: import('fastify').FastifyInstance): void;
+  state: EmulatorModuleState<Snapshot>;
+}
