@@ -1,0 +1,231 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Connection, type QueryResult } from '@jsforce/jsforce-node';
+import { setDefaults } from '@jsforce/jsforce-node/lib/request.js';
+import type { ApiCall, ApiCallMeter } from '../meter.ts';
+import { classifySalesforceError, classifySalesforceTransportError } from './errors.ts';
+import type { VendorError } from '../vendor-error.ts';
+
+// jsforce retries GET/DELETE on 5xx and socket errors five times by itself (lib/request.js), invisibly to
+// our ledger and our back-off. The engine owns retries, so they are off; setDefaults replaces all request
+// defaults, hence followRedirect restated. The timeout keeps a hung socket from stalling a cycle forever.
+setDefaults({ followRedirect: true, timeout: 120_000, retry: { maxRetries: 0 } });
+
+/** Salesforce's documented batch sizes: sObject Collections take 200 records, retrieve 2,000 ids. */
+export const COLLECTION_WRITE_LIMIT = 200;
+export const COLLECTION_RETRIEVE_LIMIT = 2000;
+
+export type SalesforceRecord = Record<string, unknown> & { Id?: string };
+
+export interface SalesforceWriteResult {
+  /** Index of the record in the input. */
+  index: number;
+  id: string | null;
+  success: boolean;
+  created?: boolean;
+  errors: VendorError[];
+}
+
+export class SalesforceRequestError extends Error {
+  constructor(readonly vendorError: VendorError) {
+    super(`Salesforce ${vendorError.code}: ${vendorError.message}`);
+    this.name = 'SalesforceRequestError';
+  }
+}
+
+export type SalesforceCredentials =
+  | { kind: 'session'; instanceUrl: string; accessToken: string }
+  | { kind: 'oauth_refresh'; loginUrl: string; clientId: string; clientSecret: string; refreshToken: string; instanceUrl: string; accessToken?: string };
+
+export interface SalesforceClientOptions {
+  credentials: SalesforceCredentials;
+  apiVersion: string;
+  meter: ApiCallMeter;
+  /** A refreshed access token, to be stored (encrypted) so a restart does not need another refresh. */
+  onAccessTokenRefreshed?: (accessToken: string) => void;
+}
+
+interface CallContext {
+  requests: number;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+function toVendorError(error: unknown): VendorError {
+  const e = error as { errorCode?: string; name?: string; message?: string; code?: string; statusCode?: number; fields?: string[] };
+  if (e.errorCode) {
+    return classifySalesforceError({ code: e.errorCode, message: e.message ?? '', fields: e.fields ?? [], ...(e.statusCode ? { httpStatus: e.statusCode } : {}) });
+  }
+  // jsforce names HTTP errors after the status ("ERROR_HTTP_503") when the body had no errorCode.
+  const http = /^ERROR_HTTP_(\d{3})$/.exec(e.name ?? '');
+  if (http) return classifySalesforceError({ code: e.name!, message: e.message ?? '', httpStatus: Number(http[1]) });
+  return classifySalesforceTransportError({ ...(e.code ? { code: e.code } : {}), message: e.message ?? String(error) });
+}
+
+/**
+ * Salesforce over jsforce, batched and metered. Every method is one HTTP call per chunk (collections of 200,
+ * retrieves of 2,000, query pages of up to 2,000), reserved against the budget before it is sent.
+ */
+export class SalesforceClient {
+  readonly connection: Connection;
+  private readonly meter: ApiCallMeter;
+  private readonly context = new AsyncLocalStorage<CallContext>();
+  private readonly describes = new Map<string, Promise<unknown>>();
+
+  constructor(options: SalesforceClientOptions) {
+    const { credentials } = options;
+    this.meter = options.meter;
+    this.connection =
+      credentials.kind === 'session'
+        ? new Connection({ instanceUrl: credentials.instanceUrl, accessToken: credentials.accessToken, version: options.apiVersion })
+        : new Connection({
+            oauth2: { loginUrl: credentials.loginUrl, clientId: credentials.clientId, clientSecret: credentials.clientSecret },
+            instanceUrl: credentials.instanceUrl,
+            ...(credentials.accessToken ? { accessToken: credentials.accessToken } : {}),
+            refreshToken: credentials.refreshToken,
+            version: options.apiVersion,
+          });
+    if (options.onAccessTokenRefreshed) {
+      const notify = options.onAccessTokenRefreshed;
+      this.connection.on('refresh', (accessToken: string) => notify(accessToken));
+    }
+    this.countRequestsAtTheTransport();
+  }
+
+  /**
+   * jsforce replays a request after refreshing a session inside its HTTP layer, below any public hook, so the
+   * only place that sees every request is the transport. Requests are attributed to the operation that
+   * caused them through AsyncLocalStorage.
+   */
+  private countRequestsAtTheTransport(): void {
+    const transport = this.connection._transport;
+    const send = transport.httpRequest.bind(transport);
+    transport.httpRequest = (request, options) => {
+      const context = this.context.getStore();
+      if (context) context.requests += 1;
+      return send(request, options);
+    };
+  }
+
+  private async call<T>(call: Omit<ApiCall, 'system'>, run: () => Promise<T>): Promise<T> {
+    const apiCall: ApiCall = { system: 'salesforce', ...call };
+    await this.meter.reserve(apiCall, 1);
+    const context: CallContext = { requests: 0 };
+    try {
+      return await this.context.run(context, run);
+    } catch (error) {
+      throw new SalesforceRequestError(toVendorError(error));
+    } finally {
+      await this.meter.settle(apiCall, 1, context.requests);
+      const usage = this.connection.limitInfo?.apiUsage;
+      if (usage) this.meter.observeVendorUsage('salesforce', usage.used, usage.limit);
+    }
+  }
+
+  /** Runs a SOQL query and yields it page by page (Salesforce's pages: up to 2,000 rows each). */
+  async *queryPages(soql: string, object: string): AsyncGenerator<SalesforceRecord[]> {
+    // jsforce's Query is a thenable, not a Promise: awaiting it inside an async function makes one.
+    let page: QueryResult<SalesforceRecord> = await this.call({ object, operation: 'query' }, async () =>
+      this.connection.query<SalesforceRecord>(soql, { autoFetch: false }),
+    );
+    yield page.records;
+    while (!page.done && page.nextRecordsUrl) {
+      const locator = page.nextRecordsUrl;
+      page = await this.call({ object, operation: 'query' }, async () => this.connection.queryMore<SalesforceRecord>(locator));
+      yield page.records;
+    }
+  }
+
+  async describe(object: string): Promise<unknown> {
+    let cached = this.describes.get(object);
+    if (!cached) {
+      cached = this.call({ object, operation: 'describe' }, () => this.connection.sobject(object).describe());
+      this.describes.set(object, cached);
+      cached.catch(() => this.describes.delete(object));
+    }
+    return cached;
+  }
+
+  async limits(): Promise<{ dailyApiRequests: { max: number; remaining: number } }> {
+    const limits = await this.call({ object: '-', operation: 'limits' }, () => this.connection.limits());
+    const daily = limits.DailyApiRequests;
+    if (!daily) throw new SalesforceRequestError(classifySalesforceError({ code: 'UNEXPECTED_RESPONSE', message: '/limits has no DailyApiRequests' }));
+    return { dailyApiRequests: { max: daily.Max, remaining: daily.Remaining } };
+  }
+
+  async retrieve(object: string, ids: readonly string[], fields: readonly string[]): Promise<Array<SalesforceRecord | null>> {
+    const results: Array<SalesforceRecord | null> = [];
+    for (const part of chunk(ids, COLLECTION_RETRIEVE_LIMIT)) {
+      // Always pass fields: without them jsforce first spends a describe call (ecosystem.md §1.3).
+      const records = await this.call({ object, operation: 'retrieve' }, () => this.connection.sobject(object).retrieve(part, { fields: [...fields] }));
+      results.push(...records.map((record) => (record ? (record as SalesforceRecord) : null)));
+    }
+    return results;
+  }
+
+  async create(object: string, records: readonly SalesforceRecord[]): Promise<SalesforceWriteResult[]> {
+    return this.writeInChunks(object, 'create', records, (part) => this.connection.sobject(object).create(part, { allOrNone: false }));
+  }
+
+  async update(object: string, records: ReadonlyArray<SalesforceRecord & { Id: string }>): Promise<SalesforceWriteResult[]> {
+    return this.writeInChunks(object, 'update', records, (part) =>
+      this.connection.sobject(object).update(part as Array<SalesforceRecord & { Id: string }>, { allOrNone: false }),
+    );
+  }
+
+  /** Upsert by an external id field: a retried create can never make a second record. */
+  async upsert(object: string, records: readonly SalesforceRecord[], externalIdField: string): Promise<SalesforceWriteResult[]> {
+    return this.writeInChunks(object, 'upsert', records, (part) => this.connection.sobject(object).upsert(part, externalIdField, { allOrNone: false }));
+  }
+
+  async delete(object: string, ids: readonly string[]): Promise<SalesforceWriteResult[]> {
+    return this.writeInChunks(object, 'delete', ids, (part) => this.connection.sobject(object).destroy(part, { allOrNone: false }));
+  }
+
+  /** Ids changed in a window, by SystemModstamp (getUpdated: at most 30 days back). */
+  async updatedIds(object: string, start: Date, end: Date): Promise<{ ids: string[]; latestDateCovered: string }> {
+    return this.call({ object, operation: 'updated' }, async () => {
+      const result = await this.connection.sobject(object).updated(start, end);
+      return { ids: result.ids, latestDateCovered: result.latestDateCovered };
+    });
+  }
+
+  /** Records deleted in a window (getDeleted: at most 15 days back). */
+  async deletedRecords(object: string, start: Date, end: Date): Promise<{ deleted: Array<{ id: string; deletedDate: string }>; latestDateCovered: string }> {
+    return this.call({ object, operation: 'deleted' }, async () => {
+      const result = await this.connection.sobject(object).deleted(start, end);
+      return { deleted: result.deletedRecords.map((r) => ({ id: r.id, deletedDate: r.deletedDate })), latestDateCovered: result.latestDateCovered };
+    });
+  }
+
+  private async writeInChunks<I>(
+    object: string,
+    operation: string,
+    inputs: readonly I[],
+    send: (part: I[]) => Promise<Array<{ success: boolean; id?: string; created?: boolean; errors: unknown[] }>>,
+  ): Promise<SalesforceWriteResult[]> {
+    const results: SalesforceWriteResult[] = [];
+    let offset = 0;
+    for (const part of chunk(inputs, COLLECTION_WRITE_LIMIT)) {
+      const answers = await this.call({ object, operation }, () => send(part));
+      answers.forEach((answer, i) => {
+        results.push({
+          index: offset + i,
+          id: answer.id ?? null,
+          success: answer.success,
+          ...(answer.created !== undefined ? { created: answer.created } : {}),
+          errors: answer.errors.map((raw) => {
+            // The REST API says statusCode; jsforce's types say errorCode: accept both.
+            const e = raw as { statusCode?: string; errorCode?: string; message?: string; fields?: string[] };
+            return classifySalesforceError({ code: e.statusCode ?? e.errorCode ?? 'UNKNOWN', message: e.message ?? '', fields: e.fields ?? [] });
+          }),
+        });
+      });
+      offset += part.length;
+    }
+    return results;
+  }
+}
