@@ -1,0 +1,124 @@
+import { storedDateTimeMs } from './soql-literals.ts';
+import { familyOf, idKey } from './soql-where.ts';
+import type { SoqlField, SoqlRecord } from './soql-source.ts';
+
+export interface SortKey {
+  read: (record: SoqlRecord) => unknown;
+  field: SoqlField;
+  descending: boolean;
+  nullsFirst: boolean;
+}
+
+type Comparable = string | number | boolean | null;
+
+/**
+ * ORDER BY as Salesforce documents it: ascending by default, nulls first by default, text case-insensitive by
+ * its upper-cased form ("ORDER BY",
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_orderby.htm).
+ * A DESC key without NULLS FIRST/LAST puts nulls last (null is the smallest value), as Salesforce does.
+ */
+export function defaultNullsFirst(descending: boolean): boolean {
+  return !descending;
+}
+
+function sortable(field: SoqlField): (value: unknown) => Comparable {
+  switch (familyOf(field.type)) {
+    case 'number': return (value) => (typeof value === 'number' ? value : null);
+    case 'boolean': return (value) => (typeof value === 'boolean' ? value : null);
+    case 'datetime': return (value) => (typeof value === 'string' && value !== '' ? storedDateTimeMs(value) : null);
+    case 'id': return (value) => (typeof value === 'string' && value !== '' ? idKey(value) : null);
+    default: return (value) => (typeof value === 'string' && value !== '' ? value.toUpperCase() : null);
+  }
+}
+
+interface Decorated<T> {
+  keys: Comparable[];
+  sequence: number;
+  item: T;
+}
+
+/**
+ * Sorts `items` (rows already filtered) by `keys`, keeping scan order among equals so results are repeatable.
+ * With a `bound` (OFFSET + LIMIT) only that many rows are kept, in a heap: a modstamp window's
+ * `ORDER BY SystemModstamp LIMIT 2000` over a million rows costs n·log(2000), not a full sort.
+ */
+export function sortRows<T>(items: T[], recordOf: (item: T) => SoqlRecord, keys: SortKey[], bound?: number): T[] {
+  const extractors = keys.map((key) => ({ ...key, toComparable: sortable(key.field) }));
+  const decorate = (item: T, sequence: number): Decorated<T> => ({
+    keys: extractors.map((key) => key.toComparable(key.read(recordOf(item)))),
+    sequence,
+    item,
+  });
+  const compare = (a: Decorated<T>, b: Decorated<T>): number => {
+    for (let i = 0; i < extractors.length; i++) {
+      const { descending, nullsFirst } = extractors[i]!;
+      const x = a.keys[i]!;
+      const y = b.keys[i]!;
+      if (x === y) continue;
+      if (x === null) return nullsFirst ? -1 : 1;
+      if (y === null) return nullsFirst ? 1 : -1;
+      const order = x < y ? -1 : 1;
+      return descending ? -order : order;
+    }
+    return a.sequence - b.sequence;
+  };
+
+  if (bound === undefined || bound >= items.length) {
+    return items.map(decorate).sort(compare).map((d) => d.item);
+  }
+  if (bound <= 0) return [];
+  const heap = new MaxHeap<Decorated<T>>(compare);
+  for (let i = 0; i < items.length; i++) {
+    const decorated = decorate(items[i]!, i);
+    if (heap.size < bound) heap.push(decorated);
+    else if (compare(decorated, heap.peek()!) < 0) heap.replaceTop(decorated);
+  }
+  return heap.drain().sort(compare).map((d) => d.item);
+}
+
+/** A binary heap whose top is the largest item: the first to drop when a smaller one arrives. */
+class MaxHeap<T> {
+  private readonly items: T[] = [];
+
+  constructor(private readonly compare: (a: T, b: T) => number) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
+  push(item: T): void {
+    const items = this.items;
+    items.push(item);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.compare(items[i]!, items[parent]!) <= 0) break;
+      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      i = parent;
+    }
+  }
+
+  replaceTop(item: T): void {
+    const items = this.items;
+    items[0] = item;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let largest = i;
+      if (left < items.length && this.compare(items[left]!, items[largest]!) > 0) largest = left;
+      if (right < items.length && this.compare(items[right]!, items[largest]!) > 0) largest = right;
+      if (largest === i) return;
+      [items[i], items[largest]] = [items[largest]!, items[i]!];
+      i = largest;
+    }
+  }
+
+  drain(): T[] {
+    return this.items.splice(0);
+  }
+}

@@ -1,0 +1,36 @@
+import soqlParser, { type Query } from 'soql-parser-js';
+import parserModule from 'soql-parser-js/dist/src/parser/parser.js';
+import lexerModule from 'soql-parser-js/dist/src/parser/lexer.js';
+import { soqlError, unexpectedToken } from './soql-errors.ts';
+import type { SoqlError } from './soql-source.ts';
+
+/**
+ * Parses SOQL with soql-parser-js. On a syntax error Salesforce answers MALFORMED_QUERY naming the first token it
+ * could not place ("unexpected token: 'FROM'"); the library's own error drops the token, so the query is
+ * re-run through its lexer and parser (only on this failure path) to find it.
+ */
+export function parseSoql(soql: string): Query {
+  try {
+    return soqlParser.parseQuery(soql);
+  } catch {
+    throw syntaxError(soql);
+  }
+}
+
+let diagnosticParser: InstanceType<typeof parserModule.SoqlParser> | undefined;
+
+function syntaxError(soql: string): SoqlError {
+  const lexed = lexerModule.lex(soql);
+  const lexError = lexed.errors[0];
+  if (lexError) {
+    const word = /^\S+/.exec(soql.slice(lexError.offset))?.[0] ?? soql.charAt(lexError.offset);
+    return soqlError('MALFORMED_QUERY', soql, lexError.offset, unexpectedToken(word));
+  }
+  diagnosticParser ??= new parserModule.SoqlParser();
+  diagnosticParser.input = lexed.tokens;
+  diagnosticParser.selectStatement();
+  const token = diagnosticParser.errors[0]?.token;
+  const atEnd = !token || Number.isNaN(token.startOffset) || token.tokenType.name === 'EOF';
+  if (atEnd) return soqlError('MALFORMED_QUERY', soql, soql.trimEnd().length, unexpectedToken('<EOF>'));
+  return soqlError('MALFORMED_QUERY', soql, token.startOffset, unexpectedToken(token.image));
+}

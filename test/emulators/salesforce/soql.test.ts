@@ -1,0 +1,373 @@
+import { describe, expect, it } from 'vitest';
+import { runSoql, SoqlError } from '../../../src/emulators/salesforce/soql.ts';
+import { InMemorySoqlSource } from '../../../src/emulators/salesforce/soql-memory-source.ts';
+import type { SoqlField, SoqlObject, SoqlOptions } from '../../../src/emulators/salesforce/soql-source.ts';
+
+/** 18-character ids with real key prefixes: 005 User, 001 Account, 003 Contact, 00Q Lead, 006 Opportunity, 00K OCR. */
+const id = (prefix: string, n: number): string => `${prefix}0000Zk${String(n).padStart(6, '0')}AAA`;
+
+const f = (name: string, type: SoqlField['type'], extra: Partial<SoqlField> = {}): SoqlField => ({ name, type, ...extra });
+const ref = (name: string, to: string[], relationshipName: string): SoqlField => f(name, 'reference', { referenceTo: to, relationshipName });
+const system = [f('Id', 'id'), f('IsDeleted', 'boolean'), f('CreatedDate', 'datetime'), f('SystemModstamp', 'datetime')];
+
+const objects: SoqlObject[] = [
+  { name: 'User', fields: [...system, f('Name', 'string'), f('Email', 'email'), ref('ManagerId', ['User'], 'Manager')] },
+  { name: 'Group', fields: [...system, f('Name', 'string'), f('Email', 'email')] },
+  {
+    name: 'Account',
+    fields: [...system, f('Name', 'string'), f('Industry', 'picklist'), f('AnnualRevenue', 'currency'), f('NumberOfEmployees', 'int'),
+      f('BillingAddress', 'address'), ref('OwnerId', ['User'], 'Owner')],
+    childRelationships: [
+      { relationshipName: 'Contacts', childSObject: 'Contact', field: 'AccountId' },
+      { relationshipName: 'Opportunities', childSObject: 'Opportunity', field: 'AccountId' },
+    ],
+  },
+  {
+    name: 'Contact',
+    fields: [...system, f('FirstName', 'string'), f('LastName', 'string'), f('Email', 'email'), f('Birthdate', 'date'),
+      ref('AccountId', ['Account'], 'Account'), ref('OwnerId', ['User'], 'Owner')],
+  },
+  {
+    name: 'Lead',
+    fields: [...system, f('FirstName', 'string'), f('LastName', 'string'), f('Company', 'string'), f('Email', 'email'),
+      f('Status', 'picklist'), f('Interests__c', 'multipicklist'), f('IsConverted', 'boolean'), f('NumberOfEmployees', 'int'),
+      f('AnnualRevenue', 'currency'), f('Description', 'textarea'), ref('OwnerId', ['User', 'Group'], 'Owner')],
+  },
+  {
+    name: 'Opportunity',
+    fields: [...system, f('Name', 'string'), f('Amount', 'currency'), f('CloseDate', 'date'), f('StageName', 'picklist'),
+      ref('AccountId', ['Account'], 'Account')],
+    childRelationships: [{ relationshipName: 'OpportunityContactRoles', childSObject: 'OpportunityContactRole', field: 'OpportunityId' }],
+  },
+  {
+    name: 'OpportunityContactRole',
+    fields: [...system, f('Role', 'picklist'), f('IsPrimary', 'boolean'), ref('OpportunityId', ['Opportunity'], 'Opportunity'),
+      ref('ContactId', ['Contact'], 'Contact')],
+  },
+];
+
+const stamp = (iso: string): string => iso.replace('Z', '+0000');
+const base = { IsDeleted: false, CreatedDate: stamp('2026-01-01T00:00:00.000Z'), SystemModstamp: stamp('2026-01-01T00:00:00.000Z') };
+
+const users = { ada: id('005', 1), bob: id('005', 2) };
+const groupId = id('00G', 1);
+const accounts = { acme: id('001', 1), globex: id('001', 2), orphan: id('001', 3) };
+const contacts = { jane: id('003', 1), john: id('003', 2), zed: id('003', 3) };
+const opportunities = { big: id('006', 1), small: id('006', 2) };
+
+function world(): InMemorySoqlSource {
+  return new InMemorySoqlSource(objects)
+    .insert('User',
+      { ...base, Id: users.ada, Name: 'Ada Admin', Email: 'ada@example.com', ManagerId: users.bob },
+      { ...base, Id: users.bob, Name: 'Bob Boss', Email: 'bob@example.com', ManagerId: null })
+    .insert('Group', { ...base, Id: groupId, Name: 'Queue', Email: null })
+    .insert('Account',
+      { ...base, Id: accounts.acme, Name: 'Acme', Industry: 'Energy', AnnualRevenue: 5_000_000, NumberOfEmployees: 120, OwnerId: users.ada,
+        BillingAddress: { city: 'Paris', country: 'France' } },
+      { ...base, Id: accounts.globex, Name: 'Globex', Industry: 'Media', AnnualRevenue: 750_000.5, NumberOfEmployees: 12, OwnerId: users.bob,
+        BillingAddress: null },
+      { ...base, Id: accounts.orphan, Name: 'Orphan', Industry: null, AnnualRevenue: null, NumberOfEmployees: null, OwnerId: users.bob,
+        BillingAddress: null })
+    .insert('Contact',
+      { ...base, Id: contacts.jane, FirstName: 'Jane', LastName: 'Doe', Email: 'jane@acme.com', Birthdate: '1990-05-17', AccountId: accounts.acme, OwnerId: users.ada },
+      { ...base, Id: contacts.john, FirstName: 'John', LastName: 'doe', Email: 'john@acme.com', Birthdate: null, AccountId: accounts.acme, OwnerId: users.bob },
+      { ...base, Id: contacts.zed, FirstName: null, LastName: 'Zed', Email: null, Birthdate: '2001-12-31', AccountId: null, OwnerId: users.bob })
+    .insert('Lead',
+      lead(1, { FirstName: 'Ann', LastName: 'Lee', Company: 'Initech', Email: 'ann@initech.com', Status: 'Open', Interests__c: 'Golf;Chess',
+        NumberOfEmployees: 50, AnnualRevenue: 100, SystemModstamp: stamp('2026-11-28T10:00:00.000Z'), OwnerId: users.ada }),
+      lead(2, { FirstName: 'Ben', LastName: "O'Neil", Company: 'Hooli', Email: 'ben@hooli.com', Status: 'Working', Interests__c: 'Chess',
+        NumberOfEmployees: 5, AnnualRevenue: 2.5, SystemModstamp: stamp('2026-11-29T00:10:00.000Z'), OwnerId: groupId }),
+      lead(3, { FirstName: null, LastName: 'Cho', Company: '100% Pure', Email: null, Status: 'Open', Interests__c: null,
+        NumberOfEmployees: null, AnnualRevenue: null, SystemModstamp: stamp('2026-10-15T23:59:59.999Z'), OwnerId: users.bob,
+        Description: 'line1\nline2' }),
+      lead(4, { FirstName: 'Dee', LastName: 'under_score', Company: 'Umbrella', Email: 'dee@umbrella.com', Status: 'Closed', Interests__c: 'Golf',
+        NumberOfEmployees: 500, AnnualRevenue: 1e6, SystemModstamp: stamp('2025-12-31T23:00:00.000Z'), OwnerId: users.ada, IsConverted: true }),
+      lead(5, { FirstName: 'Eve', LastName: 'Gone', Company: 'Deleted Inc', Status: 'Open', IsDeleted: true, OwnerId: users.ada }))
+    .insert('Opportunity',
+      { ...base, Id: opportunities.big, Name: 'Big deal', Amount: 90_000, CloseDate: '2026-12-15', StageName: 'Prospecting', AccountId: accounts.acme },
+      { ...base, Id: opportunities.small, Name: 'Small deal', Amount: 500, CloseDate: '2026-11-28', StageName: 'Closed Won', AccountId: accounts.globex })
+    .insert('OpportunityContactRole',
+      { ...base, Id: id('00K', 1), OpportunityId: opportunities.big, ContactId: contacts.jane, Role: 'Decision Maker', IsPrimary: true },
+      { ...base, Id: id('00K', 2), OpportunityId: opportunities.big, ContactId: contacts.john, Role: 'Business User', IsPrimary: false },
+      { ...base, Id: id('00K', 3), OpportunityId: opportunities.big, ContactId: contacts.zed, Role: 'Technical Buyer', IsPrimary: false, IsDeleted: true });
+}
+
+function lead(n: number, fields: Record<string, unknown>): Record<string, unknown> {
+  return { ...base, Id: id('00Q', n), FirstName: null, Email: null, Interests__c: null, IsConverted: false, Description: null, ...fields };
+}
+
+/** Sunday 29 November 2026, 00:30 UTC. */
+const now = new Date('2026-11-29T00:30:00.000Z');
+const options: SoqlOptions = { apiVersion: '62.0', now, includeDeleted: false };
+const source = world();
+const run = (soql: string, overrides: Partial<SoqlOptions> = {}) => runSoql(soql, source, { ...options, ...overrides });
+const ids = (soql: string, overrides: Partial<SoqlOptions> = {}): string[] =>
+  run(soql, overrides).records.map((row) => String(row['Id']));
+const leadIds = (...numbers: number[]): string[] => numbers.map((n) => id('00Q', n));
+
+function errorOf(soql: string): SoqlError {
+  try {
+    run(soql);
+  } catch (error) {
+    if (error instanceof SoqlError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${soql} to fail`);
+}
+
+describe('SELECT … FROM: row shape (REST query resource)', () => {
+  it('answers each row with attributes {type, url} first, then the fields in SELECT order', () => {
+    const result = run(`SELECT Name, Id, Industry FROM Account WHERE Name = 'Acme'`);
+    expect(result.objectName).toBe('Account');
+    expect(result.totalSize).toBe(1);
+    expect(result.records).toEqual([
+      { attributes: { type: 'Account', url: `/services/data/v62.0/sobjects/Account/${accounts.acme}` }, Name: 'Acme', Id: accounts.acme, Industry: 'Energy' },
+    ]);
+    expect(Object.keys(result.records[0]!)).toEqual(['attributes', 'Name', 'Id', 'Industry']);
+  });
+
+  it('matches object and field names case-insensitively and answers in the schema spelling', () => {
+    const result = run(`select name, INDUSTRY from account where NAME = 'acme'`);
+    expect(result.objectName).toBe('Account');
+    expect(Object.keys(result.records[0]!)).toEqual(['attributes', 'Name', 'Industry']);
+  });
+
+  it('returns nulls for empty fields rather than dropping them', () => {
+    expect(run(`SELECT Industry FROM Account WHERE Name = 'Orphan'`).records[0]).toMatchObject({ Industry: null });
+  });
+
+  it('returns a compound address field as stored', () => {
+    expect(run(`SELECT BillingAddress FROM Account WHERE Name = 'Acme'`).records[0]).toMatchObject({ BillingAddress: { city: 'Paris', country: 'France' } });
+  });
+});
+
+describe('parent relationship fields', () => {
+  it('nests a parent as { attributes, Field } and shares it between columns', () => {
+    const [row] = run(`SELECT Id, Account.Name, Account.Industry, LastName FROM Contact WHERE Id = '${contacts.jane}'`).records;
+    expect(row).toEqual({
+      attributes: { type: 'Contact', url: `/services/data/v62.0/sobjects/Contact/${contacts.jane}` },
+      Id: contacts.jane,
+      Account: { attributes: { type: 'Account', url: `/services/data/v62.0/sobjects/Account/${accounts.acme}` }, Name: 'Acme', Industry: 'Energy' },
+      LastName: 'Doe',
+    });
+    expect(Object.keys(row!)).toEqual(['attributes', 'Id', 'Account', 'LastName']);
+  });
+
+  it('follows two levels (Account.Owner.Email) and answers a missing parent as null', () => {
+    const rows = run(`SELECT LastName, Account.Owner.Email FROM Contact ORDER BY LastName`).records;
+    expect(rows.map((row) => row['Account'])).toEqual([
+      { attributes: { type: 'Account', url: expect.stringContaining(accounts.acme) as unknown },
+        Owner: { attributes: { type: 'User', url: `/services/data/v62.0/sobjects/User/${users.ada}` }, Email: 'ada@example.com' } },
+      { attributes: { type: 'Account', url: expect.stringContaining(accounts.acme) as unknown },
+        Owner: { attributes: { type: 'User', url: `/services/data/v62.0/sobjects/User/${users.ada}` }, Email: 'ada@example.com' } },
+      null,
+    ]);
+  });
+
+  it('resolves a polymorphic owner to whichever object the id names', () => {
+    const rows = run(`SELECT Owner.Name FROM Lead WHERE Id IN ('${id('00Q', 1)}', '${id('00Q', 2)}') ORDER BY Id`).records;
+    expect(rows.map((row) => row['Owner'])).toEqual([
+      { attributes: { type: 'User', url: expect.stringContaining(users.ada) as unknown }, Name: 'Ada Admin' },
+      { attributes: { type: 'Group', url: expect.stringContaining(groupId) as unknown }, Name: 'Queue' },
+    ]);
+  });
+
+  it('filters and sorts on parent fields', () => {
+    expect(ids(`SELECT Id FROM Contact WHERE Account.Name = 'ACME' ORDER BY FirstName DESC`)).toEqual([contacts.john, contacts.jane]);
+    // "WHERE Contact.LastName = null" also returns rows with no parent (Condition Expression Syntax, API 13.0+).
+    expect(ids(`SELECT Id FROM Contact WHERE Account.Name = null`)).toEqual([contacts.zed]);
+  });
+});
+
+describe('WHERE comparisons', () => {
+  it('compares text case-insensitively', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE LastName = 'LEE'`)).toEqual(leadIds(1));
+    expect(ids(`SELECT Id FROM Contact WHERE LastName = 'Doe'`)).toEqual([contacts.jane, contacts.john]);
+  });
+
+  it('orders text by its upper-cased form for < and >', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE LastName < 'd'`)).toEqual(leadIds(3));
+    expect(ids(`SELECT Id FROM Lead WHERE LastName >= 'o'`)).toEqual(leadIds(2, 4));
+  });
+
+  it('compares numbers, including decimals and negative values', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE NumberOfEmployees > 10`)).toEqual(leadIds(1, 4));
+    expect(ids(`SELECT Id FROM Lead WHERE AnnualRevenue <= 2.5`)).toEqual(leadIds(2));
+    expect(ids(`SELECT Id FROM Lead WHERE AnnualRevenue > -1 AND AnnualRevenue < 101`)).toEqual(leadIds(1, 2));
+  });
+
+  it('compares booleans', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE IsConverted = true`)).toEqual(leadIds(4));
+    expect(ids(`SELECT Id FROM Lead WHERE IsConverted != TRUE`)).toEqual(leadIds(1, 2, 3));
+  });
+
+  it('treats = null and != null as presence tests, and lets != match nulls', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE Email = null`)).toEqual(leadIds(3));
+    expect(ids(`SELECT Id FROM Lead WHERE Email != null`)).toEqual(leadIds(1, 2, 4));
+    expect(ids(`SELECT Id FROM Lead WHERE FirstName != 'Ann'`)).toEqual(leadIds(2, 3, 4));
+    expect(ids(`SELECT Id FROM Lead WHERE NumberOfEmployees < 1000`)).toEqual(leadIds(1, 2, 4));
+  });
+
+  it('matches IN and NOT IN lists', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE Status IN ('open', 'Closed')`)).toEqual(leadIds(1, 3, 4));
+    expect(ids(`SELECT Id FROM Lead WHERE Status NOT IN ('Open')`)).toEqual(leadIds(2, 4));
+    expect(ids(`SELECT Id FROM Lead WHERE FirstName NOT IN ('Ann', 'Ben')`)).toEqual(leadIds(3, 4));
+  });
+
+  it('compares Ids on their 15-character form, case-sensitively', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE Id = '${id('00Q', 2).slice(0, 15)}'`)).toEqual(leadIds(2));
+    expect(ids(`SELECT Id FROM Contact WHERE AccountId = '${accounts.globex}'`)).toEqual([]);
+    expect(ids(`SELECT Id FROM Contact WHERE AccountId = '${accounts.acme.slice(0, 15)}'`)).toEqual([contacts.jane, contacts.john]);
+    expect(ids(`SELECT Id FROM Contact WHERE AccountId = '${accounts.acme.slice(0, 15).toLowerCase()}'`)).toEqual([]);
+  });
+});
+
+describe('LIKE', () => {
+  it('treats % and _ as wildcards, case-insensitively', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE Company LIKE 'ini%'`)).toEqual(leadIds(1));
+    expect(ids(`SELECT Id FROM Lead WHERE LastName LIKE '_ee'`)).toEqual(leadIds(1));
+    expect(ids(`SELECT Id FROM Lead WHERE Email LIKE '%@%.COM'`)).toEqual(leadIds(1, 2, 4));
+  });
+
+  it('matches \\% and \\_ literally', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE Company LIKE '100\\%%'`)).toEqual(leadIds(3));
+    expect(ids(`SELECT Id FROM Lead WHERE LastName LIKE '%\\_%'`)).toEqual(leadIds(4));
+    expect(ids(`SELECT Id FROM Lead WHERE Company LIKE '%\\%'`)).toEqual([]);
+  });
+
+  it('does not treat regular-expression characters specially', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE Email LIKE 'ann@initech.c.m'`)).toEqual([]);
+    expect(ids(`SELECT Id FROM Lead WHERE Email LIKE 'ann@initech.com'`)).toEqual(leadIds(1));
+  });
+});
+
+describe('quoted string escapes', () => {
+  it("decodes \\' \\\\ and \\n", () => {
+    expect(ids(`SELECT Id FROM Lead WHERE LastName = 'O\\'Neil'`)).toEqual(leadIds(2));
+    expect(ids(`SELECT Id FROM Lead WHERE Description = 'line1\\nline2'`)).toEqual(leadIds(3));
+  });
+
+  it('refuses an unknown escape as a malformed query', () => {
+    const error = errorOf(`SELECT Id FROM Lead WHERE LastName = 'a\\qb'`);
+    expect(error.errorCode).toBe('MALFORMED_QUERY');
+  });
+});
+
+describe('multi-select picklists: INCLUDES / EXCLUDES', () => {
+  it("INCLUDES ('a;b', 'c') means (a and b) or c", () => {
+    expect(ids(`SELECT Id FROM Lead WHERE Interests__c INCLUDES ('chess')`)).toEqual(leadIds(1, 2));
+    expect(ids(`SELECT Id FROM Lead WHERE Interests__c INCLUDES ('Golf;Chess')`)).toEqual(leadIds(1));
+    expect(ids(`SELECT Id FROM Lead WHERE Interests__c INCLUDES ('Golf;Tennis', 'Chess')`)).toEqual(leadIds(1, 2));
+  });
+
+  it('EXCLUDES keeps records holding none of the values, nulls included', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE Interests__c EXCLUDES ('Golf')`)).toEqual(leadIds(2, 3));
+  });
+
+  it('= matches the exact set of values in any order', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE Interests__c = 'chess;golf'`)).toEqual(leadIds(1));
+    expect(ids(`SELECT Id FROM Lead WHERE Interests__c = 'Chess'`)).toEqual(leadIds(2));
+  });
+});
+
+describe('AND, OR, NOT and parentheses', () => {
+  it('combines conditions', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE Status = 'Open' AND NumberOfEmployees > 10`)).toEqual(leadIds(1));
+    expect(ids(`SELECT Id FROM Lead WHERE Status = 'Closed' OR LastName = 'Cho'`)).toEqual(leadIds(3, 4));
+    expect(ids(`SELECT Id FROM Lead WHERE (Status = 'Closed' OR LastName = 'Cho') AND Email != null`)).toEqual(leadIds(4));
+    expect(ids(`SELECT Id FROM Lead WHERE Status = 'Closed' OR (LastName = 'Cho' AND Email != null)`)).toEqual(leadIds(4));
+  });
+
+  it('applies NOT to the expression right after it', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE NOT Status = 'Open'`)).toEqual(leadIds(2, 4));
+    expect(ids(`SELECT Id FROM Lead WHERE NOT (Status = 'Open' OR Status = 'Closed')`)).toEqual(leadIds(2));
+    expect(ids(`SELECT Id FROM Lead WHERE NOT Status = 'Open' AND NumberOfEmployees > 10`)).toEqual(leadIds(4));
+    expect(ids(`SELECT Id FROM Lead WHERE NumberOfEmployees > 1 AND (NOT Status = 'Open')`)).toEqual(leadIds(2, 4));
+  });
+
+  it('refuses AND and OR mixed without parentheses (Logical Operators: "Parentheses are required")', () => {
+    const error = errorOf(`SELECT Id FROM Lead WHERE Status = 'Open' OR Status = 'Closed' AND IsConverted = true`);
+    expect(error.errorCode).toBe('MALFORMED_QUERY');
+    expect(error.message).toMatch(/unexpected token: 'AND'$/);
+  });
+});
+
+describe('deleted records', () => {
+  it('leaves deleted records out of query and returns them for queryAll', () => {
+    expect(ids(`SELECT Id FROM Lead`)).toEqual(leadIds(1, 2, 3, 4));
+    expect(ids(`SELECT Id FROM Lead`, { includeDeleted: true })).toEqual(leadIds(1, 2, 3, 4, 5));
+    expect(ids(`SELECT Id FROM Lead WHERE IsDeleted = true`, { includeDeleted: true })).toEqual(leadIds(5));
+    expect(ids(`SELECT Id FROM Lead WHERE IsDeleted = true`)).toEqual([]);
+  });
+});
+
+describe('ORDER BY, LIMIT, OFFSET', () => {
+  it('sorts ascending with nulls first by default (ORDER BY: "By default, null values are sorted first")', () => {
+    expect(ids(`SELECT Id FROM Lead ORDER BY FirstName`)).toEqual(leadIds(3, 1, 2, 4));
+    expect(ids(`SELECT Id FROM Lead ORDER BY FirstName ASC NULLS LAST`)).toEqual(leadIds(1, 2, 4, 3));
+  });
+
+  it('sorts descending with nulls last unless NULLS FIRST', () => {
+    expect(ids(`SELECT Id FROM Lead ORDER BY NumberOfEmployees DESC`)).toEqual(leadIds(4, 1, 2, 3));
+    expect(ids(`SELECT Id FROM Lead ORDER BY NumberOfEmployees DESC NULLS FIRST`)).toEqual(leadIds(3, 4, 1, 2));
+  });
+
+  it('sorts text case-insensitively and on several keys', () => {
+    expect(ids(`SELECT Id FROM Contact ORDER BY LastName, FirstName DESC`)).toEqual([contacts.john, contacts.jane, contacts.zed]);
+    expect(ids(`SELECT Id FROM Lead ORDER BY Status DESC, SystemModstamp ASC`)).toEqual(leadIds(2, 3, 1, 4));
+  });
+
+  it('sorts datetimes chronologically and dates by day', () => {
+    expect(ids(`SELECT Id FROM Lead ORDER BY SystemModstamp`)).toEqual(leadIds(4, 3, 1, 2));
+    expect(ids(`SELECT Id FROM Contact ORDER BY Birthdate DESC`)).toEqual([contacts.zed, contacts.jane, contacts.john]);
+  });
+
+  it('applies OFFSET then LIMIT after sorting', () => {
+    expect(ids(`SELECT Id FROM Lead ORDER BY SystemModstamp LIMIT 2`)).toEqual(leadIds(4, 3));
+    expect(ids(`SELECT Id FROM Lead ORDER BY SystemModstamp LIMIT 2 OFFSET 1`)).toEqual(leadIds(3, 1));
+    expect(ids(`SELECT Id FROM Lead ORDER BY SystemModstamp OFFSET 3`)).toEqual(leadIds(2));
+    expect(run(`SELECT Id FROM Lead LIMIT 0`).records).toEqual([]);
+  });
+
+  it('refuses an OFFSET above 2,000 with NUMBER_OUTSIDE_VALID_RANGE (OFFSET documentation)', () => {
+    const error = errorOf(`SELECT Id FROM Lead ORDER BY Id LIMIT 10 OFFSET 2001`);
+    expect(error.errorCode).toBe('NUMBER_OUTSIDE_VALID_RANGE');
+    expect(run(`SELECT Id FROM Lead ORDER BY Id OFFSET 2000`).records).toEqual([]);
+  });
+});
+
+describe('errors, worded as Salesforce words them', () => {
+  it('INVALID_TYPE for an unknown object', () => {
+    const error = errorOf(`SELECT Id FROM Foo`);
+    expect(error.errorCode).toBe('INVALID_TYPE');
+    expect(error.message).toBe(
+      `\nSELECT Id FROM Foo\n               ^\nERROR at Row:1:Column:16\nsObject type 'Foo' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+    );
+  });
+
+  it('INVALID_FIELD for an unknown column, pointing at it', () => {
+    const error = errorOf(`SELECT Id, Foo FROM Lead`);
+    expect(error.errorCode).toBe('INVALID_FIELD');
+    expect(error.message).toBe(
+      `\nSELECT Id, Foo FROM Lead\n           ^\nERROR at Row:1:Column:12\nNo such column 'Foo' on entity 'Lead'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+    );
+  });
+
+  it('INVALID_FIELD for an unknown column in WHERE and ORDER BY, naming the entity that lacks it', () => {
+    expect(errorOf(`SELECT Id FROM Lead WHERE Foo__c = 'x'`).message).toMatch(/No such column 'Foo__c' on entity 'Lead'/);
+    expect(errorOf(`SELECT Id FROM Contact ORDER BY Account.Nope`).message).toMatch(/No such column 'Nope' on entity 'Account'/);
+  });
+
+  it('INVALID_FIELD for an unknown parent relationship', () => {
+    const error = errorOf(`SELECT Acccount.Name FROM Contact`);
+    expect(error.errorCode).toBe('INVALID_FIELD');
+    expect(error.message).toMatch(/Didn't understand relationship 'Acccount' in field path\. If you are attempting to use a custom relationship, be sure to append the '__r'/);
+  });
+
+  it('MALFORMED_QUERY naming the unexpected token', () => {
+    const missingFrom = errorOf(`SELECT FROM Lead`);
+    expect(missingFrom.errorCode).toBe('MALFORMED_QUERY');
+    expect(missingFrom.message).toBe(`\nSELECT FROM Lead\n       ^\nERROR at Row:1:Column:8\nunexpected token: 'FROM'`);
+    expect(errorOf(`SELECT Id FROM Lead WHERE`).message).toMatch(/unexpected token: '<EOF>'$/);
+  });
+});
