@@ -77,6 +77,9 @@ class Evaluator {
     const rows = this.filter(from, predicate);
 
     if (countOnly) {
+      // "You can't use COUNT() with an ORDER BY clause" (COUNT() and COUNT(fieldName), SOQL and SOSL Reference).
+      if (query.orderBy !== undefined) throw this.error('MALFORMED_QUERY', 'ORDER', unexpectedToken('ORDER BY'));
+      if (query.groupBy !== undefined) throw this.error('MALFORMED_QUERY', 'GROUP', unexpectedToken('GROUP BY'));
       const counted = Math.max(0, Math.min(rows.length - offset, query.limit ?? Infinity));
       return { objectName: from.object.name, totalSize: counted, records: [] };
     }

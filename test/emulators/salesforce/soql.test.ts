@@ -371,3 +371,230 @@ describe('errors, worded as Salesforce words them', () => {
     expect(errorOf(`SELECT Id FROM Lead WHERE`).message).toMatch(/unexpected token: '<EOF>'$/);
   });
 });
+
+describe('datetime literals against datetime fields (Date Formats and Date Literals in WHERE)', () => {
+  it('compares instants, honouring Z, ±hh:mm offsets and milliseconds', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE SystemModstamp > 2026-11-28T10:00:00Z`)).toEqual(leadIds(2));
+    expect(ids(`SELECT Id FROM Lead WHERE SystemModstamp >= 2026-11-28T10:00:00Z`)).toEqual(leadIds(1, 2));
+    expect(ids(`SELECT Id FROM Lead WHERE SystemModstamp = 2026-11-28T11:00:00+01:00`)).toEqual(leadIds(1));
+    expect(ids(`SELECT Id FROM Lead WHERE SystemModstamp = 2026-11-28T02:00:00-08:00`)).toEqual(leadIds(1));
+    expect(ids(`SELECT Id FROM Lead WHERE SystemModstamp > 2026-10-15T23:59:59.998Z AND SystemModstamp < 2026-10-16T00:00:00Z`)).toEqual(leadIds(3));
+    expect(ids(`SELECT Id FROM Lead WHERE SystemModstamp > 2026-10-15T23:59:59.999Z AND SystemModstamp < 2026-10-16T00:00:00Z`)).toEqual([]);
+  });
+
+  it('answers a modstamp window the way sync engines page through it', () => {
+    const window = `SELECT Id, SystemModstamp FROM Lead WHERE SystemModstamp > 2026-01-01T00:00:00.000+00:00 AND SystemModstamp <= 2026-11-29T00:10:00Z ORDER BY SystemModstamp ASC, Id ASC LIMIT 2`;
+    expect(run(window).records).toEqual([
+      { attributes: expect.anything() as unknown, Id: id('00Q', 3), SystemModstamp: '2026-10-15T23:59:59.999+0000' },
+      { attributes: expect.anything() as unknown, Id: id('00Q', 1), SystemModstamp: '2026-11-28T10:00:00.000+0000' },
+    ]);
+  });
+});
+
+describe('relative date literals (now: Sunday 2026-11-29 00:30 UTC)', () => {
+  const cases: Array<[string, number[]]> = [
+    ['= TODAY', [2]],
+    ['= YESTERDAY', [1]],
+    ['> TODAY', []],
+    ['< TODAY', [1, 3, 4]],
+    ['>= YESTERDAY', [1, 2]],
+    ['<= YESTERDAY', [1, 3, 4]],
+    ['!= TODAY', [1, 3, 4]],
+    ['= LAST_N_DAYS:1', [1, 2]],
+    ['= LAST_N_DAYS:45', [1, 2, 3]],
+    ['= LAST_N_DAYS:44', [1, 2]],
+    ['= N_DAYS_AGO:1', [1]],
+    ['= NEXT_N_DAYS:3', []],
+    ['= THIS_WEEK', [2]],
+    ['= LAST_WEEK', [1]],
+    ['= THIS_MONTH', [1, 2]],
+    ['= LAST_MONTH', [3]],
+    ['= LAST_N_MONTHS:1', [3]],
+    ['= THIS_QUARTER', [1, 2, 3]],
+    ['= THIS_YEAR', [1, 2, 3]],
+    ['= LAST_YEAR', [4]],
+    ['< THIS_YEAR', [4]],
+    ['= LAST_90_DAYS', [1, 2, 3]],
+    ['= THIS_FISCAL_YEAR', [1, 2, 3]],
+    ['IN (TODAY, LAST_YEAR)', [2, 4]],
+  ];
+  it.each(cases)('SystemModstamp %s', (condition, expected) => {
+    expect(ids(`SELECT Id FROM Lead WHERE SystemModstamp ${condition}`)).toEqual(leadIds(...expected));
+  });
+
+  it('applies them to date fields by day', () => {
+    expect(ids(`SELECT Id FROM Opportunity WHERE CloseDate = YESTERDAY`)).toEqual([opportunities.small]);
+    expect(ids(`SELECT Id FROM Opportunity WHERE CloseDate = NEXT_MONTH`)).toEqual([opportunities.big]);
+    expect(ids(`SELECT Id FROM Opportunity WHERE CloseDate = NEXT_N_DAYS:16`)).toEqual([opportunities.big]);
+    expect(ids(`SELECT Id FROM Opportunity WHERE CloseDate = NEXT_N_DAYS:15`)).toEqual([]);
+    expect(ids(`SELECT Id FROM Opportunity WHERE CloseDate > TODAY`)).toEqual([opportunities.big]);
+  });
+
+  it('compares date literals against date fields', () => {
+    expect(ids(`SELECT Id FROM Opportunity WHERE CloseDate = 2026-11-28`)).toEqual([opportunities.small]);
+    expect(ids(`SELECT Id FROM Opportunity WHERE CloseDate >= 2026-11-29`)).toEqual([opportunities.big]);
+    expect(ids(`SELECT Id FROM Contact WHERE Birthdate < 2000-01-01`)).toEqual([contacts.jane]);
+  });
+});
+
+describe('a value of the wrong type is refused as Salesforce refuses it', () => {
+  const cases: Array<[string, string]> = [
+    [`CreatedDate > 2026-01-01`, `value of filter criterion for field 'CreatedDate' must be of type dateTime and should not be enclosed in quotes`],
+    [`CreatedDate > '2026-01-01T00:00:00Z'`, `value of filter criterion for field 'CreatedDate' must be of type dateTime and should not be enclosed in quotes`],
+    [`IsConverted = 'true'`, `value of filter criterion for field 'IsConverted' must be of type boolean and should not be enclosed in quotes`],
+    [`NumberOfEmployees = '5'`, `value of filter criterion for field 'NumberOfEmployees' must be of type integer and should not be enclosed in quotes`],
+    [`AnnualRevenue > 'lots'`, `value of filter criterion for field 'AnnualRevenue' must be of type double and should not be enclosed in quotes`],
+    [`LastName = 5`, `value of filter criterion for field 'LastName' must be of type string and should be enclosed in quotes`],
+    [`Status IN ('Open', 5)`, `value of filter criterion for field 'Status' must be of type string and should be enclosed in quotes`],
+  ];
+  it.each(cases)('WHERE %s → INVALID_FIELD', (condition, message) => {
+    const error = errorOf(`SELECT Id FROM Lead WHERE ${condition}`);
+    expect(error.errorCode).toBe('INVALID_FIELD');
+    expect(error.message.endsWith(`\n${message}`)).toBe(true);
+  });
+
+  it('refuses a datetime against a date field', () => {
+    const error = errorOf(`SELECT Id FROM Opportunity WHERE CloseDate = 2026-01-01T00:00:00Z`);
+    expect(error.errorCode).toBe('INVALID_FIELD');
+    expect(error.message).toMatch(/must be of type date and should not be enclosed in quotes$/);
+  });
+
+  it('points the caret at the offending literal', () => {
+    expect(errorOf(`SELECT Id FROM Lead WHERE IsConverted = 'yes'`).message).toMatch(/^\nSELECT Id FROM Lead WHERE IsConverted = 'yes'\n {40}\^\nERROR at Row:1:Column:41\n/);
+  });
+
+  it('refuses a malformed Id with INVALID_QUERY_FILTER_OPERATOR', () => {
+    const error = errorOf(`SELECT Id FROM Contact WHERE AccountId = 'nope'`);
+    expect(error.errorCode).toBe('INVALID_QUERY_FILTER_OPERATOR');
+    expect(error.message).toMatch(/invalid ID field: nope$/);
+  });
+
+  it('refuses INCLUDES on a field that is not a multi-select picklist, and LIKE on one that is', () => {
+    const includes = errorOf(`SELECT Id FROM Lead WHERE Status INCLUDES ('Open')`);
+    expect(includes.errorCode).toBe('INVALID_QUERY_FILTER_OPERATOR');
+    expect(includes.message).toMatch(/includes or excludes operator only valid on multipicklist field$/);
+    const like = errorOf(`SELECT Id FROM Lead WHERE Interests__c LIKE 'G%'`);
+    expect(like.errorCode).toBe('INVALID_QUERY_FILTER_OPERATOR');
+    expect(like.message).toMatch(/invalid operator on multipicklist field$/);
+  });
+});
+
+describe('child relationship subqueries', () => {
+  it('nests children as { totalSize, done, records } and answers null when there are none', () => {
+    const rows = run(`SELECT Name, (SELECT ContactId, Role FROM OpportunityContactRoles ORDER BY Role) FROM Opportunity ORDER BY Name`).records;
+    expect(rows).toEqual([
+      {
+        attributes: { type: 'Opportunity', url: `/services/data/v62.0/sobjects/Opportunity/${opportunities.big}` },
+        Name: 'Big deal',
+        OpportunityContactRoles: {
+          totalSize: 2,
+          done: true,
+          records: [
+            { attributes: { type: 'OpportunityContactRole', url: `/services/data/v62.0/sobjects/OpportunityContactRole/${id('00K', 2)}` },
+              ContactId: contacts.john, Role: 'Business User' },
+            { attributes: { type: 'OpportunityContactRole', url: `/services/data/v62.0/sobjects/OpportunityContactRole/${id('00K', 1)}` },
+              ContactId: contacts.jane, Role: 'Decision Maker' },
+          ],
+        },
+      },
+      { attributes: expect.anything() as unknown, Name: 'Small deal', OpportunityContactRoles: null },
+    ]);
+  });
+
+  it('filters, sorts and limits children, with parent fields inside the subquery', () => {
+    const [row] = run(
+      `SELECT Id, (SELECT Contact.Email FROM OpportunityContactRoles WHERE IsPrimary = false OR Role LIKE 'Dec%' ORDER BY Contact.Email DESC LIMIT 1) FROM Opportunity WHERE Id = '${opportunities.big}'`,
+    ).records;
+    const children = row!['OpportunityContactRoles'] as { records: Array<Record<string, unknown>> };
+    expect(children.records.map((child) => child['Contact'])).toEqual([
+      { attributes: { type: 'Contact', url: expect.stringContaining(contacts.john) as unknown }, Email: 'john@acme.com' },
+    ]);
+  });
+
+  it('includes deleted children only for queryAll', () => {
+    const count = (includeDeleted: boolean): unknown =>
+      (run(`SELECT (SELECT Id FROM OpportunityContactRoles) FROM Opportunity WHERE Id = '${opportunities.big}'`, { includeDeleted })
+        .records[0]!['OpportunityContactRoles'] as { totalSize: number }).totalSize;
+    expect(count(false)).toBe(2);
+    expect(count(true)).toBe(3);
+  });
+
+  it('refuses an unknown child relationship with INVALID_TYPE', () => {
+    const error = errorOf(`SELECT Id, (SELECT Id FROM Contact) FROM Account`);
+    expect(error.errorCode).toBe('INVALID_TYPE');
+    expect(error.message).toMatch(/Didn't understand relationship 'Contact' in FROM part of query call\./);
+  });
+});
+
+describe('semi-joins and anti-joins', () => {
+  it('keeps records whose Id is (or is not) selected by the inner query', () => {
+    expect(ids(`SELECT Id FROM Contact WHERE Id IN (SELECT ContactId FROM OpportunityContactRole WHERE IsPrimary = true)`)).toEqual([contacts.jane]);
+    expect(ids(`SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact)`)).toEqual([accounts.acme]);
+    expect(ids(`SELECT Id FROM Account WHERE Id NOT IN (SELECT AccountId FROM Opportunity)`)).toEqual([accounts.orphan]);
+  });
+
+  it('refuses a semi-join on a field that is not an Id', () => {
+    expect(errorOf(`SELECT Id FROM Contact WHERE LastName IN (SELECT ContactId FROM OpportunityContactRole)`).errorCode).toBe('INVALID_FIELD');
+  });
+});
+
+describe('COUNT() and aggregates (COUNT() and COUNT(fieldName))', () => {
+  it('COUNT() answers the count as totalSize with no records', () => {
+    expect(run(`SELECT COUNT() FROM Lead`)).toEqual({ objectName: 'Lead', totalSize: 4, records: [] });
+    expect(run(`SELECT COUNT() FROM Lead WHERE Status = 'Open'`).totalSize).toBe(2);
+    expect(run(`SELECT COUNT() FROM Lead`, { includeDeleted: true }).totalSize).toBe(5);
+    expect(run(`SELECT COUNT() FROM Lead LIMIT 3`).totalSize).toBe(3);
+  });
+
+  it('COUNT() must stand alone and cannot be ordered', () => {
+    expect(errorOf(`SELECT Id, COUNT() FROM Lead`).errorCode).toBe('MALFORMED_QUERY');
+    expect(errorOf(`SELECT COUNT() FROM Lead ORDER BY Id`).errorCode).toBe('MALFORMED_QUERY');
+  });
+
+  it('COUNT(Id) answers one AggregateResult row with expr0', () => {
+    expect(run(`SELECT COUNT(Id) FROM Lead WHERE Email != null`)).toEqual({
+      objectName: 'Lead',
+      totalSize: 1,
+      records: [{ attributes: { type: 'AggregateResult' }, expr0: 3 }],
+    });
+  });
+
+  it('counts non-null values for COUNT(field) and numbers unaliased aggregates expr0, expr1 …', () => {
+    expect(run(`SELECT COUNT(Id), COUNT(FirstName) named, MAX(NumberOfEmployees), MIN(LastName) FROM Lead`).records).toEqual([
+      { attributes: { type: 'AggregateResult' }, expr0: 4, named: 3, expr1: 500, expr2: 'Cho' },
+    ]);
+  });
+
+  it('groups with GROUP BY, one row per group', () => {
+    const rows = run(`SELECT Status, COUNT(Id), SUM(NumberOfEmployees) FROM Lead GROUP BY Status ORDER BY Status`).records;
+    expect(rows).toEqual([
+      { attributes: { type: 'AggregateResult' }, Status: 'Closed', expr0: 1, expr1: 500 },
+      { attributes: { type: 'AggregateResult' }, Status: 'Open', expr0: 2, expr1: 50 },
+      { attributes: { type: 'AggregateResult' }, Status: 'Working', expr0: 1, expr1: 5 },
+    ]);
+  });
+
+  it('refuses a field that is neither grouped nor aggregated', () => {
+    const error = errorOf(`SELECT LastName, COUNT(Id) FROM Lead`);
+    expect(error.errorCode).toBe('MALFORMED_QUERY');
+    expect(error.message).toMatch(/Field must be grouped or aggregated: LastName$/);
+  });
+});
+
+describe('FIELDS()', () => {
+  it('FIELDS(STANDARD) selects the standard fields in schema order', () => {
+    const [row] = run(`SELECT FIELDS(STANDARD) FROM Opportunity WHERE Id = '${opportunities.small}'`).records;
+    expect(Object.keys(row!)).toEqual(['attributes', 'Id', 'IsDeleted', 'CreatedDate', 'SystemModstamp', 'Name', 'Amount', 'CloseDate', 'StageName', 'AccountId']);
+  });
+
+  it('FIELDS(ALL) and FIELDS(CUSTOM) need a LIMIT of at most 200', () => {
+    expect(errorOf(`SELECT FIELDS(ALL) FROM Lead`).errorCode).toBe('MALFORMED_QUERY');
+    expect(errorOf(`SELECT FIELDS(CUSTOM) FROM Lead LIMIT 201`).errorCode).toBe('MALFORMED_QUERY');
+    const [row] = run(`SELECT Id, FIELDS(CUSTOM) FROM Lead ORDER BY Id LIMIT 1`).records;
+    expect(row).toEqual({ attributes: expect.anything() as unknown, Id: id('00Q', 1), Interests__c: 'Golf;Chess' });
+  });
+
+  it('refuses a field selected twice (the fieldList cannot contain duplicate field names)', () => {
+    expect(errorOf(`SELECT Name, Id, name FROM Account`).message).toMatch(/duplicate field selected: name$/i);
+  });
+});
