@@ -1,0 +1,305 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Client } from '@hubspot/api-client';
+import type { ApiCall, ApiCallMeter } from '../meter.ts';
+import type { VendorError } from '../vendor-error.ts';
+import { classifyHubSpotError } from './errors.ts';
+
+/** HubSpot's documented page and batch sizes. */
+export const BATCH_LIMIT = 100;
+export const SEARCH_PAGE_LIMIT = 200;
+/** CRM search answers at most 10,000 results per query; past that, the window is moved forward. */
+export const SEARCH_RESULT_CAP = 10_000;
+
+export interface HubSpotObject {
+  id: string;
+  properties: Record<string, string | null>;
+  /** Per-property change history, newest first, when asked for: the per-field change times two-way sync needs. */
+  propertiesWithHistory?: Record<string, Array<{ value: string; timestamp: string; sourceType: string }>>;
+  createdAt: string;
+  updatedAt: string;
+  archived: boolean;
+}
+
+export interface HubSpotBatchOutcome {
+  results: Array<HubSpotObject & { isNew?: boolean }>;
+  /** Errors the batch reported; `ids` says which inputs when HubSpot named them. */
+  errors: Array<{ ids: string[]; error: VendorError }>;
+}
+
+export class HubSpotRequestError extends Error {
+  constructor(readonly vendorError: VendorError) {
+    super(`HubSpot ${vendorError.code}: ${vendorError.message}`);
+    this.name = 'HubSpotRequestError';
+  }
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+function parseBody(body: unknown): Record<string, unknown> {
+  if (typeof body === 'string') {
+    try {
+      return JSON.parse(body) as Record<string, unknown>;
+    } catch {
+      return { message: body };
+    }
+  }
+  return (body ?? {}) as Record<string, unknown>;
+}
+
+function toVendorError(error: unknown): VendorError {
+  const e = error as { code?: number | string; body?: unknown; headers?: Record<string, string>; message?: string };
+  if (typeof e.code === 'number' && e.code >= 100) {
+    const body = parseBody(e.body);
+    const retryAfter = e.headers?.['retry-after'];
+    return classifyHubSpotError({
+      httpStatus: e.code,
+      message: typeof body.message === 'string' ? body.message : (e.message ?? `HTTP ${e.code}`),
+      ...(typeof body.category === 'string' ? { category: body.category } : {}),
+      ...(typeof body.policyName === 'string' ? { policyName: body.policyName } : {}),
+      ...(retryAfter ? { retryAfterSeconds: Number(retryAfter) } : {}),
+    });
+  }
+  return { system: 'hubspot', code: typeof e.code === 'string' ? e.code : 'CONNECTION_ERROR', message: e.message ?? String(error), fields: [], category: 'connection', reaction: { kind: 'retry' } };
+}
+
+function toHubSpotObject(raw: {
+  id: string;
+  properties: Record<string, string | null>;
+  propertiesWithHistory?: Record<string, Array<{ value: string; timestamp: Date; sourceType: string }>>;
+  createdAt: Date;
+  updatedAt: Date;
+  archived?: boolean;
+}): HubSpotObject {
+  return {
+    id: raw.id,
+    properties: raw.properties,
+    ...(raw.propertiesWithHistory
+      ? {
+          propertiesWithHistory: Object.fromEntries(
+            Object.entries(raw.propertiesWithHistory).map(([name, history]) => [
+              name,
+              history.map((h) => ({ value: h.value, timestamp: new Date(h.timestamp).toISOString(), sourceType: h.sourceType })),
+            ]),
+          ),
+        }
+      : {}),
+    createdAt: new Date(raw.createdAt).toISOString(),
+    updatedAt: new Date(raw.updatedAt).toISOString(),
+    archived: raw.archived ?? false,
+  };
+}
+
+function batchErrors(errors: Array<{ message: string; category: string; context?: Record<string, string[]>; status: string }> | undefined): HubSpotBatchOutcome['errors'] {
+  return (errors ?? []).map((e) => ({
+    ids: e.context?.ids ?? e.context?.id ?? [],
+    error: classifyHubSpotError({ httpStatus: 400, category: e.category, message: e.message, fields: e.context?.propertyName ?? [] }),
+  }));
+}
+
+export interface HubSpotClientOptions {
+  accessToken: string;
+  basePath: string;
+  meter: ApiCallMeter;
+}
+
+/**
+ * HubSpot over @hubspot/api-client, batched and metered. The client's own retries stay off
+ * (numberOfApiCallRetries unset) and so does its process-global limiter: the engine owns back-off.
+ */
+export class HubSpotClient {
+  readonly client: Client;
+  private readonly meter: ApiCallMeter;
+  private readonly context = new AsyncLocalStorage<{ requests: number }>();
+
+  constructor(options: HubSpotClientOptions) {
+    this.meter = options.meter;
+    const context = this.context;
+    this.client = new Client({
+      accessToken: options.accessToken,
+      basePath: options.basePath,
+      // Runs once per HTTP request: the exact count the ledger needs.
+      middleware: [
+        {
+          pre: (ctx: unknown) => {
+            const store = context.getStore();
+            if (store) store.requests += 1;
+            return ctx;
+          },
+          post: (ctx: unknown) => ctx,
+        },
+      ],
+    });
+  }
+
+  private async call<T>(call: Omit<ApiCall, 'system'>, run: () => Promise<T>): Promise<T> {
+    const apiCall: ApiCall = { system: 'hubspot', ...call };
+    await this.meter.reserve(apiCall, 1);
+    const store = { requests: 0 };
+    try {
+      return await this.context.run(store, run);
+    } catch (error) {
+      throw new HubSpotRequestError(toVendorError(error));
+    } finally {
+      await this.meter.settle(apiCall, 1, store.requests);
+    }
+  }
+
+  /**
+   * Records modified at or after `since`, oldest first, page by page. HubSpot caps one search at 10,000
+   * results, so the window restarts from the last timestamp seen; records at that exact timestamp are
+   * filtered out by id so none is yielded twice.
+   */
+  async *searchModifiedSince(objectType: string, since: Date, properties: readonly string[], modifiedProperty = 'hs_lastmodifieddate'): AsyncGenerator<HubSpotObject[]> {
+    let windowStart = since.getTime();
+    let seenAtWindowStart = new Set<string>();
+    for (;;) {
+      let after: string | undefined;
+      let fetched = 0;
+      let lastTimestamp = windowStart;
+      const seenAtLast = new Set<string>();
+      let exhausted = false;
+      for (;;) {
+        const page = await this.call({ object: objectType, operation: 'search' }, () =>
+          this.client.crm.objects.searchApi.doSearch(objectType, {
+            filterGroups: [{ filters: [{ propertyName: modifiedProperty, operator: 'GTE' as never, value: String(windowStart) }] }],
+            // The SDK types sorts as strings, but the API takes {propertyName, direction} objects, which it passes through.
+            sorts: [{ propertyName: modifiedProperty, direction: 'ASCENDING' }] as never,
+            properties: [...properties, modifiedProperty],
+            limit: SEARCH_PAGE_LIMIT,
+            ...(after ? { after } : {}),
+          }),
+        );
+        const records = page.results.map(toHubSpotObject).filter((r) => !seenAtWindowStart.has(r.id));
+        for (const record of records) {
+          const stamp = Date.parse(record.properties[modifiedProperty] ?? record.updatedAt);
+          if (stamp > lastTimestamp) {
+            lastTimestamp = stamp;
+            seenAtLast.clear();
+          }
+          seenAtLast.add(record.id);
+        }
+        if (records.length > 0) yield records;
+        fetched += page.results.length;
+        after = page.paging?.next?.after;
+        if (!after) {
+          exhausted = true;
+          break;
+        }
+        if (fetched + SEARCH_PAGE_LIMIT > SEARCH_RESULT_CAP) break;
+      }
+      if (exhausted) return;
+      windowStart = lastTimestamp;
+      seenAtWindowStart = seenAtLast;
+    }
+  }
+
+  async batchRead(objectType: string, ids: readonly string[], properties: readonly string[], options: { idProperty?: string; propertiesWithHistory?: readonly string[] } = {}): Promise<HubSpotBatchOutcome> {
+    const outcome: HubSpotBatchOutcome = { results: [], errors: [] };
+    for (const part of chunk(ids, BATCH_LIMIT)) {
+      const response = await this.call({ object: objectType, operation: 'read' }, () =>
+        this.client.crm.objects.batchApi.read(objectType, {
+          inputs: part.map((id) => ({ id })),
+          properties: [...properties],
+          propertiesWithHistory: [...(options.propertiesWithHistory ?? [])],
+          ...(options.idProperty ? { idProperty: options.idProperty } : {}),
+        }),
+      );
+      outcome.results.push(...response.results.map(toHubSpotObject));
+      outcome.errors.push(...batchErrors('errors' in response ? response.errors : undefined));
+    }
+    return outcome;
+  }
+
+  async batchCreate(objectType: string, inputs: ReadonlyArray<{ properties: Record<string, string> }>): Promise<HubSpotBatchOutcome> {
+    const outcome: HubSpotBatchOutcome = { results: [], errors: [] };
+    for (const part of chunk(inputs, BATCH_LIMIT)) {
+      const response = await this.call({ object: objectType, operation: 'create' }, () =>
+        this.client.crm.objects.batchApi.create(objectType, { inputs: part.map((input) => ({ properties: input.properties, associations: [] })) }),
+      );
+      outcome.results.push(...response.results.map(toHubSpotObject));
+      outcome.errors.push(...batchErrors('errors' in response ? response.errors : undefined));
+    }
+    return outcome;
+  }
+
+  async batchUpdate(objectType: string, inputs: ReadonlyArray<{ id: string; properties: Record<string, string> }>): Promise<HubSpotBatchOutcome> {
+    const outcome: HubSpotBatchOutcome = { results: [], errors: [] };
+    for (const part of chunk(inputs, BATCH_LIMIT)) {
+      const response = await this.call({ object: objectType, operation: 'update' }, () =>
+        this.client.crm.objects.batchApi.update(objectType, { inputs: part.map((input) => ({ id: input.id, properties: input.properties })) }),
+      );
+      outcome.results.push(...response.results.map(toHubSpotObject));
+      outcome.errors.push(...batchErrors('errors' in response ? response.errors : undefined));
+    }
+    return outcome;
+  }
+
+  /** Create-or-update by a unique property (email for contacts): a retried create never duplicates. */
+  async batchUpsert(objectType: string, idProperty: string, inputs: ReadonlyArray<{ id: string; properties: Record<string, string> }>): Promise<HubSpotBatchOutcome> {
+    const outcome: HubSpotBatchOutcome = { results: [], errors: [] };
+    for (const part of chunk(inputs, BATCH_LIMIT)) {
+      const response = await this.call({ object: objectType, operation: 'upsert' }, () =>
+        this.client.crm.objects.batchApi.upsert(objectType, { inputs: part.map((input) => ({ id: input.id, idProperty, properties: input.properties })) }),
+      );
+      outcome.results.push(...response.results.map((r) => ({ ...toHubSpotObject(r), isNew: r._new })));
+      outcome.errors.push(...batchErrors('errors' in response ? (response.errors as never) : undefined));
+    }
+    return outcome;
+  }
+
+  async batchArchive(objectType: string, ids: readonly string[]): Promise<void> {
+    for (const part of chunk(ids, BATCH_LIMIT)) {
+      await this.call({ object: objectType, operation: 'archive' }, () => this.client.crm.objects.batchApi.archive(objectType, { inputs: part.map((id) => ({ id })) }));
+    }
+  }
+
+  /** Associated record ids per record, in batches of 100 (associations v4 batch read). */
+  async associationsOf(fromType: string, toType: string, ids: readonly string[]): Promise<Map<string, string[]>> {
+    const associated = new Map<string, string[]>();
+    for (const part of chunk(ids, BATCH_LIMIT)) {
+      const response = await this.call({ object: fromType, operation: 'associations.read' }, () =>
+        this.client.crm.associations.v4.batchApi.getPage(fromType, toType, { inputs: part.map((id) => ({ id })) }),
+      );
+      for (const result of response.results) {
+        associated.set(result._from.id, result.to.map((to) => String(to.toObjectId)));
+      }
+    }
+    return associated;
+  }
+
+  /** Default-type associations, in batches of 100. */
+  async associateDefault(fromType: string, toType: string, pairs: ReadonlyArray<{ fromId: string; toId: string }>): Promise<void> {
+    for (const part of chunk(pairs, BATCH_LIMIT)) {
+      await this.call({ object: fromType, operation: 'associations.create' }, () =>
+        this.client.crm.associations.v4.batchApi.createDefault(fromType, toType, { inputs: part.map((p) => ({ _from: { id: p.fromId }, to: { id: p.toId } })) }),
+      );
+    }
+  }
+
+  /** Every record id in a list (lists v3 memberships, paged). */
+  async listMemberIds(listId: string): Promise<Set<string>> {
+    const members = new Set<string>();
+    let after: string | undefined;
+    do {
+      const page = await this.call({ object: 'lists', operation: 'memberships' }, () => this.client.crm.lists.membershipsApi.getPage(listId, after, undefined, 250));
+      for (const member of page.results) members.add(String(member.recordId));
+      after = page.paging?.next?.after;
+    } while (after);
+    return members;
+  }
+
+  async owners(): Promise<Array<{ id: string; email: string | null; archived: boolean }>> {
+    const owners: Array<{ id: string; email: string | null; archived: boolean }> = [];
+    let after: string | undefined;
+    do {
+      const page = await this.call({ object: 'owners', operation: 'list' }, () => this.client.crm.owners.ownersApi.getPage(undefined, after, 100, false));
+      owners.push(...page.results.map((o) => ({ id: o.id, email: o.email ?? null, archived: o.archived })));
+      after = page.paging?.next?.after;
+    } while (after);
+    return owners;
+  }
+}
