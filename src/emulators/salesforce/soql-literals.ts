@@ -83,24 +83,40 @@ function isRealDate(y: number, m: number, d: number): boolean {
 }
 
 /**
- * A stored datetime ("2026-11-29T00:14:44.000+0000", as the REST API returns it) as epoch milliseconds.
- * Hot path of every modstamp window: the store's canonical UTC shape is decoded by hand; anything else goes
- * through Date.parse.
+ * Datetimes are compared as strings in the store's canonical UTC shape, "2026-11-29T00:14:44.000+0000" (as the
+ * REST API returns them): for four-digit years that order is chronological, and the hot path of every modstamp
+ * window then reads a stored value without parsing or allocating. Any other shape is re-encoded; unparseable
+ * text reads as null.
  */
-export function storedDateTimeMs(value: string): number {
-  if (value.length === 28 && value.endsWith('+0000') && value[10] === 'T') {
-    return Date.UTC(
-      num(value, 0, 4), num(value, 5, 2) - 1, num(value, 8, 2),
-      num(value, 11, 2), num(value, 14, 2), num(value, 17, 2), num(value, 20, 3),
-    );
-  }
-  return Date.parse(value);
+export function canonicalDateTime(value: string): string | null {
+  if (value.length === 28 && value[10] === 'T' && value.endsWith('+0000')) return value;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : msToCanonicalDateTime(ms);
 }
 
-function num(s: string, start: number, length: number): number {
+/**
+ * A datetime as epoch milliseconds, for sorting: numbers compare about twice as fast as the 28-character strings,
+ * which matters once a sort runs over hundreds of thousands of rows. The canonical shape is decoded by hand.
+ */
+export function dateTimeMs(value: string): number | null {
+  if (value.length === 28 && value[10] === 'T' && value.endsWith('+0000')) {
+    return Date.UTC(
+      digits(value, 0, 4), digits(value, 5, 2) - 1, digits(value, 8, 2),
+      digits(value, 11, 2), digits(value, 14, 2), digits(value, 17, 2), digits(value, 20, 3),
+    );
+  }
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function digits(text: string, start: number, length: number): number {
   let n = 0;
-  for (let i = start; i < start + length; i++) n = n * 10 + (s.charCodeAt(i) - 48);
+  for (let i = start; i < start + length; i++) n = n * 10 + (text.charCodeAt(i) - 48);
   return n;
+}
+
+export function msToCanonicalDateTime(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '+0000');
 }
 
 export function dayToDateString(day: number): string {
@@ -115,7 +131,7 @@ export interface DayRange {
 
 /** The day a `YYYY-MM-DD` string names, counted from the epoch. */
 export function dateStringToDay(value: string): number {
-  return Math.floor(Date.UTC(num(value, 0, 4), num(value, 5, 2) - 1, num(value, 8, 2)) / DAY_MS);
+  return Math.floor(Date.parse(value.slice(0, 10)) / DAY_MS);
 }
 
 type Unit = 'day' | 'week' | 'month' | 'quarter' | 'year';

@@ -1,5 +1,5 @@
-import { storedDateTimeMs } from './soql-literals.ts';
-import { familyOf, idKey } from './soql-where.ts';
+import { dateTimeMs } from './soql-literals.ts';
+import { familyOf } from './soql-where.ts';
 import type { SoqlField, SoqlRecord } from './soql-source.ts';
 
 export interface SortKey {
@@ -25,8 +25,9 @@ function sortable(field: SoqlField): (value: unknown) => Comparable {
   switch (familyOf(field.type)) {
     case 'number': return (value) => (typeof value === 'number' ? value : null);
     case 'boolean': return (value) => (typeof value === 'boolean' ? value : null);
-    case 'datetime': return (value) => (typeof value === 'string' && value !== '' ? storedDateTimeMs(value) : null);
-    case 'id': return (value) => (typeof value === 'string' && value !== '' ? idKey(value) : null);
+    case 'datetime': return (value) => (typeof value === 'string' && value !== '' ? dateTimeMs(value) : null);
+    // Full ids order as their 15-character forms do: equal prefixes only occur for the same record.
+    case 'id': return (value) => (typeof value === 'string' && value !== '' ? value : null);
     default: return (value) => (typeof value === 'string' && value !== '' ? value.toUpperCase() : null);
   }
 }
@@ -44,34 +45,44 @@ interface Decorated<T> {
  */
 export function sortRows<T>(items: T[], recordOf: (item: T) => SoqlRecord, keys: SortKey[], bound?: number): T[] {
   const extractors = keys.map((key) => ({ ...key, toComparable: sortable(key.field) }));
-  const decorate = (item: T, sequence: number): Decorated<T> => ({
-    keys: extractors.map((key) => key.toComparable(key.read(recordOf(item)))),
-    sequence,
-    item,
-  });
-  const compare = (a: Decorated<T>, b: Decorated<T>): number => {
+  const fill = (keys: Comparable[], item: T): Comparable[] => {
+    const record = recordOf(item);
+    for (let i = 0; i < extractors.length; i++) keys[i] = extractors[i]!.toComparable(extractors[i]!.read(record));
+    return keys;
+  };
+  const compareKeys = (x: Comparable[], y: Comparable[]): number => {
     for (let i = 0; i < extractors.length; i++) {
       const { descending, nullsFirst } = extractors[i]!;
-      const x = a.keys[i]!;
-      const y = b.keys[i]!;
-      if (x === y) continue;
-      if (x === null) return nullsFirst ? -1 : 1;
-      if (y === null) return nullsFirst ? 1 : -1;
-      const order = x < y ? -1 : 1;
+      const a = x[i]!;
+      const b = y[i]!;
+      if (a === b) continue;
+      if (a === null) return nullsFirst ? -1 : 1;
+      if (b === null) return nullsFirst ? 1 : -1;
+      const order = a < b ? -1 : 1;
       return descending ? -order : order;
     }
-    return a.sequence - b.sequence;
+    return 0;
   };
+  const compare = (a: Decorated<T>, b: Decorated<T>): number => compareKeys(a.keys, b.keys) || a.sequence - b.sequence;
 
   if (bound === undefined || bound >= items.length) {
-    return items.map(decorate).sort(compare).map((d) => d.item);
+    return items
+      .map((item, sequence) => ({ keys: fill([], item), sequence, item }))
+      .sort(compare)
+      .map((d) => d.item);
   }
   if (bound <= 0) return [];
   const heap = new MaxHeap<Decorated<T>>(compare);
+  // Keys are read into a scratch array first: most rows of a large scan lose to the heap's top and then cost
+  // no allocation. A later row that ties with the top loses too, which keeps scan order among equals.
+  const scratch: Comparable[] = [];
   for (let i = 0; i < items.length; i++) {
-    const decorated = decorate(items[i]!, i);
-    if (heap.size < bound) heap.push(decorated);
-    else if (compare(decorated, heap.peek()!) < 0) heap.replaceTop(decorated);
+    const item = items[i]!;
+    if (heap.size < bound) {
+      heap.push({ keys: fill([], item), sequence: i, item });
+    } else if (compareKeys(fill(scratch, item), heap.peek()!.keys) < 0) {
+      heap.replaceTop({ keys: scratch.slice(), sequence: i, item });
+    }
   }
   return heap.drain().sort(compare).map((d) => d.item);
 }

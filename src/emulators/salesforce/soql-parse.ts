@@ -12,14 +12,15 @@ import type { SoqlError } from './soql-source.ts';
 export function parseSoql(soql: string): Query {
   try {
     return soqlParser.parseQuery(soql);
-  } catch {
-    throw syntaxError(soql);
+  } catch (error) {
+    // Anything the diagnostic pass cannot pin on a token is not a syntax error: let it surface as it is.
+    throw syntaxError(soql) ?? error;
   }
 }
 
 let diagnosticParser: InstanceType<typeof parserModule.SoqlParser> | undefined;
 
-function syntaxError(soql: string): SoqlError {
+function syntaxError(soql: string): SoqlError | undefined {
   const lexed = lexerModule.lex(soql);
   const lexError = lexed.errors[0];
   if (lexError) {
@@ -29,8 +30,10 @@ function syntaxError(soql: string): SoqlError {
   diagnosticParser ??= new parserModule.SoqlParser();
   diagnosticParser.input = lexed.tokens;
   diagnosticParser.selectStatement();
-  const token = diagnosticParser.errors[0]?.token;
-  const atEnd = !token || Number.isNaN(token.startOffset) || token.tokenType.name === 'EOF';
+  const failure = diagnosticParser.errors[0];
+  if (!failure) return undefined;
+  const token = failure.token;
+  const atEnd = Number.isNaN(token.startOffset) || token.tokenType.name === 'EOF';
   if (atEnd) return soqlError('MALFORMED_QUERY', soql, soql.trimEnd().length, unexpectedToken('<EOF>'));
   return soqlError('MALFORMED_QUERY', soql, token.startOffset, unexpectedToken(token.image));
 }

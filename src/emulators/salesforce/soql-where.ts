@@ -6,7 +6,8 @@ import {
   decodeStringLiteral,
   parseDateLiteral,
   parseDateTimeLiteral,
-  storedDateTimeMs,
+  canonicalDateTime,
+  msToCanonicalDateTime,
 } from './soql-literals.ts';
 import { fieldReader, resolveFieldPath, type ObjectSchema, type SchemaCache } from './soql-schema.ts';
 import type { SalesforceFieldType, SoqlDataSource, SoqlField, SoqlRecord } from './soql-source.ts';
@@ -316,7 +317,7 @@ function normalizer(family: Family, operator: string): (value: unknown) => strin
     case 'boolean': return (value) => (typeof value === 'boolean' ? value : null);
     case 'number': return (value) => (typeof value === 'number' ? value : null);
     case 'date': return (value) => (typeof value === 'string' && value !== '' ? value.slice(0, 10) : null);
-    case 'datetime': return (value) => (typeof value === 'string' && value !== '' ? storedDateTimeMs(value) : null);
+    case 'datetime': return (value) => (typeof value === 'string' && value !== '' ? canonicalDateTime(value) : null);
     default: return (value) => (value === undefined ? null : (value as string));
   }
 }
@@ -378,7 +379,7 @@ function toOperand(
         if (!range) throw soqlError('MALFORMED_QUERY', soql, at, unexpectedToken(raw));
         return family === 'date'
           ? { kind: 'range', low: dayToDateString(range.startDay), high: dayToDateString(range.endDay) }
-          : { kind: 'range', low: range.startDay * DAY_MS, high: range.endDay * DAY_MS };
+          : { kind: 'range', low: msToCanonicalDateTime(range.startDay * DAY_MS), high: msToCanonicalDateTime(range.endDay * DAY_MS) };
       }
       if (family === 'date') {
         if (literalType !== 'DATE') return mismatch();
@@ -389,7 +390,7 @@ function toOperand(
       if (literalType !== 'DATETIME') return mismatch();
       const ms = parseDateTimeLiteral(raw);
       if (ms === undefined) throw soqlError('MALFORMED_QUERY', soql, at, unexpectedToken(raw));
-      return { kind: 'value', value: ms };
+      return { kind: 'value', value: msToCanonicalDateTime(ms) };
     }
     default:
       return mismatch();
