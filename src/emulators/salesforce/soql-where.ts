@@ -214,12 +214,8 @@ function compileCondition(condition: Condition | ValueQueryCondition, from: Obje
   if (family === 'multipicklist' && !setOperator && !['=', '!=', 'IN', 'NOT IN'].includes(operator)) {
     operatorError('invalid operator on multipicklist field');
   }
-  if (operator === 'LIKE' && family !== 'text') {
-    throw soqlError('INVALID_FIELD', soql, fieldOffset, `Invalid operator on ${soapTypeName(field)} field: LIKE`);
-  }
-  if (family === 'boolean' && !['=', '!=', 'IN', 'NOT IN'].includes(operator)) {
-    operatorError(`invalid operator on boolean field: ${field.name}`);
-  }
+  if (operator === 'LIKE' && family !== 'text') operatorError(`invalid operator on ${soapTypeName(field)} field`);
+  if (family === 'boolean' && !['=', '!=', 'IN', 'NOT IN'].includes(operator)) operatorError('invalid operator on boolean field');
 
   if ('valueQuery' in condition) {
     if (operator !== 'IN' && operator !== 'NOT IN') operatorError(unexpectedToken('SELECT'));
@@ -247,58 +243,62 @@ function compileCondition(condition: Condition | ValueQueryCondition, from: Obje
   if (family === 'multipicklist') return multipicklistPredicate(operator, operands, read);
 
   const normalize = normalizer(family, operator);
-  const test = (operand: Operand, value: string | number | boolean | null): boolean => compare(operator, operand, value);
-  switch (operator) {
-    case 'IN':
-      return (record) => {
-        const value = normalize(read(record));
-        return operands.some((operand) => test(operand, value));
-      };
-    case 'NOT IN':
-      return (record) => {
-        const value = normalize(read(record));
-        return !operands.some((operand) => compare('=', operand, value));
-      };
-    default: {
-      const operand = operands[0]!;
-      return (record) => test(operand, normalize(read(record)));
-    }
+  const test = operator === 'IN' || operator === 'NOT IN' ? membershipTest(operands, operator === 'NOT IN') : comparisonTest(operator, operands[0]!);
+  return (record) => test(normalize(read(record)));
+}
+
+type Comparable = string | number | boolean | null;
+
+/**
+ * IN and NOT IN. A sync engine's `Id IN (…200 ids…)` is answered with a set lookup rather than 200 comparisons
+ * per row; relative date literals in the list are ranges and are tested one by one.
+ */
+function membershipTest(operands: Operand[], negated: boolean): (value: Comparable) => boolean {
+  const values = new Set<Comparable>();
+  const ranges: Array<(value: Comparable) => boolean> = [];
+  for (const operand of operands) {
+    if (operand.kind === 'null') values.add(null);
+    else if (operand.kind === 'value') values.add(operand.value);
+    else ranges.push(comparisonTest('=', operand));
   }
+  const member = ranges.length === 0
+    ? (value: Comparable) => values.has(value)
+    : (value: Comparable) => values.has(value) || ranges.some((inRange) => inRange(value));
+  return negated ? (value) => !member(value) : member;
 }
 
 /**
- * SOQL has no three-valued logic: `Name != 'x'` matches records whose Name is null, and a null never satisfies
- * `<`, `>` or LIKE.
+ * One comparison, specialised once per condition. SOQL has no three-valued logic: `Name != 'x'` matches records
+ * whose Name is null, and a null never satisfies `<` or `>`.
  */
-function compare(operator: string, operand: Operand, value: string | number | boolean | null): boolean {
+function comparisonTest(operator: string, operand: Operand): (value: Comparable) => boolean {
   if (operand.kind === 'null') {
-    if (operator === '=' || operator === 'IN') return value === null;
-    if (operator === '!=') return value !== null;
-    return false;
+    if (operator === '=') return (value) => value === null;
+    if (operator === '!=') return (value) => value !== null;
+    return () => false;
   }
   if (operand.kind === 'range') {
     // A relative date literal is a span of time: `= TODAY` means within it, `> TODAY` after its end.
-    if (value === null) return operator === '!=';
     const { low, high } = operand;
     switch (operator) {
-      case '=': case 'IN': return value >= low && value < high;
-      case '!=': return value < low || value >= high;
-      case '<': return value < low;
-      case '<=': return value < high;
-      case '>': return value >= high;
-      case '>=': return value >= low;
-      default: return false;
+      case '=': return (value) => value !== null && value >= low && value < high;
+      case '!=': return (value) => value === null || value < low || value >= high;
+      case '<': return (value) => value !== null && value < low;
+      case '<=': return (value) => value !== null && value < high;
+      case '>': return (value) => value !== null && value >= high;
+      case '>=': return (value) => value !== null && value >= low;
+      default: return () => false;
     }
   }
   const literal = operand.value;
   switch (operator) {
-    case '=': case 'IN': return value === literal;
-    case '!=': return value !== literal;
-    case '<': return value !== null && value < literal;
-    case '<=': return value !== null && value <= literal;
-    case '>': return value !== null && value > literal;
-    case '>=': return value !== null && value >= literal;
-    default: return false;
+    case '=': return (value) => value === literal;
+    case '!=': return (value) => value !== literal;
+    case '<': return (value) => value !== null && value < literal;
+    case '<=': return (value) => value !== null && value <= literal;
+    case '>': return (value) => value !== null && value > literal;
+    case '>=': return (value) => value !== null && value >= literal;
+    default: return () => false;
   }
 }
 
@@ -307,7 +307,7 @@ function compare(operator: string, operand: Operand, value: string | number | bo
  * text order follows ORDER BY's rule for English locales (upper-cased values), see "ORDER BY",
  * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_orderby.htm.
  */
-function normalizer(family: Family, operator: string): (value: unknown) => string | number | boolean | null {
+function normalizer(family: Family, operator: string): (value: unknown) => Comparable {
   switch (family) {
     case 'text':
       return ORDERING.has(operator)

@@ -598,3 +598,41 @@ describe('FIELDS()', () => {
     expect(errorOf(`SELECT Name, Id, name FROM Account`).message).toMatch(/duplicate field selected: name$/i);
   });
 });
+
+describe('scale: a modstamp window is one pass over the records', () => {
+  const n = 20_000;
+  const leadObject = objects.find((object) => object.name === 'Lead')!;
+
+  /** Records that count every field read, so the test sees how often the evaluator touches each one. */
+  function countingWorld(): { source: InMemorySoqlSource; reads: () => number } {
+    let reads = 0;
+    const counted = new InMemorySoqlSource([leadObject]);
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    for (let i = 0; i < n; i++) {
+      // Modstamps out of scan order, so both the filter and the sort have work to do.
+      const stamp = new Date(start + ((i * 7919) % n) * 60_000).toISOString().replace('Z', '+0000');
+      const record = lead(i + 1, { Id: `00Q${String(i).padStart(12, '0')}AAA`, LastName: `L${i}`, SystemModstamp: stamp });
+      counted.insert('Lead', new Proxy(record, { get: (target, key) => ((reads += 1), Reflect.get(target, key)) }));
+    }
+    return { source: counted, reads: () => reads };
+  }
+
+  it('reads each record a bounded number of times, however many rows match, for a bounded or a full sort', () => {
+    const { source: counted, reads } = countingWorld();
+    const window = `SELECT Id, SystemModstamp FROM Lead WHERE SystemModstamp > 2026-01-02T00:00:00Z AND SystemModstamp <= 2026-01-12T00:00:00Z ORDER BY SystemModstamp, Id`;
+    const before = reads();
+    const limited = runSoql(`${window} LIMIT 2000`, counted, options);
+    const limitedReads = reads() - before;
+    const full = runSoql(window, counted, options);
+    const fullReads = reads() - before - limitedReads;
+
+    expect(limited.records).toEqual(full.records.slice(0, 2000));
+    const stamps = full.records.map((row) => String(row['SystemModstamp']));
+    expect(stamps).toEqual([...stamps].sort());
+    expect(full.totalSize).toBe(14_400);
+    // IsDeleted (scan), two window bounds, two sort keys, the projected fields and the url Id: about 8 reads per
+    // record, well under the log2(n) ≈ 14 a comparator reading records would cost.
+    expect(limitedReads).toBeLessThan(10 * n);
+    expect(fullReads).toBeLessThan(10 * n);
+  });
+});
