@@ -1,5 +1,12 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FaultKind } from '../shared/faults.ts';
 import { listen, type RunningEmulator } from '../shared/server.ts';
+import { registerAdminRoutes } from './admin.ts';
+import { apiVersions } from './api.ts';
+import type { OrgConfig } from './config.ts';
+import { messages } from './errors.ts';
+import type { ApiResponse } from './router.ts';
+import { SalesforceEmulatorState } from './state.ts';
 
 export interface SalesforceEmulatorOptions {
   /** 'demo' seeds realistic demo data; 'none' starts empty. */
@@ -7,12 +14,178 @@ export interface SalesforceEmulatorOptions {
   /** When set, state is loaded from and saved to this JSON file. */
   persistFile?: string;
   logger?: boolean;
+  /** The org's clock in ms since the epoch (tests pass a controllable one). */
+  clock?: () => number;
+  /** Configuration to start with, as POST /__emulator/config takes it. */
+  config?: Partial<OrgConfig>;
 }
 
-/** Builds the emulator without listening: tests use app.inject(). (Stub: filled in by the emulator work.) */
+/** A body that was not JSON: the route answers JSON_PARSER_ERROR in Salesforce's shape rather than Fastify's. */
+class InvalidJson {
+  constructor(readonly message: string) {}
+}
+
+const jsonContentType = 'application/json;charset=UTF-8';
+
+function limitHeader(state: SalesforceEmulatorState): string {
+  return `api-usage=${state.usage.used(state.org.now())}/${state.org.config.dailyApiLimit}`;
+}
+
+/** How Salesforce answers each injected fault (reliability-security research §2; REST "Status Codes and Error Responses"). */
+function faultResponse(kind: Exclude<FaultKind, 'drop_connection'>, method: string, path: string): ApiResponse {
+  switch (kind) {
+    case 'rate_limit':
+      return { status: 403, body: [{ message: 'ConcurrentRequests (Concurrent API Requests) Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }] };
+    case 'daily_limit':
+      return { status: 403, body: [{ message: messages.totalRequestsExceeded, errorCode: 'REQUEST_LIMIT_EXCEEDED' }] };
+    case 'expired_session':
+      return { status: 401, body: [{ message: messages.sessionInvalid, errorCode: 'INVALID_SESSION_ID' }] };
+    case 'server_error':
+      return { status: 500, body: [{ message: 'An unexpected error occurred. Please include this ErrorId if you contact support: 1893021457-42 (-1179437291)', errorCode: 'UNKNOWN_EXCEPTION' }] };
+    case 'unavailable':
+      return { status: 503, body: [{ message: 'Server temporarily unavailable, please retry your request', errorCode: 'SERVER_UNAVAILABLE' }] };
+    case 'lock_row': {
+      const lockError = { message: 'unable to obtain exclusive access to this record or 1 records', fields: [] as string[] };
+      // Inside a collection write every record fails ("if an object in a batch can't be locked, the entire batch fails").
+      if (method !== 'GET' && method !== 'DELETE' && /\/composite\/sobjects/.test(path)) return { status: 200, body: { lockRowCollection: lockError } };
+      return { status: 400, body: [{ ...lockError, errorCode: 'UNABLE_TO_LOCK_ROW' }] };
+    }
+  }
+}
+
 export async function buildSalesforceEmulator(options: SalesforceEmulatorOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false });
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 64 * 1024 * 1024 });
+  const state = new SalesforceEmulatorState(options);
+  app.decorate('salesforce', state);
+
+  // jsforce sends `Content-Type: application/json` on DELETE with no body; Salesforce accepts that, Fastify would not.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(null, new InvalidJson((error as Error).message));
+    }
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+
+  registerAdminRoutes(app, state);
+  registerOAuthRoutes(app, state);
+
+  const send = (reply: FastifyReply, response: ApiResponse) => {
+    reply.code(response.status).header('Sforce-Limit-Info', limitHeader(state));
+    for (const [name, value] of Object.entries(response.headers ?? {})) reply.header(name, value);
+    if (response.status === 204 || response.body === undefined) return reply.send();
+    return reply.header('Content-Type', jsonContentType).send(JSON.stringify(response.body));
+  };
+
+  const serveApi = async (request: FastifyRequest, reply: FastifyReply) => {
+    const url = new URL(request.url, 'http://emulator');
+    const match = /^\/services\/data\/v(\d+\.\d+)(\/.*)?$/.exec(url.pathname);
+    if (!match) {
+      if (/^\/services\/data\/?$/.test(url.pathname)) return reply.header('Content-Type', jsonContentType).send(JSON.stringify(apiVersions));
+      return reply.code(404).header('Content-Type', jsonContentType).send(JSON.stringify([{ errorCode: 'NOT_FOUND', message: messages.notFound }]));
+    }
+    const version = match[1] as string;
+    const path = match[2] && match[2] !== '' ? match[2] : '/';
+    const method = request.method.toUpperCase();
+    state.stats.record(method, state.api.patternOf(method, path) ?? '/services/data/:version/(no such resource)');
+
+    const fault = state.faults.decide(method, url.pathname);
+    if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+    if (fault.kind === 'drop_connection') {
+      reply.hijack();
+      request.raw.socket.destroy();
+      return reply;
+    }
+    if (fault.kind) {
+      const response = faultResponse(fault.kind, method, path);
+      if (response.status === 200) {
+        // A lock failure inside a collection: every record of the request fails alike.
+        const records = (request.body as { records?: unknown[] } | undefined)?.records ?? [];
+        const { lockRowCollection } = response.body as { lockRowCollection: { message: string; fields: string[] } };
+        return send(reply, { status: 200, body: records.map(() => ({ success: false, errors: [{ statusCode: 'UNABLE_TO_LOCK_ROW', ...lockRowCollection }] })) });
+      }
+      return send(reply, response);
+    }
+
+    if (!state.tokens.accepts(request.headers.authorization, state.org.config.strictTokens)) {
+      return send(reply, { status: 401, body: [{ message: messages.sessionInvalid, errorCode: 'INVALID_SESSION_ID' }] });
+    }
+    const now = state.org.now();
+    if (state.usage.used(now) >= state.org.config.dailyApiLimit) {
+      return send(reply, { status: 403, body: [{ message: messages.totalRequestsExceeded, errorCode: 'REQUEST_LIMIT_EXCEEDED' }] });
+    }
+    state.usage.record(now);
+    if (request.body instanceof InvalidJson) {
+      return send(reply, { status: 400, body: [{ message: `Unexpected character in the request body: ${request.body.message}`, errorCode: 'JSON_PARSER_ERROR' }] });
+    }
+
+    let response: ApiResponse;
+    try {
+      response = state.api.dispatch({
+        method,
+        version,
+        path,
+        query: Object.fromEntries(url.searchParams),
+        body: request.body,
+        headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value])),
+      });
+    } catch (error) {
+      request.log.error(error, 'salesforce emulator: unexpected failure');
+      response = { status: 500, body: [{ message: `An unexpected error occurred: ${(error as Error).message}`, errorCode: 'UNKNOWN_EXCEPTION' }] };
+    }
+    if (method !== 'GET') state.scheduleSave();
+    return send(reply, response);
+  };
+
+  app.route({ method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'], url: '/services/data', handler: serveApi });
+  app.route({ method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'], url: '/services/data/*', handler: serveApi });
+
+  app.addHook('onClose', async () => state.saveNow());
   return app;
+}
+
+function registerOAuthRoutes(app: FastifyInstance, state: SalesforceEmulatorState): void {
+  const oauthError = (reply: FastifyReply, status: number, error: string, description: string) => reply.code(status).send({ error, error_description: description });
+
+  app.post('/services/oauth2/token', async (request, reply) => {
+    const body = (request.body && typeof request.body === 'object' && !(request.body instanceof InvalidJson) ? request.body : {}) as Record<string, string | undefined>;
+    const strict = state.org.config.strictTokens;
+    const instanceUrl = `${request.protocol}://${request.host}`;
+    const clientSecret = body.client_secret ?? '';
+    switch (body.grant_type) {
+      case 'password': {
+        if (!body.client_id) return oauthError(reply, 400, 'invalid_client_id', 'client identifier invalid');
+        const user = [...state.org.store.scan('User', false)].find((candidate) => String(candidate.Username).toLowerCase() === (body.username ?? '').toLowerCase());
+        if (!body.username || !body.password || (strict && (!user || user.IsActive !== true))) return oauthError(reply, 400, 'invalid_grant', 'authentication failure');
+        return state.tokens.issue(instanceUrl, (user?.Id as string | undefined) ?? state.org.apiUserId, clientSecret, false);
+      }
+      case 'refresh_token': {
+        if (!body.client_id) return oauthError(reply, 400, 'invalid_client_id', 'client identifier invalid');
+        if (!state.tokens.refreshTokenValid(body.refresh_token ?? '', strict)) return oauthError(reply, 400, 'invalid_grant', 'expired access/refresh token');
+        return state.tokens.issue(instanceUrl, state.org.apiUserId, clientSecret, false);
+      }
+      case 'client_credentials': {
+        if (!body.client_id || !body.client_secret) return oauthError(reply, 400, 'invalid_client_id', 'client identifier invalid');
+        return state.tokens.issue(instanceUrl, state.org.apiUserId, clientSecret, false);
+      }
+      default:
+        return oauthError(reply, 400, 'unsupported_grant_type', 'grant type not supported');
+    }
+  });
+
+  app.post('/services/oauth2/revoke', async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, string | undefined>;
+    const token = body.token ?? (request.query as Record<string, string | undefined>).token;
+    if (!token) return reply.code(400).send({ error: 'unsupported_token_type', error_description: 'this token type is not supported' });
+    state.tokens.revoke(token);
+    return reply.code(200).send();
+  });
 }
 
 export async function startSalesforceEmulator(

@@ -1,0 +1,209 @@
+import type { SoqlDataSource, SoqlObject, SoqlRecord } from './soql-source.ts';
+import { canonicalId } from './ids.ts';
+import type { ObjectDefinition, Schema } from './schema.ts';
+
+/** A stored record: REST JSON values keyed by the schema's field names. Replaced, never mutated, on write. */
+export type StoredRecord = Record<string, unknown>;
+
+export interface DeletedEntry {
+  id: string;
+  deletedDate: string;
+  /** ms since epoch, for the getDeleted window */
+  at: number;
+}
+
+type Undo = () => void;
+
+/**
+ * The org's records. Each object keeps a Map from id to record whose insertion order is the order of last
+ * modification (a write deletes and re-inserts), so SystemModstamp order costs nothing to keep. Deleted records
+ * stay in place with IsDeleted = true (the recycle bin) until purged. Writes inside `transaction` are journalled
+ * so an allOrNone failure can undo them.
+ */
+export class RecordStore implements SoqlDataSource {
+  private readonly byObject = new Map<string, Map<string, StoredRecord>>();
+  private readonly byId = new Map<string, { objectName: string; record: StoredRecord }>();
+  private readonly deletedLogs = new Map<string, DeletedEntry[]>();
+  /** Case-insensitive value → ids, per "Object.Field", built on first use and kept up to date by put/remove. */
+  private readonly indexes = new Map<string, Map<string, Set<string>>>();
+  private journal: Undo[] | undefined;
+
+  constructor(
+    private readonly schema: Schema,
+    /** Hides fields the org does not have right now (the address picklist codes when they are off). */
+    private readonly visibleObject: (definition: ObjectDefinition) => SoqlObject,
+  ) {}
+
+  // ---- SoqlDataSource ----
+  object(name: string): SoqlObject | undefined {
+    const definition = this.schema.object(name);
+    return definition ? this.visibleObject(definition) : undefined;
+  }
+
+  *scan(objectName: string, includeDeleted: boolean): Iterable<SoqlRecord> {
+    const records = this.byObject.get(objectName.toLowerCase());
+    if (!records) return;
+    for (const record of records.values()) if (includeDeleted || record.IsDeleted !== true) yield record;
+  }
+
+  get(id: string): { objectName: string; record: SoqlRecord } | undefined {
+    const canonical = canonicalId(id);
+    return canonical ? this.byId.get(canonical) : undefined;
+  }
+
+  // ---- store ----
+  find(id: string): { objectName: string; record: StoredRecord } | undefined {
+    return this.byId.get(id);
+  }
+
+  records(objectName: string): Iterable<StoredRecord> {
+    return this.byObject.get(objectName.toLowerCase())?.values() ?? [];
+  }
+
+  count(objectName: string, includeDeleted = false): number {
+    let total = 0;
+    for (const _ of this.scan(objectName, includeDeleted)) total += 1;
+    return total;
+  }
+
+  deletedLog(objectName: string): DeletedEntry[] {
+    return this.deletedLogs.get(objectName.toLowerCase()) ?? [];
+  }
+
+  /** Inserts or replaces a record, moving it to the end of its object's modification order. */
+  put(objectName: string, record: StoredRecord): void {
+    const id = record.Id as string;
+    const key = objectName.toLowerCase();
+    let records = this.byObject.get(key);
+    if (!records) {
+      records = new Map();
+      this.byObject.set(key, records);
+    }
+    const previous = records.get(id);
+    if (previous) {
+      records.delete(id);
+      this.unindex(objectName, previous);
+    }
+    records.set(id, record);
+    this.byId.set(id, { objectName, record });
+    this.index(objectName, record);
+    this.journal?.push(() => {
+      records.delete(id);
+      this.unindex(objectName, record);
+      if (previous) {
+        records.set(id, previous);
+        this.byId.set(id, { objectName, record: previous });
+        this.index(objectName, previous);
+      } else {
+        this.byId.delete(id);
+      }
+    });
+  }
+
+  logDeletion(objectName: string, entry: DeletedEntry): void {
+    const key = objectName.toLowerCase();
+    let log = this.deletedLogs.get(key);
+    if (!log) {
+      log = [];
+      this.deletedLogs.set(key, log);
+    }
+    log.push(entry);
+    const journalled = log;
+    this.journal?.push(() => void journalled.pop());
+  }
+
+  /** Removes a record for good (purge from the recycle bin); not journalled. */
+  purge(id: string): void {
+    const found = this.byId.get(id);
+    if (!found) return;
+    this.byObject.get(found.objectName.toLowerCase())?.delete(id);
+    this.byId.delete(id);
+    this.unindex(found.objectName, found.record);
+  }
+
+  /** Ids of live records whose field equals the value, compared case-insensitively (email, external ids). */
+  lookup(objectName: string, fieldName: string, value: string): string[] {
+    const index = this.indexFor(objectName, fieldName);
+    return [...(index.get(value.toLowerCase()) ?? [])];
+  }
+
+  /**
+   * Runs `work`; if it throws, every write it made is undone and the error rethrown. Nested calls join the
+   * outer transaction, as an sObject Collections request inside an allOrNone composite does.
+   */
+  transaction<T>(work: () => T): T {
+    if (this.journal) return work();
+    const journal: Undo[] = [];
+    this.journal = journal;
+    try {
+      return work();
+    } catch (error) {
+      this.journal = undefined;
+      for (let index = journal.length - 1; index >= 0; index -= 1) (journal[index] as Undo)();
+      throw error;
+    } finally {
+      this.journal = undefined;
+    }
+  }
+
+  clear(): void {
+    this.byObject.clear();
+    this.byId.clear();
+    this.deletedLogs.clear();
+    this.indexes.clear();
+  }
+
+  snapshot(): { records: Array<[string, StoredRecord[]]>; deleted: Array<[string, DeletedEntry[]]> } {
+    return {
+      records: [...this.byObject].map(([key, records]) => [this.schema.object(key)?.name ?? key, [...records.values()]]),
+      deleted: [...this.deletedLogs],
+    };
+  }
+
+  restore(snapshot: { records: Array<[string, StoredRecord[]]>; deleted: Array<[string, DeletedEntry[]]> }): void {
+    this.clear();
+    for (const [objectName, records] of snapshot.records) for (const record of records) this.put(objectName, record);
+    for (const [objectName, entries] of snapshot.deleted) this.deletedLogs.set(objectName.toLowerCase(), [...entries]);
+  }
+
+  private indexFor(objectName: string, fieldName: string): Map<string, Set<string>> {
+    const key = `${objectName.toLowerCase()}.${fieldName}`;
+    let index = this.indexes.get(key);
+    if (!index) {
+      index = new Map();
+      this.indexes.set(key, index);
+      for (const record of this.records(objectName)) addTo(index, record, fieldName);
+    }
+    return index;
+  }
+
+  private index(objectName: string, record: StoredRecord): void {
+    const prefix = `${objectName.toLowerCase()}.`;
+    for (const [key, index] of this.indexes) if (key.startsWith(prefix)) addTo(index, record, key.slice(prefix.length));
+  }
+
+  private unindex(objectName: string, record: StoredRecord): void {
+    const prefix = `${objectName.toLowerCase()}.`;
+    for (const [key, index] of this.indexes) {
+      if (!key.startsWith(prefix)) continue;
+      const value = record[key.slice(prefix.length)];
+      if (value === null || value === undefined) continue;
+      const ids = index.get(String(value).toLowerCase());
+      ids?.delete(record.Id as string);
+      if (ids?.size === 0) index.delete(String(value).toLowerCase());
+    }
+  }
+}
+
+function addTo(index: Map<string, Set<string>>, record: StoredRecord, fieldName: string): void {
+  if (record.IsDeleted === true) return;
+  const value = record[fieldName];
+  if (value === null || value === undefined || value === '') return;
+  const key = String(value).toLowerCase();
+  let ids = index.get(key);
+  if (!ids) {
+    ids = new Set();
+    index.set(key, ids);
+  }
+  ids.add(record.Id as string);
+}
