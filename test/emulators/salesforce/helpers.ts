@@ -56,3 +56,11 @@ export async function startHarness(options: SalesforceEmulatorOptions = {}): Pro
 }
 
 export const v = (path: string) => `/services/data/v${apiVersion}${path}`;
+
+/**
+ * The statusCode of each error in a SaveResult. Salesforce's collections name it statusCode ("sObject
+ * Collections" examples); jsforce's SaveError type calls it errorCode, so read it untyped.
+ */
+export function statusCodesOf(result: { errors: unknown[] } | undefined): string[] {
+  return (result?.errors ?? []).map((error) => (error as { statusCode: string }).statusCode);
+}

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Connection } from '@jsforce/jsforce-node';
 import { setDefaults } from '@jsforce/jsforce-node/lib/request.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiVersion, startHarness, v } from './helpers.ts';
+import { apiVersion, startHarness, statusCodesOf, v } from './helpers.ts';
 
 // jsforce retries GET/DELETE on 5xx five times with back-off (ecosystem research §1.3): off, so each fault is one call.
 beforeAll(() => setDefaults({ retry: { maxRetries: 0 } }));
@@ -74,7 +74,7 @@ describe('Salesforce emulator: faults', () => {
     const { conn, admin } = await startHarness();
     await admin('POST', 'faults', { rules: [{ kind: 'lock_row', next: 1, pathIncludes: '/composite/sobjects' }] });
     const results = await conn.sobject('Account').create([{ Name: 'A' }, { Name: 'B' }]);
-    expect(results.map((result) => result.errors[0]?.statusCode)).toEqual(['UNABLE_TO_LOCK_ROW', 'UNABLE_TO_LOCK_ROW']);
+    expect(results.map(statusCodesOf)).toEqual([['UNABLE_TO_LOCK_ROW'], ['UNABLE_TO_LOCK_ROW']]);
     expect((await conn.sobject('Account').create([{ Name: 'A' }, { Name: 'B' }])).every((result) => result.success)).toBe(true);
   });
 

@@ -102,7 +102,7 @@ describe('Salesforce emulator: sObject rows through jsforce', () => {
     expect(byName.get('LastName')).toMatchObject({ type: 'string', length: 80, nillable: false, createable: true, updateable: true });
     expect(byName.get('Email')).toMatchObject({ type: 'email', length: 80, nillable: true });
     expect(byName.get('Status')).toMatchObject({ type: 'picklist', restrictedPicklist: true, defaultedOnCreate: true });
-    expect(byName.get('Status')?.picklistValues.map((p) => p.value)).toContain('Closed - Converted');
+    expect(byName.get('Status')?.picklistValues?.map((p) => p.value)).toContain('Closed - Converted');
     expect(byName.get('ConvertedContactId')).toMatchObject({ type: 'reference', referenceTo: ['Contact'], createable: false, updateable: false });
     expect(byName.has('StateCode')).toBe(false);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startHarness, v } from './helpers.ts';
+import { startHarness, statusCodesOf, v } from './helpers.ts';
 
 /** Error codes and wording follow the REST "Status Codes and Error Responses" page and the StatusCode list in "Core Data Types Used in API Calls". */
 describe('Salesforce emulator: validation as Salesforce words it', () => {
@@ -94,8 +94,8 @@ describe('Salesforce emulator: State and Country/Territory Picklists', () => {
     await expect(conn.sobject('Lead').update({ Id: lead.id as string, CountryCode: 'DE', Country: 'France' })).rejects.toMatchObject({ errorCode: 'FIELD_INTEGRITY_EXCEPTION' });
     const describe = await conn.sobject('Lead').describe();
     const countryCode = describe.fields.find((f) => f.name === 'CountryCode');
-    expect(countryCode?.picklistValues.find((p) => p.value === 'US')?.label).toBe('United States');
-    expect(countryCode?.picklistValues.find((p) => p.value === 'VN')?.label).toBe('Viet Nam');
+    expect(countryCode?.picklistValues?.find((p) => p.value === 'US')?.label).toBe('United States');
+    expect(countryCode?.picklistValues?.find((p) => p.value === 'VN')?.label).toBe('Viet Nam');
     expect(describe.fields.find((f) => f.name === 'StateCode')).toMatchObject({ dependentPicklist: true, controllerName: 'CountryCode' });
     expect((await admin('GET', 'config')).body.stateCountryPicklists).toBe(true);
   });
@@ -116,7 +116,7 @@ describe('Salesforce emulator: duplicate and validation rules', () => {
       duplicateResult: { allowSave: false, duplicateRuleEntityType: 'Lead', matchResults: [{ entityType: 'Contact', size: 1, matchRecords: [{ record: { Id: contact.id } }] }] },
     });
     const inCollection = await conn.sobject('Lead').create([{ LastName: 'L', Company: 'C', Email: 'same@example.com' }, { LastName: 'M', Company: 'C', Email: 'other@example.com' }]);
-    expect(inCollection[0]?.errors[0]?.statusCode).toBe('DUPLICATES_DETECTED');
+    expect(statusCodesOf(inCollection[0])).toEqual(['DUPLICATES_DETECTED']);
     expect(inCollection[1]?.success).toBe(true);
   });
 
