@@ -1,9 +1,10 @@
 import { dateTimeMs } from './soql-literals.ts';
-import { familyOf } from './soql-where.ts';
-import type { SoqlField, SoqlRecord } from './soql-source.ts';
+import { familyOf } from './soql-schema.ts';
+import type { SoqlField } from './soql-source.ts';
 
-export interface SortKey {
-  read: (record: SoqlRecord) => unknown;
+export interface SortKey<T> {
+  read: (item: T) => unknown;
+  /** the field (or, for an aggregate, the type of its result) whose family decides how values compare */
   field: SoqlField;
   descending: boolean;
   nullsFirst: boolean;
@@ -43,11 +44,10 @@ interface Decorated<T> {
  * With a `bound` (OFFSET + LIMIT) only that many rows are kept, in a heap: a modstamp window's
  * `ORDER BY SystemModstamp LIMIT 2000` over a million rows costs n·log(2000), not a full sort.
  */
-export function sortRows<T>(items: T[], recordOf: (item: T) => SoqlRecord, keys: SortKey[], bound?: number): T[] {
+export function sortRows<T>(items: T[], keys: Array<SortKey<T>>, bound?: number): T[] {
   const extractors = keys.map((key) => ({ ...key, toComparable: sortable(key.field) }));
   const fill = (keys: Comparable[], item: T): Comparable[] => {
-    const record = recordOf(item);
-    for (let i = 0; i < extractors.length; i++) keys[i] = extractors[i]!.toComparable(extractors[i]!.read(record));
+    for (let i = 0; i < extractors.length; i++) keys[i] = extractors[i]!.toComparable(extractors[i]!.read(item));
     return keys;
   };
   const compareKeys = (x: Comparable[], y: Comparable[]): number => {

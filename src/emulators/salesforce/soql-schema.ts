@@ -1,4 +1,4 @@
-import type { SoqlChildRelationship, SoqlDataSource, SoqlField, SoqlObject, SoqlRecord } from './soql-source.ts';
+import type { SalesforceFieldType, SoqlChildRelationship, SoqlDataSource, SoqlField, SoqlObject, SoqlRecord } from './soql-source.ts';
 
 /** One object's schema, indexed for the case-insensitive lookups SOQL needs. */
 export interface ObjectSchema {
@@ -116,4 +116,37 @@ export function fieldReader(source: SoqlDataSource, path: FieldPath): (record: S
     const target = followHops(source, record, path.hops);
     return target === null ? null : (target[name] ?? null);
   };
+}
+
+/** How a field's values compare, by the family its describe type belongs to. */
+export type Family = 'text' | 'id' | 'boolean' | 'number' | 'date' | 'datetime' | 'multipicklist' | 'address';
+
+export function familyOf(type: SalesforceFieldType): Family {
+  switch (type) {
+    case 'id': case 'reference': return 'id';
+    case 'boolean': return 'boolean';
+    case 'int': case 'double': case 'currency': case 'percent': return 'number';
+    case 'date': return 'date';
+    case 'datetime': return 'datetime';
+    case 'multipicklist': return 'multipicklist';
+    case 'address': return 'address';
+    default: return 'text';
+  }
+}
+
+/** The type name Salesforce's filter errors use ("must be of type dateTime"). */
+export function soapTypeName(field: SoqlField): string {
+  switch (field.type) {
+    case 'int': return 'integer';
+    case 'currency': case 'percent': return 'double';
+    case 'datetime': return 'dateTime';
+    case 'reference': return 'id';
+    case 'textarea': case 'phone': case 'url': case 'email': case 'picklist': case 'combobox': return 'string';
+    default: return field.type;
+  }
+}
+
+/** Salesforce compares Ids on their case-sensitive 15-character form: the 18-character suffix only encodes case. */
+export function idKey(value: string): string {
+  return value.length === 18 ? value.slice(0, 15) : value;
 }

@@ -1,24 +1,37 @@
-import type { Condition, Query, ValueQueryCondition, WhereClause } from 'soql-parser-js';
+import type { LiteralType, Query, WhereClause } from 'soql-parser-js';
 import { locate, noSuchColumn, soqlError, unexpectedToken, unknownParentRelationship } from './soql-errors.ts';
 import {
+  canonicalDateTime,
   dateLiteralRange,
   dayToDateString,
   decodeStringLiteral,
+  msToCanonicalDateTime,
   parseDateLiteral,
   parseDateTimeLiteral,
-  canonicalDateTime,
-  msToCanonicalDateTime,
 } from './soql-literals.ts';
-import { fieldReader, resolveFieldPath, type ObjectSchema, type SchemaCache } from './soql-schema.ts';
-import type { SalesforceFieldType, SoqlDataSource, SoqlField, SoqlRecord } from './soql-source.ts';
+import { compileConditionTree, type LeafCondition, type Test } from './soql-logic.ts';
+import {
+  familyOf,
+  fieldReader,
+  idKey,
+  resolveFieldPath,
+  soapTypeName,
+  type Family,
+  type FieldPath,
+  type ObjectSchema,
+  type SchemaCache,
+} from './soql-schema.ts';
+import type { SoqlDataSource, SoqlField, SoqlRecord } from './soql-source.ts';
 
-export type Predicate = (record: SoqlRecord) => boolean;
+export type Predicate = Test<SoqlRecord>;
 
 export interface WhereContext {
   soql: string;
   source: SoqlDataSource;
   schemas: SchemaCache;
   now: Date;
+  /** The FROM object's alias (`FROM Account a`), which field paths may start with. */
+  alias: string | undefined;
   /** Where the clause being compiled starts in `soql`, so error carets land in the right place. */
   offset: number;
   /** Runs a semi-join's inner query once and returns the ids it selects, keyed by `idKey`. */
@@ -30,182 +43,78 @@ export interface WhereContext {
  * parses the query, before touching a row, so all validation happens here and the predicate itself only reads.
  */
 export function compileWhere(where: WhereClause, from: ObjectSchema, context: WhereContext): Predicate {
-  const tokens = flatten(where);
-  const parser = new BooleanParser(tokens, (condition) => compileCondition(condition, from, context), context);
-  return parser.parse();
+  return compileConditionTree(where, (condition) => compileFieldCondition(condition, from, context), context.soql, context.offset);
 }
 
-type Token =
-  | { kind: '(' }
-  | { kind: ')' }
-  | { kind: 'AND' | 'OR' | 'NOT' }
-  | { kind: 'condition'; condition: Condition | ValueQueryCondition };
-
-/**
- * soql-parser-js hands WHERE over as a right-leaning list with paren counts on the conditions; turning it back
- * into tokens lets a small parser apply SOQL's own grouping rules instead of the list's shape.
- */
-function flatten(where: WhereClause): Token[] {
-  const tokens: Token[] = [];
-  let node: WhereClause | undefined = where;
-  while (node) {
-    const left = node.left as (Partial<Condition & ValueQueryCondition> & { openParen?: number; closeParen?: number }) | null;
-    const operator = 'operator' in node ? node.operator : undefined;
-    for (let i = 0; i < (left?.openParen ?? 0); i++) tokens.push({ kind: '(' });
-    if (operator === 'NOT') {
-      // `NOT` arrives with a null left, or a left that only carries the parens opened before it.
-      tokens.push({ kind: 'NOT' });
-    } else if (left) {
-      tokens.push({ kind: 'condition', condition: left as Condition });
-      for (let i = 0; i < (left.closeParen ?? 0); i++) tokens.push({ kind: ')' });
-      if (operator) tokens.push({ kind: operator });
-    }
-    node = 'right' in node ? node.right : undefined;
-  }
-  return tokens;
+/** A field path as written (`Account.Owner.Email`, `a.Name` under `FROM Account a`), split for resolution. */
+export function pathSegments(text: string, alias: string | undefined): string[] {
+  const segments = text.split('.');
+  if (alias !== undefined && segments.length > 1 && segments[0]!.toLowerCase() === alias.toLowerCase()) segments.shift();
+  return segments;
 }
 
-/**
- * SOQL's condition grammar: NOT binds to the expression right after it, and AND and OR may not be mixed at one
- * level without parentheses ("Parentheses are required whenever you mix the operators", Logical Operators,
- * https://developer.salesforce.com/docs/platform/salesforce-soql-sosl/guide/sforce-api-calls-soql-select-logicaloperators.html).
- */
-class BooleanParser {
-  private position = 0;
-
-  constructor(
-    private readonly tokens: Token[],
-    private readonly compile: (condition: Condition | ValueQueryCondition) => Predicate,
-    private readonly context: WhereContext,
-  ) {}
-
-  parse(): Predicate {
-    const predicate = this.expression();
-    if (this.position < this.tokens.length) this.unexpected(this.tokens[this.position]!);
-    return predicate;
-  }
-
-  private expression(): Predicate {
-    const operands = [this.unary()];
-    let joiner: 'AND' | 'OR' | undefined;
-    for (let token = this.peek(); token && (token.kind === 'AND' || token.kind === 'OR'); token = this.peek()) {
-      if (joiner !== undefined && token.kind !== joiner) this.unexpected(token);
-      joiner = token.kind;
-      this.position++;
-      operands.push(this.unary());
-    }
-    if (operands.length === 1) return operands[0]!;
-    return joiner === 'AND' ? allOf(operands) : anyOf(operands);
-  }
-
-  private unary(): Predicate {
-    const token = this.tokens[this.position++];
-    if (!token) throw soqlError('MALFORMED_QUERY', this.context.soql, this.context.soql.length, unexpectedToken('<EOF>'));
-    if (token.kind === 'NOT') {
-      const inner = this.unary();
-      return (record) => !inner(record);
-    }
-    if (token.kind === '(') {
-      const inner = this.expression();
-      const close = this.tokens[this.position++];
-      if (close?.kind !== ')') this.unexpected(close);
-      return inner;
-    }
-    if (token.kind === 'condition') return this.compile(token.condition);
-    return this.unexpected(token);
-  }
-
-  private peek(): Token | undefined {
-    return this.tokens[this.position];
-  }
-
-  private unexpected(token: Token | undefined): never {
-    const { soql, offset } = this.context;
-    if (!token) throw soqlError('MALFORMED_QUERY', soql, soql.length, unexpectedToken('<EOF>'));
-    const text = token.kind === 'condition' ? ('field' in token.condition ? token.condition.field : '(') : token.kind;
-    throw soqlError('MALFORMED_QUERY', soql, locate(soql, text, offset), unexpectedToken(text));
-  }
+/** Resolves a field path or throws the INVALID_FIELD Salesforce answers for it. */
+export function resolveOrThrow(context: WhereContext, from: ObjectSchema, text: string, at: number | undefined): FieldPath {
+  const path = resolveFieldPath(context.schemas, from, pathSegments(text, context.alias));
+  if ('hops' in path) return path;
+  if (path.kind === 'noSuchColumn') throw soqlError('INVALID_FIELD', context.soql, at, noSuchColumn(path.field, path.entity));
+  throw soqlError('INVALID_FIELD', context.soql, at, unknownParentRelationship(path.relationship));
 }
 
-function allOf(predicates: Predicate[]): Predicate {
-  if (predicates.length === 2) {
-    const [a, b] = predicates as [Predicate, Predicate];
-    return (record) => a(record) && b(record);
-  }
-  return (record) => predicates.every((p) => p(record));
-}
-
-function anyOf(predicates: Predicate[]): Predicate {
-  if (predicates.length === 2) {
-    const [a, b] = predicates as [Predicate, Predicate];
-    return (record) => a(record) || b(record);
-  }
-  return (record) => predicates.some((p) => p(record));
-}
-
-/** How a field's values compare, by the family its describe type belongs to. */
-type Family = 'text' | 'id' | 'boolean' | 'number' | 'date' | 'datetime' | 'multipicklist' | 'address';
-
-export function familyOf(type: SalesforceFieldType): Family {
-  switch (type) {
-    case 'id': case 'reference': return 'id';
-    case 'boolean': return 'boolean';
-    case 'int': case 'double': case 'currency': case 'percent': return 'number';
-    case 'date': return 'date';
-    case 'datetime': return 'datetime';
-    case 'multipicklist': return 'multipicklist';
-    case 'address': return 'address';
-    default: return 'text';
-  }
-}
-
-/** The type name Salesforce's filter errors use ("must be of type dateTime"). */
-function soapTypeName(field: SoqlField): string {
-  switch (field.type) {
-    case 'int': return 'integer';
-    case 'currency': case 'percent': return 'double';
-    case 'datetime': return 'dateTime';
-    case 'reference': return 'id';
-    case 'textarea': case 'phone': case 'url': case 'email': case 'picklist': case 'combobox': return 'string';
-    default: return field.type;
-  }
-}
-
-/** Salesforce compares Ids on their case-sensitive 15-character form: the 18-character suffix only encodes case. */
-export function idKey(value: string): string {
-  return value.length === 18 ? value.slice(0, 15) : value;
-}
-
-const ID_PATTERN = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
-
-/** A literal turned into the comparable form of its field's family; a range for relative date literals. */
-type Operand = { kind: 'null' } | { kind: 'value'; value: string | number | boolean } | { kind: 'range'; low: string | number; high: string | number };
-
-const DAY_MS = 86_400_000;
-const ORDERING = new Set(['<', '<=', '>', '>=']);
-
-function compileCondition(condition: Condition | ValueQueryCondition, from: ObjectSchema, context: WhereContext): Predicate {
+/** One `field operator value` (or `field IN (SELECT …)`) leaf, as a predicate over records of `from`. */
+export function compileFieldCondition(condition: LeafCondition, from: ObjectSchema, context: WhereContext): Predicate {
   const { soql, offset } = context;
   if (!('field' in condition)) {
     // Date functions (CALENDAR_YEAR(CreatedDate) = 2026) are outside what this emulator evaluates.
     const raw = 'fn' in condition ? (condition.fn.rawValue ?? condition.fn.functionName ?? '') : '';
     throw soqlError('MALFORMED_QUERY', soql, locate(soql, raw.split('(')[0] ?? raw, offset), unexpectedToken(raw));
   }
-  const fieldText = condition.field;
-  const fieldOffset = locate(soql, fieldText, offset);
-  const path = resolveFieldPath(context.schemas, from, fieldText.split('.'));
-  if ('kind' in path) {
-    if (path.kind === 'noSuchColumn') throw soqlError('INVALID_FIELD', soql, fieldOffset, noSuchColumn(path.field, path.entity));
-    throw soqlError('INVALID_FIELD', soql, fieldOffset, unknownParentRelationship(path.relationship));
-  }
-  const field = path.field;
-  const family = familyOf(field.type);
+  const fieldOffset = locate(soql, condition.field, offset);
+  const path = resolveOrThrow(context, from, condition.field, fieldOffset);
   const read = fieldReader(context.source, path);
+
+  if ('valueQuery' in condition) {
+    const operator = condition.operator.toUpperCase();
+    if (operator !== 'IN' && operator !== 'NOT IN') throw soqlError('MALFORMED_QUERY', soql, fieldOffset, unexpectedToken('SELECT'));
+    if (familyOf(path.field.type) !== 'id') {
+      throw soqlError('INVALID_FIELD', soql, fieldOffset, `Invalid field in semi-join/anti-join: ${path.field.name}`);
+    }
+    const ids = lazy(() => context.semiJoin(condition.valueQuery, fieldOffset ?? offset));
+    const inSet: Predicate = (record) => {
+      const value = read(record);
+      return typeof value === 'string' && ids().has(idKey(value));
+    };
+    return operator === 'IN' ? inSet : (record) => !inSet(record);
+  }
+
+  const test = compileValueTest(path.field, condition, context, fieldOffset);
+  return (record) => test(read(record));
+}
+
+/** The `operator value` half of a WHERE or HAVING leaf, as soql-parser-js hands it over. */
+export interface ValueComparison {
+  operator: string;
+  value: string | string[];
+  literalType?: LiteralType | LiteralType[];
+  dateLiteralVariable?: number | number[];
+}
+
+/**
+ * The comparison half of a condition (`operator value`), checked against the type of `field` and compiled into
+ * a test of a stored value. HAVING reuses it for aggregates, with `field` describing the aggregate's result.
+ */
+export function compileValueTest(
+  field: SoqlField,
+  condition: ValueComparison,
+  context: WhereContext,
+  fieldOffset: number | undefined,
+): (value: unknown) => boolean {
+  const { soql } = context;
+  const family = familyOf(field.type);
   const operator = condition.operator.toUpperCase();
   const operatorError = (text: string): never => {
     throw soqlError('INVALID_QUERY_FILTER_OPERATOR', soql, fieldOffset, text);
   };
-
   if (family === 'address') {
     throw soqlError('INVALID_FIELD', soql, fieldOffset, `field '${field.name}' can not be filtered in a query call`);
   }
@@ -217,35 +126,30 @@ function compileCondition(condition: Condition | ValueQueryCondition, from: Obje
   if (operator === 'LIKE' && family !== 'text') operatorError(`invalid operator on ${soapTypeName(field)} field`);
   if (family === 'boolean' && !['=', '!=', 'IN', 'NOT IN'].includes(operator)) operatorError('invalid operator on boolean field');
 
-  if ('valueQuery' in condition) {
-    if (operator !== 'IN' && operator !== 'NOT IN') operatorError(unexpectedToken('SELECT'));
-    if (family !== 'id') {
-      throw soqlError('INVALID_FIELD', soql, fieldOffset, `Invalid field in semi-join/anti-join: ${field.name}`);
-    }
-    const ids = lazy(() => context.semiJoin(condition.valueQuery, fieldOffset ?? offset));
-    const inSet: Predicate = (record) => {
-      const value = read(record);
-      return typeof value === 'string' && ids().has(idKey(value));
-    };
-    return operator === 'IN' ? inSet : (record) => !inSet(record);
-  }
-
   const values: string[] = Array.isArray(condition.value) ? condition.value : [condition.value];
   const literalType = condition.literalType;
   const literalTypes: Array<string | undefined> = Array.isArray(literalType) ? literalType : values.map(() => literalType);
-  const nArguments = 'dateLiteralVariable' in condition ? condition.dateLiteralVariable : undefined;
+  const nArguments = condition.dateLiteralVariable;
   const operands = values.map((raw, i) => {
     const n = Array.isArray(nArguments) ? nArguments[i] : nArguments;
     return toOperand(raw, literalTypes[i], n, field, operator, context);
   });
 
-  if (operator === 'LIKE') return likePredicate(operands[0]!, read);
-  if (family === 'multipicklist') return multipicklistPredicate(operator, operands, read);
+  if (operator === 'LIKE') return likeTest(operands[0]!);
+  if (family === 'multipicklist') return multipicklistTest(operator, operands);
 
   const normalize = normalizer(family, operator);
   const test = operator === 'IN' || operator === 'NOT IN' ? membershipTest(operands, operator === 'NOT IN') : comparisonTest(operator, operands[0]!);
-  return (record) => test(normalize(read(record)));
+  return (value) => test(normalize(value));
 }
+
+const ID_PATTERN = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+
+/** A literal turned into the comparable form of its field's family; a range for relative date literals. */
+type Operand = { kind: 'null' } | { kind: 'value'; value: string | number | boolean } | { kind: 'range'; low: string | number; high: string | number };
+
+const DAY_MS = 86_400_000;
+const ORDERING = new Set(['<', '<=', '>', '>=']);
 
 type Comparable = string | number | boolean | null;
 
@@ -407,13 +311,10 @@ function illegalEscape(raw: string): string {
  * case-insensitive ("Comparison Operators",
  * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm).
  */
-function likePredicate(operand: Operand, read: (record: SoqlRecord) => unknown): Predicate {
+function likeTest(operand: Operand): (value: unknown) => boolean {
   if (operand.kind !== 'value' || typeof operand.value !== 'string') return () => false;
   const pattern = likeToRegExp(operand.value);
-  return (record) => {
-    const value = read(record);
-    return typeof value === 'string' && pattern.test(value);
-  };
+  return (value) => typeof value === 'string' && pattern.test(value);
 }
 
 export function likeToRegExp(pattern: string): RegExp {
@@ -442,26 +343,23 @@ function escapeRegExp(text: string): string {
  * value holding both a and b, or c; EXCLUDES is its negation ("Querying Multi-Select Picklists",
  * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_querying_multiselect_picklists.htm).
  */
-function multipicklistPredicate(operator: string, operands: Operand[], read: (record: SoqlRecord) => unknown): Predicate {
+function multipicklistTest(operator: string, operands: Operand[]): (value: unknown) => boolean {
   const wanted = operands.map((operand) => (operand.kind === 'value' ? toSet(String(operand.value)) : null));
-  const valueSet = (record: SoqlRecord): Set<string> | null => {
-    const value = read(record);
-    return typeof value === 'string' && value !== '' ? toSet(value.toLowerCase()) : null;
-  };
+  const valueSet = (value: unknown): Set<string> | null => (typeof value === 'string' && value !== '' ? toSet(value) : null);
   const sameSet = (a: Set<string> | null, b: Set<string> | null): boolean =>
     a === null || b === null ? a === b : a.size === b.size && [...a].every((item) => b.has(item));
   const includesAny = (value: Set<string> | null): boolean =>
     value !== null && wanted.some((set) => set !== null && [...set].every((item) => value.has(item)));
   switch (operator) {
-    case 'INCLUDES': return (record) => includesAny(valueSet(record));
-    case 'EXCLUDES': return (record) => !includesAny(valueSet(record));
-    case '=': case 'IN': return (record) => {
-      const value = valueSet(record);
-      return wanted.some((set) => sameSet(set, value));
+    case 'INCLUDES': return (value) => includesAny(valueSet(value));
+    case 'EXCLUDES': return (value) => !includesAny(valueSet(value));
+    case '=': case 'IN': return (value) => {
+      const set = valueSet(value);
+      return wanted.some((candidate) => sameSet(candidate, set));
     };
-    default: return (record) => {
-      const value = valueSet(record);
-      return !wanted.some((set) => sameSet(set, value));
+    default: return (value) => {
+      const set = valueSet(value);
+      return !wanted.some((candidate) => sameSet(candidate, set));
     };
   }
 }

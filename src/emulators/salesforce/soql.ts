@@ -3,21 +3,14 @@
  * record store describes, and answers rows in the REST API's JSON shape. The store owns paging (2,000 rows a page);
  * this module returns every row the query selects after OFFSET and LIMIT.
  */
-import type { FieldSubquery, FieldType, OrderByClause, Query, Subquery, WhereClause } from 'soql-parser-js';
-import {
-  locate,
-  noSuchColumn,
-  soqlError,
-  unexpectedToken,
-  unknownChildRelationship,
-  unknownParentRelationship,
-  unsupportedType,
-} from './soql-errors.ts';
+import type { FieldSubquery, FieldType, OrderByClause, Query, QueryBase } from 'soql-parser-js';
+import { runAggregateQuery } from './soql-aggregate.ts';
+import { locate, soqlError, unexpectedToken, unknownChildRelationship, unsupportedType } from './soql-errors.ts';
 import { defaultNullsFirst, sortRows, type SortKey } from './soql-order.ts';
 import { parseSoql } from './soql-parse.ts';
-import { fieldReader, resolveFieldPath, SchemaCache, type FieldPath, type ObjectSchema } from './soql-schema.ts';
+import { familyOf, fieldReader, idKey, SchemaCache, type FieldPath, type ObjectSchema } from './soql-schema.ts';
 import type { SoqlDataSource, SoqlErrorCode, SoqlOptions, SoqlRecord, SoqlResult } from './soql-source.ts';
-import { compileWhere, familyOf, idKey, type Predicate, type WhereContext } from './soql-where.ts';
+import { compileWhere, resolveOrThrow, type Predicate, type WhereContext } from './soql-where.ts';
 
 export { SoqlError } from './soql-source.ts';
 export type { SoqlDataSource, SoqlOptions, SoqlResult } from './soql-source.ts';
@@ -25,16 +18,16 @@ export type { SoqlDataSource, SoqlOptions, SoqlResult } from './soql-source.ts';
 /** "The maximum offset is 2,000 rows" (OFFSET, https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_offset.htm). */
 export const MAX_OFFSET = 2000;
 
+/** FIELDS(ALL) and FIELDS(CUSTOM) need "a LIMIT of at most 200" (FIELDS(), SOQL and SOSL Reference). */
+const MAX_FIELDS_LIMIT = 200;
+
 export function runSoql(soql: string, source: SoqlDataSource, options: SoqlOptions): SoqlResult {
   const query = parseSoql(soql);
-  const evaluator = new Evaluator(soql, source, options);
-  return evaluator.run(query);
+  return new Evaluator(soql, source, options).run(query);
 }
 
 /** A column of the result, in SELECT order. */
-type Column =
-  | { kind: 'field'; path: FieldPath }
-  | { kind: 'children'; relationshipName: string; plan: ChildPlan };
+type Column = { kind: 'field'; path: FieldPath } | { kind: 'children'; relationshipName: string; plan: ChildPlan };
 
 interface ChildPlan {
   schema: ObjectSchema;
@@ -42,19 +35,20 @@ interface ChildPlan {
   parentField: string;
   columns: Column[];
   predicate: Predicate | undefined;
-  sort: SortKey[];
+  sort: Array<SortKey<SoqlRecord>>;
   limit: number | undefined;
   offset: number;
 }
 
-interface AggregateColumn {
-  /** output key: the alias, exprN, or the grouped field's name */
-  key: string;
-  compute: (records: SoqlRecord[]) => unknown;
+/** One SELECT (the query, a child subquery or a semi-join) and what its field paths resolve against. */
+interface Scope {
+  from: ObjectSchema;
+  context: WhereContext;
 }
 
 class Evaluator {
   private readonly schemas: SchemaCache;
+  private readonly childIndexes = new Map<ChildPlan, Map<string, SoqlRecord[]>>();
 
   constructor(
     private readonly soql: string,
@@ -65,63 +59,67 @@ class Evaluator {
   }
 
   run(query: Query): SoqlResult {
-    const from = this.fromObject(query.sObject ?? '', 0);
+    const scope = this.scope(query.sObject ?? '', query, 0);
     const fields = query.fields ?? [];
-    const countOnly = fields.length === 1 && isFunction(fields[0]!, 'COUNT') && (fields[0] as { parameters?: unknown[] }).parameters?.length === 0;
-    if (!countOnly && fields.some((field) => isFunction(field, 'COUNT') && (field as { parameters?: unknown[] }).parameters?.length === 0)) {
-      // COUNT() stands alone: "SELECT COUNT() FROM …" (COUNT() and COUNT(fieldName), SOQL and SOSL Reference).
-      throw this.error('MALFORMED_QUERY', 'COUNT', unexpectedToken('COUNT'));
-    }
+    const countAll = fields.filter((field) => isFunction(field, 'COUNT') && field.parameters.length === 0);
     const offset = this.checkOffset(query.offset);
-    const predicate = query.where ? this.compileWhere(query.where, from) : undefined;
-    const rows = this.filter(from, predicate);
+    const predicate = query.where ? compileWhere(query.where, scope.from, scope.context) : undefined;
 
-    if (countOnly) {
-      // "You can't use COUNT() with an ORDER BY clause" (COUNT() and COUNT(fieldName), SOQL and SOSL Reference).
+    if (countAll.length > 0) {
+      // "COUNT() must be the only element in the SELECT list"; "You can't use COUNT() with an ORDER BY clause"
+      // (COUNT() and COUNT(fieldName), https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_count.htm).
+      if (fields.length > 1) throw this.error('MALFORMED_QUERY', 'COUNT', unexpectedToken('COUNT'));
       if (query.orderBy !== undefined) throw this.error('MALFORMED_QUERY', 'ORDER', unexpectedToken('ORDER BY'));
       if (query.groupBy !== undefined) throw this.error('MALFORMED_QUERY', 'GROUP', unexpectedToken('GROUP BY'));
-      const counted = Math.max(0, Math.min(rows.length - offset, query.limit ?? Infinity));
-      return { objectName: from.object.name, totalSize: counted, records: [] };
+      const rows = this.filter(scope.from, predicate);
+      return { objectName: scope.from.object.name, totalSize: Math.max(0, Math.min(rows.length - offset, query.limit ?? Infinity)), records: [] };
     }
-    if (query.groupBy !== undefined || fields.some((field) => field.type === 'FieldFunctionExpression' && field.isAggregateFn)) {
-      return this.aggregate(query, from, rows, offset);
+    if (query.groupBy !== undefined || query.having !== undefined || fields.some((field) => field.type === 'FieldFunctionExpression' && field.isAggregateFn)) {
+      return runAggregateQuery(query, scope.from, this.filter(scope.from, predicate), offset, scope.context);
     }
 
-    const columns = this.columns(fields, from, query.limit);
-    const sort = this.sortKeys(query.orderBy, from);
+    // Everything is validated before the scan, as Salesforce refuses a bad query before reading a row.
+    const columns = this.columns(fields, scope, query.limit, false);
+    const sort = this.sortKeys(query.orderBy, scope);
+    const rows = this.filter(scope.from, predicate);
     const bound = query.limit === undefined ? undefined : offset + query.limit;
-    const ordered = sort.length > 0 ? sortRows(rows, (record) => record, sort, bound) : rows;
-    const page = ordered.slice(offset, bound);
-    const records = page.map((record) => this.project(record, from.object.name, columns));
-    return { objectName: from.object.name, totalSize: records.length, records };
+    const ordered = sort.length > 0 ? sortRows(rows, sort, bound) : rows;
+    const records = ordered.slice(offset, bound).map((record) => this.project(record, scope.from.object.name, columns));
+    return { objectName: scope.from.object.name, totalSize: records.length, records };
   }
 
-  private fromObject(name: string, after: number): ObjectSchema {
-    const schema = this.schemas.get(name);
-    if (!schema) throw this.error('INVALID_TYPE', name, unsupportedType(name), locateAfterFrom(this.soql, name, after));
-    return schema;
+  /**
+   * Resolves a SELECT's FROM object. `after` is where to look for it in the text, so that an error in a subquery
+   * points into the subquery.
+   */
+  private scope(objectName: string, query: QueryBase, after: number): Scope {
+    const fromAt = locate(this.soql, 'FROM', after) ?? after;
+    const nameAt = locate(this.soql, objectName, fromAt) ?? fromAt;
+    const from = this.schemas.get(objectName);
+    if (!from) throw soqlError('INVALID_TYPE', this.soql, nameAt, unsupportedType(objectName));
+    return { from, context: this.context(query.sObjectAlias, nameAt) };
+  }
+
+  private context(alias: string | undefined, offset: number): WhereContext {
+    return {
+      soql: this.soql,
+      source: this.source,
+      schemas: this.schemas,
+      now: this.options.now,
+      alias,
+      offset,
+      semiJoin: (inner, at) => this.semiJoin(inner, at),
+    };
   }
 
   private checkOffset(offset: number | undefined): number {
     if (offset === undefined) return 0;
     if (offset > MAX_OFFSET) {
-      // NUMBER_OUTSIDE_VALID_RANGE is the code the OFFSET documentation names; the shared contract's code list
-      // does not carry it yet, so it is asserted here rather than widened in soql-source.ts (not ours to change).
+      // NUMBER_OUTSIDE_VALID_RANGE is the code the OFFSET documentation names. The shared contract's code list
+      // (soql-source.ts, not ours to change) does not carry it yet, hence the assertion.
       throw soqlError('NUMBER_OUTSIDE_VALID_RANGE' as SoqlErrorCode, this.soql, locate(this.soql, 'OFFSET'), `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
     }
     return offset;
-  }
-
-  private compileWhere(where: WhereClause, from: ObjectSchema): Predicate {
-    const context: WhereContext = {
-      soql: this.soql,
-      source: this.source,
-      schemas: this.schemas,
-      now: this.options.now,
-      offset: locate(this.soql, 'WHERE') ?? 0,
-      semiJoin: (inner, at) => this.semiJoin(inner, at),
-    };
-    return compileWhere(where, from, context);
   }
 
   /** Every record of `from` the predicate keeps, in scan order; deleted ones only for queryAll. */
@@ -135,51 +133,53 @@ class Evaluator {
 
   /** `Id IN (SELECT AccountId FROM Contact …)`: the inner query runs once, its single Id column becomes a set. */
   private semiJoin(inner: Query, at: number): Set<string> {
-    const from = this.fromObject(inner.sObject ?? '', at);
+    const scope = this.scope(inner.sObject ?? '', inner, at);
     const fields = inner.fields ?? [];
     const only = fields[0];
     if (fields.length !== 1 || !only || (only.type !== 'Field' && only.type !== 'FieldRelationship')) {
-      throw this.error('MALFORMED_QUERY', inner.sObject ?? '', unexpectedToken(inner.sObject ?? ''), at);
+      throw this.error('MALFORMED_QUERY', 'SELECT', unexpectedToken(','), at);
     }
-    const path = this.resolve(from, fieldSegments(only), at);
+    const path = resolveOrThrow(scope.context, scope.from, fieldText(only), locate(this.soql, fieldText(only), at));
     if (familyOf(path.field.type) !== 'id') {
       throw this.error('INVALID_FIELD', path.field.name, `Invalid field in semi-join/anti-join: ${path.field.name}`, at);
     }
     const read = fieldReader(this.source, path);
-    const predicate = inner.where ? this.compileWhere(inner.where, from) : undefined;
+    const predicate = inner.where ? compileWhere(inner.where, scope.from, scope.context) : undefined;
     const ids = new Set<string>();
-    for (const record of this.filter(from, predicate)) {
+    for (const record of this.filter(scope.from, predicate)) {
       const value = read(record);
       if (typeof value === 'string' && value !== '') ids.add(idKey(value));
     }
     return ids;
   }
 
-  private columns(fields: FieldType[], from: ObjectSchema, limit: number | undefined, inSubquery = false): Column[] {
+  private columns(fields: FieldType[], scope: Scope, limit: number | undefined, inSubquery: boolean): Column[] {
     const columns: Column[] = [];
     const seen = new Set<string>();
+    // "The fieldList cannot contain duplicate field names" (Queries and the Partner WSDL, SOAP API Developer Guide).
     const add = (path: FieldPath): void => {
-      const key = path.names.join('.').toLowerCase();
-      if (seen.has(key)) throw this.error('MALFORMED_QUERY', path.names.join('.'), `duplicate field selected: ${path.names.join('.')}`);
-      seen.add(key);
+      const text = path.names.join('.');
+      if (seen.has(text.toLowerCase())) throw this.error('MALFORMED_QUERY', text, `duplicate field selected: ${text}`, scope.context.offset);
+      seen.add(text.toLowerCase());
       columns.push({ kind: 'field', path });
     };
     for (const field of fields) {
       switch (field.type) {
         case 'Field':
-        case 'FieldRelationship':
-          add(this.resolve(from, fieldSegments(field)));
-          break;
-        case 'FieldFunctionExpression': {
-          if (field.functionName.toUpperCase() !== 'FIELDS') {
-            throw this.error('MALFORMED_QUERY', field.functionName, unexpectedToken(field.functionName));
-          }
-          for (const path of this.expandFields(field.parameters, from, limit)) add(path);
+        case 'FieldRelationship': {
+          // Aliases belong to aggregate queries; on a plain field Salesforce does not expect one.
+          if ('alias' in field && field.alias) throw this.error('MALFORMED_QUERY', field.alias, unexpectedToken(field.alias));
+          const text = fieldText(field);
+          add(resolveOrThrow(scope.context, scope.from, text, locate(this.soql, text)));
           break;
         }
+        case 'FieldFunctionExpression':
+          if (field.functionName.toUpperCase() !== 'FIELDS') throw this.error('MALFORMED_QUERY', field.functionName, unexpectedToken(field.functionName));
+          for (const path of this.expandFields(field.parameters, scope.from, limit)) add(path);
+          break;
         case 'FieldSubquery':
-          if (inSubquery) throw this.error('MALFORMED_QUERY', 'SELECT', unexpectedToken('SELECT'));
-          columns.push(this.childColumn(field, from));
+          if (inSubquery) throw this.error('MALFORMED_QUERY', 'SELECT', unexpectedToken('SELECT'), scope.context.offset);
+          columns.push(this.childColumn(field, scope));
           break;
         default:
           throw this.error('MALFORMED_QUERY', 'TYPEOF', unexpectedToken('TYPEOF'));
@@ -188,64 +188,47 @@ class Evaluator {
     return columns;
   }
 
-  /**
-   * FIELDS(ALL | STANDARD | CUSTOM). Salesforce caps the unbounded forms at LIMIT 200 ("FIELDS()", SOQL and SOSL
-   * Reference); compound address fields are returned as they are stored.
-   */
+  /** FIELDS(ALL | STANDARD | CUSTOM), expanded in schema order; compound address fields come as they are stored. */
   private expandFields(parameters: unknown[], from: ObjectSchema, limit: number | undefined): FieldPath[] {
     const which = String(parameters[0] ?? '').toUpperCase();
-    if (which !== 'ALL' && which !== 'STANDARD' && which !== 'CUSTOM') {
-      throw this.error('MALFORMED_QUERY', 'FIELDS', unexpectedToken(which));
-    }
-    if (which !== 'STANDARD' && (limit === undefined || limit > 200)) {
-      throw this.error(
-        'MALFORMED_QUERY',
-        'FIELDS',
-        `The SOQL FIELDS function must have a LIMIT of at most 200`,
-      );
+    if (which !== 'ALL' && which !== 'STANDARD' && which !== 'CUSTOM') throw this.error('MALFORMED_QUERY', 'FIELDS', unexpectedToken(which));
+    if (which !== 'STANDARD' && (limit === undefined || limit > MAX_FIELDS_LIMIT)) {
+      throw this.error('MALFORMED_QUERY', 'FIELDS', `The SOQL FIELDS function must have a LIMIT of at most ${MAX_FIELDS_LIMIT}`);
     }
     return from.object.fields
       .filter((field) => which === 'ALL' || field.name.endsWith('__c') === (which === 'CUSTOM'))
       .map((field) => ({ hops: [], field, names: [field.name] }));
   }
 
-  private childColumn(field: FieldSubquery, from: ObjectSchema): Column {
-    const subquery: Subquery = field.subquery;
-    const relationship = from.children.get(subquery.relationshipName.toLowerCase());
+  private childColumn(field: FieldSubquery, parent: Scope): Column {
+    const subquery = field.subquery;
+    const name = subquery.relationshipName;
+    const relationship = parent.from.children.get(name.toLowerCase());
     const childSchema = relationship ? this.schemas.get(relationship.childSObject) : undefined;
-    if (!relationship || !childSchema) {
-      throw this.error('INVALID_TYPE', subquery.relationshipName, unknownChildRelationship(subquery.relationshipName));
-    }
+    if (!relationship || !childSchema) throw this.error('INVALID_TYPE', name, unknownChildRelationship(name));
+    // The subquery names the relationship, not the object: its errors point after `FROM <relationship>`.
+    const scope: Scope = { from: childSchema, context: this.context(subquery.sObjectAlias, locate(this.soql, name) ?? 0) };
     const plan: ChildPlan = {
-      schema: childSchema,
+      schema: scope.from,
       parentField: relationship.field,
-      columns: this.columns(subquery.fields ?? [], childSchema, subquery.limit, true),
-      predicate: subquery.where ? this.compileWhere(subquery.where, childSchema) : undefined,
-      sort: this.sortKeys(subquery.orderBy, childSchema),
+      columns: this.columns(subquery.fields ?? [], scope, subquery.limit, true),
+      predicate: subquery.where ? compileWhere(subquery.where, scope.from, scope.context) : undefined,
+      sort: this.sortKeys(subquery.orderBy, scope),
       limit: subquery.limit,
       offset: subquery.offset ?? 0,
     };
     return { kind: 'children', relationshipName: relationship.relationshipName, plan };
   }
 
-  private resolve(from: ObjectSchema, segments: string[], after = 0): FieldPath {
-    const path = resolveFieldPath(this.schemas, from, segments);
-    if ('hops' in path) return path;
-    const text = segments.join('.');
-    if (path.kind === 'noSuchColumn') throw this.error('INVALID_FIELD', text, noSuchColumn(path.field, path.entity), after);
-    throw this.error('INVALID_FIELD', text, unknownParentRelationship(path.relationship), after);
-  }
-
-  private sortKeys(orderBy: OrderByClause | OrderByClause[] | undefined, from: ObjectSchema): SortKey[] {
+  private sortKeys(orderBy: OrderByClause | OrderByClause[] | undefined, scope: Scope): Array<SortKey<SoqlRecord>> {
     const clauses = orderBy === undefined ? [] : Array.isArray(orderBy) ? orderBy : [orderBy];
-    const orderByAt = locate(this.soql, 'ORDER') ?? 0;
+    const orderAt = locate(this.soql, 'ORDER', scope.context.offset) ?? scope.context.offset;
     return clauses.map((clause) => {
-      if (!('field' in clause)) {
-        throw this.error('MALFORMED_QUERY', 'ORDER', unexpectedToken(clause.fn.rawValue ?? 'ORDER BY'), orderByAt);
-      }
-      const path = this.resolve(from, clause.field.split('.'), orderByAt);
+      if (!('field' in clause)) throw this.error('MALFORMED_QUERY', 'ORDER', unexpectedToken(clause.fn.rawValue ?? 'ORDER BY'), orderAt);
+      const path = resolveOrThrow(scope.context, scope.from, clause.field, locate(this.soql, clause.field, orderAt));
+      // ORDER BY does not support multi-select picklists (ORDER BY, SOQL and SOSL Reference), nor compound fields.
       if (path.field.type === 'multipicklist' || path.field.type === 'address') {
-        throw this.error('INVALID_FIELD', clause.field, `field '${path.field.name}' can not be sorted in a query call`, orderByAt);
+        throw this.error('INVALID_FIELD', clause.field, `field '${path.field.name}' can not be sorted in a query call`, orderAt);
       }
       const descending = clause.order === 'DESC';
       const nullsFirst = clause.nulls === undefined ? defaultNullsFirst(descending) : clause.nulls === 'FIRST';
@@ -257,11 +240,8 @@ class Evaluator {
   private project(record: SoqlRecord, type: string, columns: Column[]): Record<string, unknown> {
     const row: Record<string, unknown> = { attributes: this.attributes(type, record) };
     for (const column of columns) {
-      if (column.kind === 'children') {
-        row[column.relationshipName] = this.children(record, column.plan);
-      } else {
-        this.place(row, record, column.path, 0);
-      }
+      if (column.kind === 'children') row[column.relationshipName] = this.children(record, column.plan);
+      else this.place(row, record, column.path, 0);
     }
     return row;
   }
@@ -303,19 +283,15 @@ class Evaluator {
 
   /** A child subquery's records for one parent, or null when there are none (as the REST API answers). */
   private children(parent: SoqlRecord, plan: ChildPlan): unknown {
-    const index = this.childIndex(plan);
     const parentId = parent['Id'];
-    let rows = typeof parentId === 'string' ? (index.get(idKey(parentId)) ?? []) : [];
-    if (rows.length === 0) return null;
+    let rows = typeof parentId === 'string' ? (this.childIndex(plan).get(idKey(parentId)) ?? []) : [];
     const bound = plan.limit === undefined ? undefined : plan.offset + plan.limit;
-    if (plan.sort.length > 0) rows = sortRows(rows, (record) => record, plan.sort, bound);
+    if (plan.sort.length > 0) rows = sortRows(rows, plan.sort, bound);
     rows = rows.slice(plan.offset, bound);
     if (rows.length === 0) return null;
     const records = rows.map((record) => this.project(record, plan.schema.object.name, plan.columns));
     return { totalSize: records.length, done: true, records };
   }
-
-  private readonly childIndexes = new Map<ChildPlan, Map<string, SoqlRecord[]>>();
 
   /** The child object is scanned once per query and grouped by parent, not once per parent row. */
   private childIndex(plan: ChildPlan): Map<string, SoqlRecord[]> {
@@ -335,100 +311,6 @@ class Evaluator {
     return index;
   }
 
-  /**
-   * Aggregate queries (COUNT(Id), MIN, MAX, SUM, AVG, COUNT_DISTINCT, with or without GROUP BY) answer
-   * AggregateResult rows: grouped fields by name, unaliased aggregates as expr0, expr1 … ("Using Aliases with
-   * GROUP BY", SOQL and SOSL Reference).
-   */
-  private aggregate(query: Query, from: ObjectSchema, rows: SoqlRecord[], offset: number): SoqlResult {
-    const groupClauses = query.groupBy === undefined ? [] : Array.isArray(query.groupBy) ? query.groupBy : [query.groupBy];
-    const groupPaths = groupClauses.map((clause) => {
-      if (!('field' in clause)) throw this.error('MALFORMED_QUERY', 'GROUP', unexpectedToken('GROUP BY'));
-      return this.resolve(from, clause.field.split('.'));
-    });
-    const groupKeys = new Set(groupPaths.map((path) => path.names.join('.').toLowerCase()));
-    const columns: AggregateColumn[] = [];
-    let expression = 0;
-    for (const field of query.fields ?? []) {
-      if (field.type === 'FieldFunctionExpression' && field.isAggregateFn) {
-        const name = field.functionName.toUpperCase();
-        const argument = field.parameters[0];
-        const path = typeof argument === 'string' ? this.resolve(from, argument.split('.')) : undefined;
-        const key = field.alias ?? `expr${expression++}`;
-        columns.push({ key, compute: this.aggregateFunction(name, path) });
-      } else if (field.type === 'Field' || field.type === 'FieldRelationship') {
-        const path = this.resolve(from, fieldSegments(field));
-        const text = path.names.join('.');
-        if (!groupKeys.has(text.toLowerCase())) {
-          throw this.error('MALFORMED_QUERY', fieldSegments(field).join('.'), `Field must be grouped or aggregated: ${path.field.name}`);
-        }
-        const read = fieldReader(this.source, path);
-        const key = (field as { alias?: string }).alias ?? path.field.name;
-        columns.push({ key, compute: (records) => (records.length > 0 ? (read(records[0]!) ?? null) : null) });
-      } else {
-        throw this.error('MALFORMED_QUERY', 'SELECT', unexpectedToken('SELECT'));
-      }
-    }
-
-    const groups = new Map<string, SoqlRecord[]>();
-    if (groupPaths.length === 0) {
-      groups.set('', rows);
-    } else {
-      const readers = groupPaths.map((path) => fieldReader(this.source, path));
-      for (const record of rows) {
-        const key = JSON.stringify(readers.map((read) => normalizeGroupValue(read(record))));
-        const group = groups.get(key);
-        if (group) group.push(record);
-        else groups.set(key, [record]);
-      }
-    }
-
-    let groupRows = [...groups.values()];
-    const sort = this.sortKeys(query.orderBy, from);
-    if (sort.length > 0) groupRows = sortRows(groupRows, (records) => records[0]!, sort);
-    const bound = query.limit === undefined ? undefined : offset + query.limit;
-    const records = groupRows.slice(offset, bound).map((records) => {
-      const row: Record<string, unknown> = { attributes: { type: 'AggregateResult' } };
-      for (const column of columns) row[column.key] = column.compute(records);
-      return row;
-    });
-    return { objectName: from.object.name, totalSize: records.length, records };
-  }
-
-  private aggregateFunction(name: string, path: FieldPath | undefined): (records: SoqlRecord[]) => unknown {
-    const read = path ? fieldReader(this.source, path) : () => null;
-    const values = (records: SoqlRecord[]): unknown[] => records.map(read).filter((value) => value !== null && value !== undefined);
-    switch (name) {
-      case 'COUNT':
-        return path ? (records) => values(records).length : (records) => records.length;
-      case 'COUNT_DISTINCT':
-        return (records) => new Set(values(records).map((value) => normalizeGroupValue(value))).size;
-      case 'SUM':
-        return (records) => {
-          const numbers = values(records) as number[];
-          return numbers.length === 0 ? null : numbers.reduce((sum, value) => sum + value, 0);
-        };
-      case 'AVG':
-        return (records) => {
-          const numbers = values(records) as number[];
-          return numbers.length === 0 ? null : numbers.reduce((sum, value) => sum + value, 0) / numbers.length;
-        };
-      case 'MIN':
-      case 'MAX': {
-        const sign = name === 'MIN' ? 1 : -1;
-        return (records) => {
-          let best: unknown = null;
-          for (const value of values(records)) {
-            if (best === null || compareScalars(value, best) * sign < 0) best = value;
-          }
-          return best;
-        };
-      }
-      default:
-        throw this.error('MALFORMED_QUERY', name, unexpectedToken(name));
-    }
-  }
-
   private error(code: SoqlErrorCode, word: string, text: string, after = 0): Error {
     return soqlError(code, this.soql, locate(this.soql, word, after), text);
   }
@@ -437,31 +319,11 @@ class Evaluator {
 /** A parent row's source record, kept off the JSON so later columns through the same parent can reuse it. */
 const PARENT_RECORD = Symbol('parentRecord');
 
-function isFunction(field: FieldType, name: string): boolean {
+function isFunction(field: FieldType, name: string): field is Extract<FieldType, { type: 'FieldFunctionExpression' }> {
   return field.type === 'FieldFunctionExpression' && field.functionName.toUpperCase() === name;
 }
 
-function fieldSegments(field: FieldType): string[] {
-  if (field.type === 'FieldRelationship') return [...field.relationships, field.field];
-  if (field.type === 'Field') return field.field.split('.');
-  return [];
-}
-
-function locateAfterFrom(soql: string, name: string, after: number): number {
-  const fromAt = locate(soql, 'FROM', after) ?? after;
-  return locate(soql, name, fromAt) ?? fromAt;
-}
-
-/** Text groups case-insensitively, as Salesforce's GROUP BY does. */
-function normalizeGroupValue(value: unknown): unknown {
-  return typeof value === 'string' ? value.toLowerCase() : (value ?? null);
-}
-
-function compareScalars(a: unknown, b: unknown): number {
-  if (typeof a === 'string' && typeof b === 'string') {
-    const x = a.toUpperCase();
-    const y = b.toUpperCase();
-    return x < y ? -1 : x > y ? 1 : 0;
-  }
-  return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+function fieldText(field: FieldType): string {
+  if (field.type === 'FieldRelationship') return [...field.relationships, field.field].join('.');
+  return field.type === 'Field' ? field.field : '';
 }

@@ -581,6 +581,83 @@ describe('COUNT() and aggregates (COUNT() and COUNT(fieldName))', () => {
   });
 });
 
+describe('GROUP BY, HAVING and ordering by aggregates', () => {
+  it('finds duplicate values the way a dedup check asks for them', () => {
+    const rows = run(`SELECT LastName, COUNT(Id) FROM Contact GROUP BY LastName HAVING COUNT(Id) > 1`).records;
+    // Text groups case-insensitively: 'Doe' and 'doe' are one group.
+    expect(rows).toEqual([{ attributes: { type: 'AggregateResult' }, LastName: 'Doe', expr0: 2 }]);
+  });
+
+  it('filters groups on grouped fields and on aggregates, combined with AND/OR', () => {
+    const statuses = (having: string): unknown[] =>
+      run(`SELECT Status FROM Lead GROUP BY Status HAVING ${having} ORDER BY Status`).records.map((row) => row['Status']);
+    expect(statuses(`MAX(NumberOfEmployees) >= 50`)).toEqual(['Closed', 'Open']);
+    expect(statuses(`Status != 'Open' AND COUNT(Id) = 1`)).toEqual(['Closed', 'Working']);
+    expect(statuses(`(Status = 'Open' OR SUM(AnnualRevenue) < 3) AND COUNT(Id) >= 1`)).toEqual(['Open', 'Working']);
+    expect(statuses(`MAX(SystemModstamp) > 2026-11-01T00:00:00Z`)).toEqual(['Open', 'Working']);
+  });
+
+  it('orders groups by an aggregate', () => {
+    const rows = run(`SELECT Status s, COUNT(Id) n FROM Lead GROUP BY Status ORDER BY COUNT(Id) DESC, Status LIMIT 2`).records;
+    expect(rows).toEqual([
+      { attributes: { type: 'AggregateResult' }, s: 'Open', n: 2 },
+      { attributes: { type: 'AggregateResult' }, s: 'Closed', n: 1 },
+    ]);
+  });
+
+  it('computes COUNT_DISTINCT, AVG, MIN and MAX over dates, text and numbers', () => {
+    expect(run(`SELECT COUNT_DISTINCT(Status), AVG(NumberOfEmployees), MIN(SystemModstamp), MAX(LastName) FROM Lead`).records).toEqual([
+      { attributes: { type: 'AggregateResult' }, expr0: 3, expr1: 185, expr2: '2025-12-31T23:00:00.000+0000', expr3: 'under_score' },
+    ]);
+    expect(run(`SELECT MIN(Birthdate) FROM Contact`).records[0]).toMatchObject({ expr0: '1990-05-17' });
+  });
+
+  it('answers one row with a zero count when nothing matches, and no rows when no group forms', () => {
+    expect(run(`SELECT COUNT(Id), MAX(NumberOfEmployees) FROM Lead WHERE Status = 'Nope'`).records).toEqual([
+      { attributes: { type: 'AggregateResult' }, expr0: 0, expr1: null },
+    ]);
+    expect(run(`SELECT Status, COUNT(Id) FROM Lead WHERE Status = 'Nope' GROUP BY Status`).records).toEqual([]);
+  });
+
+  it('refuses an aggregate over a field type it does not support (Support for Field Types in Aggregate Functions)', () => {
+    const error = errorOf(`SELECT SUM(LastName) FROM Lead`);
+    expect(error.errorCode).toBe('INVALID_FIELD');
+    expect(error.message).toMatch(/field LastName does not support aggregate operator SUM$/);
+    expect(errorOf(`SELECT MAX(IsConverted) FROM Lead`).errorCode).toBe('INVALID_FIELD');
+  });
+
+  it('refuses HAVING or ORDER BY on a field that is not grouped', () => {
+    expect(errorOf(`SELECT Status, COUNT(Id) FROM Lead GROUP BY Status HAVING LastName = 'Lee'`).message).toMatch(/Field must be grouped or aggregated: LastName$/);
+    expect(errorOf(`SELECT Status, COUNT(Id) FROM Lead GROUP BY Status ORDER BY LastName`).message).toMatch(/Field must be grouped or aggregated: LastName$/);
+  });
+});
+
+describe('aliases', () => {
+  it('accepts the FROM alias as a prefix of field paths', () => {
+    expect(run(`SELECT c.LastName, c.Account.Name FROM Contact c WHERE c.Account.Name = 'Acme' ORDER BY c.FirstName`).records).toEqual([
+      { attributes: expect.anything() as unknown, LastName: 'Doe', Account: { attributes: expect.anything() as unknown, Name: 'Acme' } },
+      { attributes: expect.anything() as unknown, LastName: 'doe', Account: { attributes: expect.anything() as unknown, Name: 'Acme' } },
+    ]);
+  });
+
+  it('refuses an alias on a plain field outside aggregate queries', () => {
+    expect(errorOf(`SELECT LastName surname FROM Contact`).message).toMatch(/unexpected token: 'surname'$/);
+  });
+});
+
+describe('error positions inside subqueries', () => {
+  it('points at an unknown child relationship and at an unknown field inside a subquery', () => {
+    expect(errorOf(`SELECT Id, (SELECT Id FROM Nopes) FROM Account`).message).toMatch(/^\nSELECT Id, \(SELECT Id FROM Nopes\) FROM Account\n {27}\^\nERROR at Row:1:Column:28\n/);
+    const error = errorOf(`SELECT Id, (SELECT Bogus FROM Contacts) FROM Account`);
+    expect(error.errorCode).toBe('INVALID_FIELD');
+    expect(error.message).toMatch(/ERROR at Row:1:Column:20\nNo such column 'Bogus' on entity 'Contact'/);
+  });
+
+  it('counts rows and columns on a query written over several lines', () => {
+    expect(errorOf(`SELECT Id\nFROM Lead\nWHERE Bogus = 1`).message).toMatch(/^\nWHERE Bogus = 1\n {6}\^\nERROR at Row:3:Column:7\n/);
+  });
+});
+
 describe('FIELDS()', () => {
   it('FIELDS(STANDARD) selects the standard fields in schema order', () => {
     const [row] = run(`SELECT FIELDS(STANDARD) FROM Opportunity WHERE Id = '${opportunities.small}'`).records;
