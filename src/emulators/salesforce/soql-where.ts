@@ -272,7 +272,6 @@ function toOperand(
       return { kind: 'value', value: raw.toUpperCase() === 'TRUE' };
     case 'number': {
       if (literalType !== 'INTEGER' && literalType !== 'DECIMAL') return mismatch();
-      if (field.type === 'int' && literalType === 'DECIMAL') return mismatch();
       return { kind: 'value', value: Number(raw) };
     }
     case 'date':

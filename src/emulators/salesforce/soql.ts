@@ -239,42 +239,48 @@ class Evaluator {
   /** One row in REST shape: `attributes` first, then the selected columns in SELECT order. */
   private project(record: SoqlRecord, type: string, columns: Column[]): Record<string, unknown> {
     const row: Record<string, unknown> = { attributes: this.attributes(type, record) };
+    // Parents already placed in this row, by relationship path, so `Account.Name, Account.Industry` share one.
+    const parents = new Map<string, { row: Record<string, unknown>; record: SoqlRecord } | null>();
     for (const column of columns) {
       if (column.kind === 'children') row[column.relationshipName] = this.children(record, column.plan);
-      else this.place(row, record, column.path, 0);
+      else this.place(row, record, column.path, parents);
     }
     return row;
   }
 
   /**
-   * Writes one field path into `row`: a parent becomes a nested `{ attributes, Field }` object shared by every
-   * column that goes through it, and `null` when the reference is empty.
+   * Writes one field path into `row`: each parent on the way becomes a nested `{ attributes, Field }` object,
+   * or `null` where the reference is empty; deeper fields of a null parent are not written.
    */
-  private place(row: Record<string, unknown>, record: SoqlRecord, path: FieldPath, depth: number): void {
-    if (depth === path.hops.length) {
-      row[path.field.name] = record[path.field.name] ?? null;
-      return;
+  private place(
+    row: Record<string, unknown>,
+    record: SoqlRecord,
+    path: FieldPath,
+    parents: Map<string, { row: Record<string, unknown>; record: SoqlRecord } | null>,
+  ): void {
+    let target = row;
+    let current = record;
+    let key = '';
+    for (const hop of path.hops) {
+      key += `${hop.relationshipName.toLowerCase()}.`;
+      let parent = parents.get(key);
+      if (parent === undefined) {
+        const id = current[hop.field.name];
+        const found = typeof id === 'string' && id !== '' ? this.source.get(id) : undefined;
+        if (found) {
+          const type = this.schemas.get(found.objectName)?.object.name ?? found.objectName;
+          parent = { row: { attributes: this.attributes(type, found.record) }, record: found.record };
+        } else {
+          parent = null;
+        }
+        parents.set(key, parent);
+        target[hop.relationshipName] = parent === null ? null : parent.row;
+      }
+      if (parent === null) return;
+      target = parent.row;
+      current = parent.record;
     }
-    const hop = path.hops[depth]!;
-    const key = hop.relationshipName;
-    const existing = row[key];
-    if (existing === null) return;
-    if (existing !== undefined) {
-      const parent = (existing as { [PARENT_RECORD]?: SoqlRecord })[PARENT_RECORD];
-      if (parent) this.place(existing as Record<string, unknown>, parent, path, depth + 1);
-      return;
-    }
-    const id = record[hop.field.name];
-    const found = typeof id === 'string' && id !== '' ? this.source.get(id) : undefined;
-    if (!found) {
-      row[key] = null;
-      return;
-    }
-    const type = this.schemas.get(found.objectName)?.object.name ?? found.objectName;
-    const nested: Record<string, unknown> = { attributes: this.attributes(type, found.record) };
-    Object.defineProperty(nested, PARENT_RECORD, { value: found.record, enumerable: false });
-    row[key] = nested;
-    this.place(nested, found.record, path, depth + 1);
+    target[path.field.name] = current[path.field.name] ?? null;
   }
 
   private attributes(type: string, record: SoqlRecord): { type: string; url: string } {
@@ -315,9 +321,6 @@ class Evaluator {
     return soqlError(code, this.soql, locate(this.soql, word, after), text);
   }
 }
-
-/** A parent row's source record, kept off the JSON so later columns through the same parent can reuse it. */
-const PARENT_RECORD = Symbol('parentRecord');
 
 function isFunction(field: FieldType, name: string): field is Extract<FieldType, { type: 'FieldFunctionExpression' }> {
   return field.type === 'FieldFunctionExpression' && field.functionName.toUpperCase() === name;

@@ -194,6 +194,7 @@ describe('WHERE comparisons', () => {
     expect(ids(`SELECT Id FROM Lead WHERE NumberOfEmployees > 10`)).toEqual(leadIds(1, 4));
     expect(ids(`SELECT Id FROM Lead WHERE AnnualRevenue <= 2.5`)).toEqual(leadIds(2));
     expect(ids(`SELECT Id FROM Lead WHERE AnnualRevenue > -1 AND AnnualRevenue < 101`)).toEqual(leadIds(1, 2));
+    expect(ids(`SELECT Id FROM Lead WHERE NumberOfEmployees > 49.5`)).toEqual(leadIds(1, 4));
   });
 
   it('compares booleans', () => {
@@ -212,6 +213,11 @@ describe('WHERE comparisons', () => {
     expect(ids(`SELECT Id FROM Lead WHERE Status IN ('open', 'Closed')`)).toEqual(leadIds(1, 3, 4));
     expect(ids(`SELECT Id FROM Lead WHERE Status NOT IN ('Open')`)).toEqual(leadIds(2, 4));
     expect(ids(`SELECT Id FROM Lead WHERE FirstName NOT IN ('Ann', 'Ben')`)).toEqual(leadIds(3, 4));
+  });
+
+  it('orders Ids for chunked scans: WHERE Id > last ORDER BY Id LIMIT n', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE Id > '${id('00Q', 1)}' ORDER BY Id LIMIT 2`)).toEqual(leadIds(2, 3));
+    expect(ids(`SELECT Id FROM Lead WHERE Id > '${id('00Q', 3).slice(0, 15)}' ORDER BY Id DESC`)).toEqual(leadIds(4));
   });
 
   it('compares Ids on their 15-character form, case-sensitively', () => {
