@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { faultConfigSchema } from '../shared/faults.ts';
+import { validationError } from './errors.ts';
+import type { HubSpotEmulatorCore } from './emulator.ts';
+import { parseBody } from './objects.ts';
+
+/**
+ * The non-vendor admin API under /__emulator/: reset, seed, stats, config, faults, token revocation and a raw
+ * view of the records. Not counted, not rate-limited, not fault-injected. Bad input gets 400 naming the field.
+ */
+
+export const configSchema = z
+  .object({
+    portalId: z.number().int().positive().optional(),
+    rateLimits: z
+      .object({
+        tenSecondly: z.number().int().positive().optional(),
+        daily: z.number().int().positive().optional(),
+        searchPerSecond: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    /** false: only tokens issued by /oauth/v1/token are accepted. */
+    acceptAnyToken: z.boolean().optional(),
+    accessTokenTtlSeconds: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const seedSchema = z.union([
+  z.object({ preset: z.enum(['demo', 'none']) }).strict(),
+  z.record(z.string(), z.number().int().min(0).max(2_000_000)),
+]);
+
+export function registerAdminRoutes(app: FastifyInstance, core: HubSpotEmulatorCore): void {
+  app.post('/__emulator/reset', async () => {
+    core.reset();
+    return { ok: true };
+  });
+
+  app.post('/__emulator/seed', async (request) => {
+    const input = parseBody(seedSchema, request.body);
+    if ('preset' in input && typeof input.preset === 'string') {
+      return { created: input.preset === 'demo' ? core.seedDemo() : {} };
+    }
+    const counts = input as Record<string, number>;
+    for (const name of Object.keys(counts)) {
+      if (core.store.resolveObjectType(name) === undefined) throw validationError(`Unknown object type in seed: ${name}`, { context: { field: [name] } });
+    }
+    return { created: core.seedCounts(counts) };
+  });
+
+  app.get('/__emulator/stats', async () => core.stats());
+
+  app.post('/__emulator/config', async (request) => core.configure(parseBody(configSchema, request.body)));
+
+  app.get('/__emulator/config', async () => core.config());
+
+  app.post('/__emulator/faults', async (request) => core.faults.configure(parseBody(faultConfigSchema, request.body)));
+
+  app.delete('/__emulator/faults', async () => {
+    core.faults.clear();
+    return core.faults.describe();
+  });
+
+  app.post('/__emulator/revoke', async (request) => {
+    const { token } = parseBody(z.object({ token: z.string().min(1) }).strict(), request.body);
+    core.tokens.revoke(token);
+    return { revoked: true };
+  });
+
+  app.get<{ Params: { objectType: string } }>('/__emulator/records/:objectType', async (request) => {
+    const type = core.store.schema.require(request.params.objectType);
+    const results = [...core.store.records(type.name).values()].map((r) => ({
+      id: r.id,
+      properties: r.values,
+      createdAt: new Date(r.createdAt).toISOString(),
+      updatedAt: new Date(r.updatedAt).toISOString(),
+      archived: r.archived,
+    }));
+    return { objectType: type.name, total: results.length, results };
+  });
+}
