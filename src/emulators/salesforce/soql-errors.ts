@@ -21,12 +21,19 @@ export function soqlError(code: SoqlErrorCode, soql: string, offset: number | un
 
 /**
  * Where `word` (an identifier, a dotted path or a literal as written) first appears at or after `from`, as a
- * whole word and case-insensitively: the position the error caret points at.
+ * whole word and case-insensitively: the position the error caret points at. Quoted literals are skipped unless
+ * `word` is itself one, so `Company = 'Black and White'` does not hide the `AND` after it.
  */
 export function locate(soql: string, word: string, from = 0): number | undefined {
   const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re = new RegExp(`(?<![\\w.])${escaped}(?![\\w])`, 'iy');
+  const skipLiterals = !word.startsWith("'");
   for (let i = Math.max(0, from); i < soql.length; i++) {
+    if (skipLiterals && soql[i] === "'") {
+      // Jump to the closing quote; a backslash escapes the character after it.
+      for (i++; i < soql.length && soql[i] !== "'"; i++) if (soql[i] === '\\') i++;
+      continue;
+    }
     re.lastIndex = i;
     if (re.test(soql)) return i;
   }

@@ -11,7 +11,9 @@ const DAY_MS = 86_400_000;
 
 /**
  * Decodes a quoted SOQL string literal as the lexer hands it over (quotes included). The escapes are the ones
- * Salesforce lists under "Quoted String Escape Sequences"; any other backslash sequence is a malformed query.
+ * Salesforce lists under "Quoted String Escape Sequences"
+ * (https://developer.salesforce.com/docs/platform/salesforce-soql-sosl/guide/sforce-api-calls-soql-select-quotedstringescapes.html):
+ * "If you use a backslash character in any other context, an error occurs." `\b` is read as Java reads it.
  * `\%` and `\_` survive decoding as `\%`/`\_` so that LIKE can still tell them from wildcards; outside LIKE
  * Salesforce rejects them, and the caller says which context it is.
  * Returns undefined for an illegal escape.

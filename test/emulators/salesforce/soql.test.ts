@@ -296,6 +296,12 @@ describe('AND, OR, NOT and parentheses', () => {
     expect(error.errorCode).toBe('MALFORMED_QUERY');
     expect(error.message).toMatch(/unexpected token: 'AND'$/);
   });
+
+  it('points past quoted literals at the operator that mixes AND and OR', () => {
+    const soql = `SELECT Id FROM Lead WHERE Company = 'Black and White' OR Status = 'Open' AND IsConverted = true`;
+    const column = soql.indexOf(' AND ') + 2;
+    expect(errorOf(soql).message).toContain(`\n${' '.repeat(column - 1)}^\nERROR at Row:1:Column:${column}\nunexpected token: 'AND'`);
+  });
 });
 
 describe('deleted records', () => {
