@@ -260,10 +260,16 @@ export class SalesforceOrg {
     this.store.put(objectName, { ...record, ...extra, IsDeleted: true, SystemModstamp: stamp, LastModifiedDate: stamp, LastModifiedById: this.apiUserId });
     this.store.logDeletion(objectName, { id: record.Id as string, deletedDate: stamp, at: Date.parse(stamp.replace('+0000', 'Z')) });
     for (const [childObject, childField] of cascades[objectName] ?? []) {
-      for (const child of [...this.store.records(childObject)]) {
-        if (child.IsDeleted !== true && child[childField] === record.Id) this.markDeleted(childObject, child, {});
-      }
+      for (const child of this.liveReferencing(childObject, childField, record.Id as string)) this.markDeleted(childObject, child, {});
     }
+  }
+
+  /** Live records of an object whose reference field holds the id (indexed: deletes and merges must not scan). */
+  private liveReferencing(objectName: string, fieldName: string, id: string): StoredRecord[] {
+    return this.store.lookup(objectName, fieldName, id).flatMap((childId) => {
+      const child = this.store.find(childId)?.record;
+      return child && child.IsDeleted !== true && child[fieldName] === id ? [child] : [];
+    });
   }
 
   /**
@@ -640,12 +646,12 @@ export class SalesforceOrg {
         this.insertTrusted('OpportunityContactRole', { OpportunityId: opportunityId, ContactId: contactId, IsPrimary: true });
       }
       for (const objectName of ['Task', 'Event']) {
-        for (const activity of [...this.store.records(objectName)]) {
-          if (activity.IsDeleted !== true && activity.WhoId === lead.Id) this.touch(objectName, activity, { WhoId: contactId, WhatId: activity.WhatId ?? opportunityId ?? accountId });
+        for (const activity of this.liveReferencing(objectName, 'WhoId', lead.Id as string)) {
+          this.touch(objectName, activity, { WhoId: contactId, WhatId: activity.WhatId ?? opportunityId ?? accountId });
         }
       }
-      for (const member of [...this.store.records('CampaignMember')]) {
-        if (member.IsDeleted !== true && member.LeadId === lead.Id) this.insertTrusted('CampaignMember', { CampaignId: member.CampaignId, ContactId: contactId, Status: member.Status });
+      for (const member of this.liveReferencing('CampaignMember', 'LeadId', lead.Id as string)) {
+        this.insertTrusted('CampaignMember', { CampaignId: member.CampaignId, ContactId: contactId, Status: member.Status });
       }
       this.touch('Lead', lead, {
         IsConverted: true, Status: input.convertedStatus, ConvertedDate: formatDate(this.now()),
@@ -677,14 +683,13 @@ export class SalesforceOrg {
       for (const other of this.schema.all()) {
         const references = other.fields.filter((f) => f.type === 'reference' && f.name !== 'MasterRecordId' && (f.referenceTo ?? []).includes(def.name));
         if (references.length === 0) continue;
-        for (const child of [...this.store.records(other.name)]) {
-          if (child.IsDeleted === true) continue;
+        const children = new Set(references.flatMap((f) => [...loserIds].flatMap((loserId) => this.liveReferencing(other.name, f.name, loserId).map((child) => child.Id as string))));
+        for (const childId of children) {
+          const child = this.store.find(childId)?.record as StoredRecord;
           const changes: StoredRecord = {};
           for (const f of references) if (loserIds.has(child[f.name] as string)) changes[f.name] = master.Id;
-          if (Object.keys(changes).length) {
-            this.touch(other.name, child, changes);
-            updatedRelatedIds.push(child.Id as string);
-          }
+          this.touch(other.name, child, changes);
+          updatedRelatedIds.push(childId);
         }
       }
       for (const loser of losers) this.markDeleted(def.name, this.store.find(loser.Id as string)?.record ?? loser, { MasterRecordId: master.Id });
