@@ -181,6 +181,11 @@ interface StandardType {
   seeds: PropertySeed[];
 }
 
+/** Engagements share their shape: a timestamp, a body preview, and their own fields. */
+function engagementType(name: string, objectTypeId: string, singular: string, plural: string, primaryDisplayProperty: string, searchableProperties: string[], seeds: PropertySeed[]): StandardType {
+  return { name, objectTypeId, singular, plural, primaryDisplayProperty, defaultProperties: ['createdate', 'hs_lastmodifieddate', 'hs_object_id'], searchableProperties, seeds: [...engagementSeeds, ...seeds] };
+}
+
 const dealStageOptions = defaultPipelines.deals.flatMap((p) => p.stages.map((s): [string, string] => [s.id, s.label]));
 const ticketStageOptions = defaultPipelines.tickets.flatMap((p) => p.stages.map((s): [string, string] => [s.id, s.label]));
 
@@ -257,87 +262,38 @@ const standardTypes: StandardType[] = [
       ['salesforcecaseid', 'Salesforce Case ID'],
     ],
   },
-  {
-    name: 'notes',
-    objectTypeId: '0-46',
-    singular: 'note',
-    plural: 'Notes',
-    primaryDisplayProperty: 'hs_note_body',
-    defaultProperties: ['createdate', 'hs_lastmodifieddate', 'hs_object_id'],
-    searchableProperties: ['hs_note_body'],
-    seeds: [...engagementSeeds, ['hs_note_body', 'Note body', 'string', 'html']],
-  },
-  {
-    name: 'emails',
-    objectTypeId: '0-49',
-    singular: 'email',
-    plural: 'Emails',
-    primaryDisplayProperty: 'hs_email_subject',
-    defaultProperties: ['createdate', 'hs_lastmodifieddate', 'hs_object_id'],
-    searchableProperties: ['hs_email_subject', 'hs_email_text'],
-    seeds: [
-      ...engagementSeeds,
-      ['hs_email_subject', 'Subject'],
-      ['hs_email_text', 'Body', 'string', 'textarea'],
-      ['hs_email_html', 'HTML body', 'string', 'html'],
-      ['hs_email_direction', 'Direction', 'enumeration', 'select', ['EMAIL', 'INCOMING_EMAIL', 'FORWARDED_EMAIL']],
-      ['hs_email_status', 'Status', 'enumeration', 'select', ['BOUNCED', 'FAILED', 'SCHEDULED', 'SENDING', 'SENT']],
-      ['hs_email_headers', 'Headers', 'string', 'textarea'],
-    ],
-  },
-  {
-    name: 'calls',
-    objectTypeId: '0-48',
-    singular: 'call',
-    plural: 'Calls',
-    primaryDisplayProperty: 'hs_call_title',
-    defaultProperties: ['createdate', 'hs_lastmodifieddate', 'hs_object_id'],
-    searchableProperties: ['hs_call_title', 'hs_call_body'],
-    seeds: [
-      ...engagementSeeds,
-      ['hs_call_title', 'Call Title'],
-      ['hs_call_body', 'Call notes', 'string', 'html'],
-      ['hs_call_duration', 'Call duration', 'number'],
-      ['hs_call_direction', 'Call direction', 'enumeration', 'select', ['INBOUND', 'OUTBOUND']],
-      ['hs_call_status', 'Call status', 'enumeration', 'select', ['BUSY', 'CALLING_CRM_USER', 'CANCELED', 'COMPLETED', 'CONNECTING', 'FAILED', 'IN_PROGRESS', 'NO_ANSWER', 'QUEUED', 'RINGING']],
-      ['hs_call_disposition', 'Call outcome'],
-    ],
-  },
-  {
-    name: 'meetings',
-    objectTypeId: '0-47',
-    singular: 'meeting',
-    plural: 'Meetings',
-    primaryDisplayProperty: 'hs_meeting_title',
-    defaultProperties: ['createdate', 'hs_lastmodifieddate', 'hs_object_id'],
-    searchableProperties: ['hs_meeting_title', 'hs_meeting_body'],
-    seeds: [
-      ...engagementSeeds,
-      ['hs_meeting_title', 'Meeting name'],
-      ['hs_meeting_body', 'Meeting description', 'string', 'html'],
-      ['hs_meeting_location', 'Location'],
-      ['hs_meeting_start_time', 'Start Time', 'datetime'],
-      ['hs_meeting_end_time', 'End Time', 'datetime'],
-      ['hs_meeting_outcome', 'Meeting outcome', 'enumeration', 'select', ['SCHEDULED', 'COMPLETED', 'RESCHEDULED', 'NO_SHOW', 'CANCELED']],
-    ],
-  },
-  {
-    name: 'tasks',
-    objectTypeId: '0-27',
-    singular: 'task',
-    plural: 'Tasks',
-    primaryDisplayProperty: 'hs_task_subject',
-    defaultProperties: ['createdate', 'hs_lastmodifieddate', 'hs_object_id'],
-    searchableProperties: ['hs_task_subject', 'hs_task_body'],
-    seeds: [
-      ...engagementSeeds,
-      ['hs_task_subject', 'Task Title'],
-      ['hs_task_body', 'Notes', 'string', 'html'],
-      ['hs_task_status', 'Task Status', 'enumeration', 'select', ['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED']],
-      ['hs_task_priority', 'Priority', 'enumeration', 'select', ['NONE', 'LOW', 'MEDIUM', 'HIGH']],
-      ['hs_task_type', 'Task Type', 'enumeration', 'select', ['CALL', 'EMAIL', 'LINKED_IN', 'MEETING', 'LINKED_IN_CONNECT', 'LINKED_IN_MESSAGE', 'TODO']],
-    ],
-  },
+  engagementType('notes', '0-46', 'note', 'Notes', 'hs_note_body', ['hs_note_body'], [['hs_note_body', 'Note body', 'string', 'html']]),
+  engagementType('emails', '0-49', 'email', 'Emails', 'hs_email_subject', ['hs_email_subject', 'hs_email_text'], [
+    ['hs_email_subject', 'Subject'],
+    ['hs_email_text', 'Body', 'string', 'textarea'],
+    ['hs_email_html', 'HTML body', 'string', 'html'],
+    ['hs_email_direction', 'Direction', 'enumeration', 'select', ['EMAIL', 'INCOMING_EMAIL', 'FORWARDED_EMAIL']],
+    ['hs_email_status', 'Status', 'enumeration', 'select', ['BOUNCED', 'FAILED', 'SCHEDULED', 'SENDING', 'SENT']],
+    ['hs_email_headers', 'Headers', 'string', 'textarea'],
+  ]),
+  engagementType('calls', '0-48', 'call', 'Calls', 'hs_call_title', ['hs_call_title', 'hs_call_body'], [
+    ['hs_call_title', 'Call Title'],
+    ['hs_call_body', 'Call notes', 'string', 'html'],
+    ['hs_call_duration', 'Call duration', 'number'],
+    ['hs_call_direction', 'Call direction', 'enumeration', 'select', ['INBOUND', 'OUTBOUND']],
+    ['hs_call_status', 'Call status', 'enumeration', 'select', ['BUSY', 'CALLING_CRM_USER', 'CANCELED', 'COMPLETED', 'CONNECTING', 'FAILED', 'IN_PROGRESS', 'NO_ANSWER', 'QUEUED', 'RINGING']],
+    ['hs_call_disposition', 'Call outcome'],
+  ]),
+  engagementType('meetings', '0-47', 'meeting', 'Meetings', 'hs_meeting_title', ['hs_meeting_title', 'hs_meeting_body'], [
+    ['hs_meeting_title', 'Meeting name'],
+    ['hs_meeting_body', 'Meeting description', 'string', 'html'],
+    ['hs_meeting_location', 'Location'],
+    ['hs_meeting_start_time', 'Start Time', 'datetime'],
+    ['hs_meeting_end_time', 'End Time', 'datetime'],
+    ['hs_meeting_outcome', 'Meeting outcome', 'enumeration', 'select', ['SCHEDULED', 'COMPLETED', 'RESCHEDULED', 'NO_SHOW', 'CANCELED']],
+  ]),
+  engagementType('tasks', '0-27', 'task', 'Tasks', 'hs_task_subject', ['hs_task_subject', 'hs_task_body'], [
+    ['hs_task_subject', 'Task Title'],
+    ['hs_task_body', 'Notes', 'string', 'html'],
+    ['hs_task_status', 'Task Status', 'enumeration', 'select', ['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED']],
+    ['hs_task_priority', 'Priority', 'enumeration', 'select', ['NONE', 'LOW', 'MEDIUM', 'HIGH']],
+    ['hs_task_type', 'Task Type', 'enumeration', 'select', ['CALL', 'EMAIL', 'LINKED_IN', 'MEETING', 'LINKED_IN_CONNECT', 'LINKED_IN_MESSAGE', 'TODO']],
+  ]),
 ];
 
 function buildStandardType(spec: StandardType): ObjectTypeDefinition {

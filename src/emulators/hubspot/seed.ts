@@ -1,4 +1,5 @@
 import { demoWorld, hubspotEmailOf, type DemoCompany, type DemoPerson } from '../shared/demo-world.ts';
+import { demoSalesUsers } from '../salesforce/seed.ts';
 import { seededRandom } from '../shared/random.ts';
 import type { HubSpotAssociationStore, HubSpotAssociationType } from './ports.ts';
 import type { HubSpotOwners } from './owners.ts';
@@ -11,17 +12,15 @@ import type { HubSpotStore, StoredRecord, WriteSource } from './store.ts';
  */
 
 /**
- * HubSpot users of the demo portal. The first four share their email with Salesforce users of the demo org
- * (owners map to users by email); the last two exist only in HubSpot, as in most real portals.
+ * HubSpot users of the demo portal. Those who sell share their email with the Salesforce demo org's users (the
+ * sync maps owners to users by email), the Salesforce-only support lead is left out, and two owners exist only
+ * in HubSpot, as in most real portals. The Salesforce list is the one source, so the two cannot drift apart.
  */
-export const demoOwners = [
-  { firstName: 'Alex', lastName: 'Morgan', email: 'alex.morgan@crmsync-demo.example.com' },
-  { firstName: 'Riya', lastName: 'Shah', email: 'riya.shah@crmsync-demo.example.com' },
-  { firstName: 'Daniel', lastName: 'Okoro', email: 'daniel.okoro@crmsync-demo.example.com' },
-  { firstName: 'Sanna', lastName: 'Lehtonen', email: 'sanna.lehtonen@crmsync-demo.example.com' },
+export const demoOwners: ReadonlyArray<{ firstName: string; lastName: string; email: string }> = [
+  ...demoSalesUsers.filter((u) => u.Title !== 'Support Lead').map((u) => ({ firstName: u.FirstName, lastName: u.LastName, email: u.Email })),
   { firstName: 'Marco', lastName: 'Bianchi', email: 'marco.bianchi@hubspot-only.example.com' },
   { firstName: 'Julia', lastName: 'Weber', email: 'julia.weber@hubspot-only.example.com' },
-] as const;
+];
 
 const seedSource: WriteSource = { sourceType: 'IMPORT' };
 const day = 86_400_000;

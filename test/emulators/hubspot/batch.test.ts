@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { failure, startHarness, type HubSpotHarness } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { failure, useHarness } from './helpers.ts';
 
-let h: HubSpotHarness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.close());
-beforeEach(async () => {
-  await h.admin('POST', 'reset');
-});
+const h = useHarness();
 
 const contact = (email: string, extra: Record<string, string> = {}) => ({ properties: { email, ...extra }, associations: [] });
 

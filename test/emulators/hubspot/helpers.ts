@@ -2,6 +2,7 @@ import { Client } from '@hubspot/api-client';
 import { buildHubSpotEmulator, type HubSpotEmulatorOptions } from '../../../src/emulators/hubspot/index.ts';
 import { listen, type RunningEmulator } from '../../../src/emulators/shared/server.ts';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 /** Response bodies are read loosely: the assertions say what shape they expect. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -50,4 +51,21 @@ export async function failure(promise: Promise<unknown>): Promise<{ code: number
     return { code: e.code, body: typeof e.body === 'string' ? JSON.parse(e.body) : e.body };
   }
   throw new Error('expected the call to fail');
+}
+
+/**
+ * One emulator per test file, reset before each test (configuration survives resets). The harness object is filled in before the first test
+ * runs, so tests use it directly.
+ */
+export function useHarness(options: HubSpotEmulatorOptions = {}, config?: Record<string, unknown>): HubSpotHarness {
+  const harness = {} as HubSpotHarness;
+  beforeAll(async () => {
+    Object.assign(harness, await startHarness(options));
+    if (config) await harness.admin('POST', 'config', config);
+  });
+  afterAll(async () => harness.close());
+  beforeEach(async () => {
+    await harness.admin('POST', 'reset');
+  });
+  return harness;
 }

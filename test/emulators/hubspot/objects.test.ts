@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { failure, startHarness, type HubSpotHarness } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { failure, useHarness } from './helpers.ts';
 
-let h: HubSpotHarness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => h.close());
-beforeEach(async () => {
-  await h.admin('POST', 'reset');
-});
+const h = useHarness();
 
 describe('HubSpot objects API through @hubspot/api-client', () => {
   it('creates (201), reads, updates and archives a contact, keeping the modification dates', async () => {
