@@ -7,7 +7,7 @@
 import type { FieldType, FunctionExp, OrderByClause, Query } from 'soql-parser-js';
 import { locate, soqlError, unexpectedToken } from './soql-errors.ts';
 import { compileConditionTree, type LeafCondition, type Test } from './soql-logic.ts';
-import { defaultNullsFirst, sortRows, type SortKey } from './soql-order.ts';
+import { sortsNullsFirst, sortRows, type SortKey } from './soql-order.ts';
 import { familyOf, fieldReader, type FieldPath, type ObjectSchema } from './soql-schema.ts';
 import type { SoqlField, SoqlRecord, SoqlResult } from './soql-source.ts';
 import { compileFieldCondition, compileValueTest, resolveOrThrow, type WhereContext } from './soql-where.ts';
@@ -100,14 +100,13 @@ export function runAggregateQuery(query: Query, from: ObjectSchema, rows: SoqlRe
 
   function groupSortKey(clause: OrderByClause): SortKey<Group> {
     const descending = clause.order === 'DESC';
-    const nullsFirst = clause.nulls === undefined ? defaultNullsFirst(descending) : clause.nulls === 'FIRST';
     if ('fn' in clause) {
       const { compute, result } = aggregate(clause.fn);
-      return { read: compute, field: result, descending, nullsFirst };
+      return { read: compute, field: result, descending, nullsFirst: sortsNullsFirst(clause.nulls) };
     }
     const path = groupedField(clause.field);
     const read = fieldReader(context.source, path);
-    return { read: (group) => read(group[0]!), field: path.field, descending, nullsFirst };
+    return { read: (group) => read(group[0]!), field: path.field, descending, nullsFirst: sortsNullsFirst(clause.nulls) };
   }
 }
 

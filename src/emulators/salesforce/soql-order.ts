@@ -13,13 +13,13 @@ export interface SortKey<T> {
 type Comparable = string | number | boolean | null;
 
 /**
- * ORDER BY as Salesforce documents it: ascending by default, nulls first by default, text case-insensitive by
- * its upper-cased form ("ORDER BY",
+ * ORDER BY as Salesforce documents it: ascending by default, text case-insensitive by its upper-cased form, and
+ * "By default, null values are sorted first" whatever the direction: the page's own DESC example needs an
+ * explicit NULLS LAST to put null names at the end ("ORDER BY",
  * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_orderby.htm).
- * A DESC key without NULLS FIRST/LAST puts nulls last (null is the smallest value), as Salesforce does.
  */
-export function defaultNullsFirst(descending: boolean): boolean {
-  return !descending;
+export function sortsNullsFirst(nulls: 'FIRST' | 'LAST' | undefined): boolean {
+  return nulls !== 'LAST';
 }
 
 function sortable(field: SoqlField): (value: unknown) => Comparable {

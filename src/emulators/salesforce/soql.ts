@@ -6,7 +6,7 @@
 import type { FieldSubquery, FieldType, OrderByClause, Query, QueryBase } from 'soql-parser-js';
 import { runAggregateQuery } from './soql-aggregate.ts';
 import { locate, soqlError, unexpectedToken, unknownChildRelationship, unsupportedType } from './soql-errors.ts';
-import { defaultNullsFirst, sortRows, type SortKey } from './soql-order.ts';
+import { sortsNullsFirst, sortRows, type SortKey } from './soql-order.ts';
 import { parseSoql } from './soql-parse.ts';
 import { familyOf, fieldReader, idKey, SchemaCache, type FieldPath, type ObjectSchema } from './soql-schema.ts';
 import type { SoqlDataSource, SoqlErrorCode, SoqlOptions, SoqlRecord, SoqlResult } from './soql-source.ts';
@@ -231,8 +231,7 @@ class Evaluator {
         throw this.error('INVALID_FIELD', clause.field, `field '${path.field.name}' can not be sorted in a query call`, orderAt);
       }
       const descending = clause.order === 'DESC';
-      const nullsFirst = clause.nulls === undefined ? defaultNullsFirst(descending) : clause.nulls === 'FIRST';
-      return { read: fieldReader(this.source, path), field: path.field, descending, nullsFirst };
+        return { read: fieldReader(this.source, path), field: path.field, descending, nullsFirst: sortsNullsFirst(clause.nulls) };
     });
   }
 

@@ -104,7 +104,7 @@ describe('WHERE obeys boolean algebra', () => {
   });
 });
 
-/** Salesforce's documented order: nulls first unless told otherwise (DESC: last), text by its upper-cased form. */
+/** Salesforce's documented order: nulls first unless told otherwise, text by its upper-cased form. */
 function reference(descending: boolean, nullsFirst: boolean) {
   return (a: unknown, b: unknown): number => {
     if (a === b) return 0;
@@ -130,7 +130,7 @@ describe('ORDER BY, LIMIT and OFFSET', () => {
         const source = sourceOf(rows);
         const result = runSoql(`SELECT Id, ${field} FROM Item__c ORDER BY ${field}${direction}${nulls}`, source, options).records;
         const descending = direction === ' DESC';
-        const compare = reference(descending, nulls === '' ? !descending : nulls === ' NULLS FIRST');
+        const compare = reference(descending, nulls !== ' NULLS LAST');
         for (let i = 1; i < result.length; i++) expect(compare(result[i - 1]![field], result[i]![field])).toBeLessThanOrEqual(0);
         const unordered = idsOf(source, 'SELECT Id FROM Item__c');
         expect(result.map((row) => String(row['Id'])).sort()).toEqual([...unordered].sort());

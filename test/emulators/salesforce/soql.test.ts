@@ -319,9 +319,9 @@ describe('ORDER BY, LIMIT, OFFSET', () => {
     expect(ids(`SELECT Id FROM Lead ORDER BY FirstName ASC NULLS LAST`)).toEqual(leadIds(1, 2, 4, 3));
   });
 
-  it('sorts descending with nulls last unless NULLS FIRST', () => {
-    expect(ids(`SELECT Id FROM Lead ORDER BY NumberOfEmployees DESC`)).toEqual(leadIds(4, 1, 2, 3));
-    expect(ids(`SELECT Id FROM Lead ORDER BY NumberOfEmployees DESC NULLS FIRST`)).toEqual(leadIds(3, 4, 1, 2));
+  it('keeps nulls first when sorting descending, unless NULLS LAST (the page\'s DESC example spells it out)', () => {
+    expect(ids(`SELECT Id FROM Lead ORDER BY NumberOfEmployees DESC`)).toEqual(leadIds(3, 4, 1, 2));
+    expect(ids(`SELECT Id FROM Lead ORDER BY NumberOfEmployees DESC NULLS LAST`)).toEqual(leadIds(4, 1, 2, 3));
   });
 
   it('sorts text case-insensitively and on several keys', () => {
@@ -331,7 +331,7 @@ describe('ORDER BY, LIMIT, OFFSET', () => {
 
   it('sorts datetimes chronologically and dates by day', () => {
     expect(ids(`SELECT Id FROM Lead ORDER BY SystemModstamp`)).toEqual(leadIds(4, 3, 1, 2));
-    expect(ids(`SELECT Id FROM Contact ORDER BY Birthdate DESC`)).toEqual([contacts.zed, contacts.jane, contacts.john]);
+    expect(ids(`SELECT Id FROM Contact ORDER BY Birthdate DESC`)).toEqual([contacts.john, contacts.zed, contacts.jane]);
   });
 
   it('applies OFFSET then LIMIT after sorting', () => {
