@@ -380,6 +380,9 @@ export class SalesforceOrg {
     if (f.type === 'picklist' && f.restrictedPicklist && !f.addressPicklist && !(f.picklistValues ?? []).includes(value as string)) {
       return { statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: `${f.label}: bad value for restricted picklist field: ${String(value)}`, fields: [f.name] };
     }
+    if (typeof value === 'number' && !withinPrecision(f, value)) {
+      return { statusCode: 'NUMBER_OUTSIDE_VALID_RANGE', message: `${f.label}: value outside of valid range on numeric field: ${value}`, fields: [f.name] };
+    }
     if (f.type === 'reference') return this.checkReference(f, String(value));
     return undefined;
   }
@@ -697,6 +700,13 @@ export class SalesforceOrg {
       return { id: master.Id as string, mergedRecordIds: [...loserIds], updatedRelatedIds, success: true as const, errors: [] as [] };
     });
   }
+}
+
+/** int is a 32-bit integer; currency, percent and double hold `precision` digits, `scale` of them after the point. */
+function withinPrecision(f: FieldDefinition, value: number): boolean {
+  if (f.type === 'int') return value >= -2_147_483_648 && value <= 2_147_483_647;
+  if (f.precision === undefined) return true;
+  return Math.abs(value) < 10 ** (f.precision - (f.scale ?? 0));
 }
 
 function endOfQuarter(ms: number): string {

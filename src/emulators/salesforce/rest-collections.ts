@@ -81,6 +81,16 @@ function typeOf(record: Record<string, unknown>): string {
   return attributes.type;
 }
 
+/** Every record's type must exist before any record is written. */
+function checkTypes(org: SalesforceOrg, records: Array<Record<string, unknown>>): void {
+  for (const record of records) {
+    const type = typeOf(record);
+    if (!org.schema.object(type)) {
+      throw new RequestError(400, 'INVALID_TYPE', `sObject type '${type}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`);
+    }
+  }
+}
+
 function idField(record: Record<string, unknown>): string | undefined {
   const value = record.id ?? record.Id;
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -93,14 +103,14 @@ function stripId(record: Record<string, unknown>): Record<string, unknown> {
 export function registerCollectionRoutes(router: ApiRouter, org: SalesforceOrg): void {
   router.add('POST', '/composite/sobjects', (request) => {
     const { allOrNone, records } = parseRecords(bodyObject(request));
-    for (const record of records) org.objectOrThrow(typeOf(record));
+    checkTypes(org, records);
     const results = runCollection(org, records, allOrNone, (record) => ({ id: org.create(typeOf(record), record).Id as string, success: true, errors: [] }), () => undefined);
     return { status: 200, body: results };
   });
 
   router.add('PATCH', '/composite/sobjects', (request) => {
     const { allOrNone, records } = parseRecords(bodyObject(request));
-    for (const record of records) org.objectOrThrow(typeOf(record));
+    checkTypes(org, records);
     const results = runCollection(
       org,
       records,
@@ -128,15 +138,24 @@ export function registerCollectionRoutes(router: ApiRouter, org: SalesforceOrg):
     for (const record of records) {
       if (typeOf(record).toLowerCase() !== def.name.toLowerCase()) throw new RequestError(400, 'INVALID_TYPE', `Records must all be of type ${def.name}`);
     }
+    const keyOf = (record: Record<string, unknown>) => Object.entries(record).find(([key]) => key.toLowerCase() === keyField.name.toLowerCase())?.[1];
+    // Two records with one external id in the same call both fail: Salesforce cannot order them (DUPLICATE_EXTERNAL_ID).
+    const seen = new Map<string, number>();
+    for (const record of records) {
+      const value = keyOf(record);
+      if (value !== undefined && value !== null && value !== '') seen.set(String(value).toLowerCase(), (seen.get(String(value).toLowerCase()) ?? 0) + 1);
+    }
     const results = runCollection(
       org,
       records,
       allOrNone,
       (record) => {
-        const entry = Object.entries(record).find(([key]) => key.toLowerCase() === keyField.name.toLowerCase());
-        const value = entry?.[1];
+        const value = keyOf(record);
         if (keyField.name !== 'Id' && (value === undefined || value === null || value === '')) {
           throw RecordFailure.of('MISSING_ARGUMENT', `${keyField.name} not specified`, [keyField.name]);
+        }
+        if (value !== undefined && value !== null && (seen.get(String(value).toLowerCase()) ?? 0) > 1) {
+          throw RecordFailure.of('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${String(value)}`, [keyField.name]);
         }
         const { record: saved, created } = org.upsert(def.name, keyField.name, value === undefined || value === null ? '' : String(value), record);
         return { id: saved.Id as string, success: true, errors: [], created };

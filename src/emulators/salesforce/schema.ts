@@ -427,6 +427,8 @@ export class Schema {
           ...(fieldInput.picklistValues ? { picklistValues: fieldInput.picklistValues, restrictedPicklist: fieldInput.restrictedPicklist ?? false } : {}),
           ...(fieldInput.referenceTo ? { referenceTo: fieldInput.referenceTo, relationshipName: fieldInput.relationshipName ?? fieldInput.name.replace(/__c$/, '__r') } : {}),
           ...(fieldInput.defaultValue !== undefined ? { defaultValue: fieldInput.defaultValue } : {}),
+          // Setup's default for a new currency field: 16 digits before the point, 2 after.
+          ...(fieldInput.type === 'currency' ? { precision: 18, scale: 2 } : {}),
         }),
       );
     }

@@ -55,6 +55,11 @@ export function coerceValue(fieldDefinition: FieldDefinition, value: unknown): u
       const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
       if (!Number.isFinite(number)) throw unparseable(fieldDefinition, value);
       if (fieldDefinition.type === 'int' && !Number.isInteger(number)) throw unparseable(fieldDefinition, value);
+      // Stored rounded to the field's scale, half away from zero, as a Number(18, 2) column rounds.
+      if (fieldDefinition.scale !== undefined && fieldDefinition.type !== 'int') {
+        const factor = 10 ** fieldDefinition.scale;
+        return Math.sign(number) * Math.round(Math.abs(number) * factor) / factor;
+      }
       return number;
     }
     case 'date': {

@@ -73,6 +73,22 @@ describe('Salesforce emulator: sObject Collections', () => {
     expect(results[2]?.errors[0]).toMatchObject({ statusCode: 'REQUIRED_FIELD_MISSING', fields: ['LastName'] });
   });
 
+  it('fails both records that carry the same external id in one upsert call (DUPLICATE_EXTERNAL_ID)', async () => {
+    const { conn, admin } = await startHarness();
+    await admin('POST', 'schema', { object: 'Account', fields: [{ name: 'Ext__c', type: 'string', externalId: true }] });
+    const results = await conn.sobject('Account').upsert([{ Ext__c: 'a', Name: 'One' }, { Ext__c: 'A', Name: 'Two' }, { Ext__c: 'b', Name: 'Three' }], 'Ext__c');
+    expect(results.map(statusCodesOf)).toEqual([['DUPLICATE_EXTERNAL_ID'], ['DUPLICATE_EXTERNAL_ID'], []]);
+    expect(results[2]?.success).toBe(true);
+  });
+
+  it('refuses the whole call when a record names an unknown sObject type', async () => {
+    const { raw, admin } = await startHarness();
+    const response = await raw('POST', v('/composite/sobjects'), { body: { records: [{ attributes: { type: 'Account' }, Name: 'A' }, { attributes: { type: 'Acount' }, Name: 'B' }] } });
+    expect(response.status).toBe(400);
+    expect(response.body[0]).toMatchObject({ errorCode: 'INVALID_TYPE', message: expect.stringContaining("sObject type 'Acount' is not supported") });
+    expect((await admin('GET', 'records/Account')).body.totalSize).toBe(0);
+  });
+
   it('deletes by ids with per-record results and rolls back with allOrNone=true', async () => {
     const { conn, raw, admin } = await startHarness();
     const created = await conn.sobject('Account').create([{ Name: 'A' }, { Name: 'B' }]);

@@ -28,6 +28,14 @@ describe('Salesforce emulator: validation as Salesforce words it', () => {
     expect(stage.body).toEqual([{ message: 'Stage: bad value for restricted picklist field: Maybe', errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', fields: ['StageName'] }]);
   });
 
+  it('rounds currency to its scale and refuses numbers outside the field range (NUMBER_OUTSIDE_VALID_RANGE)', async () => {
+    const { conn, raw } = await startHarness();
+    const opportunity = await conn.sobject('Opportunity').create({ Name: 'O', StageName: 'Prospecting', CloseDate: '2026-12-01', Amount: 10.005 });
+    expect((await conn.sobject('Opportunity').retrieve(opportunity.id as string)).Amount).toBe(10.01);
+    const huge = await raw('POST', v('/sobjects/Account'), { body: { Name: 'A', NumberOfEmployees: 3_000_000_000 } });
+    expect(huge.body).toEqual([{ message: 'Employees: value outside of valid range on numeric field: 3000000000', errorCode: 'NUMBER_OUTSIDE_VALID_RANGE', fields: ['NumberOfEmployees'] }]);
+  });
+
   it('reference fields: MALFORMED_ID, wrong object, INVALID_CROSS_REFERENCE_KEY and ENTITY_IS_DELETED', async () => {
     const { conn, raw } = await startHarness();
     const malformed = await raw('POST', v('/sobjects/Contact'), { body: { LastName: 'L', AccountId: 'abc' } });
