@@ -92,7 +92,8 @@ export class HubSpotEmulatorCore {
   stats() {
     const records: Record<string, { active: number; archived: number }> = {};
     for (const type of this.schema.all()) records[type.name] = this.store.count(type.name);
-    return { calls: this.calls.snapshot(), rateLimits: this.limiter.describe(), faults: this.faults.describe(), records, owners: this.owners.all().length };
+    // Same top-level shape as the Salesforce emulator's stats: {total, byEndpoint, …}.
+    return { ...this.calls.snapshot(), rateLimits: this.limiter.describe(), faults: this.faults.describe(), records, owners: this.owners.all().length };
   }
 
   snapshot(): PersistedState {

@@ -129,7 +129,7 @@ describe('HubSpot emulator modules (ports.ts contract)', () => {
     expect((await h.http('GET', '/crm/v4/recording/ping')).status).toBe(503);
     expect((await h.admin('GET', 'recording')).status).toBe(200);
     const stats = (await h.admin('GET', 'stats')).body;
-    expect(stats.calls.byEndpoint).toEqual({ 'GET /crm/v4/recording/ping': 3 });
+    expect(stats.byEndpoint).toEqual({ 'GET /crm/v4/recording/ping': 3 });
   });
 
   it('resets the modules with the store', async () => {
