@@ -1,3 +1,4 @@
+import { orgId } from './auth.ts';
 import { RecordFailure, RequestError } from './errors.ts';
 import { MultipleMatches, type SalesforceOrg } from './org.ts';
 import { registerCollectionRoutes } from './rest-collections.ts';
@@ -59,7 +60,9 @@ export function buildApi(org: SalesforceOrg, usage: ApiUsage): SalesforceApi {
   router.add('GET', '/', (request) => {
     const base = `/services/data/v${request.version}`;
     const resources = ['sobjects', 'query', 'queryAll', 'composite', 'limits', 'search', 'recent', 'tooling', 'jobs/ingest', 'jobs/query'];
-    return { status: 200, body: Object.fromEntries(resources.map((name) => [name.replace('/', ''), `${base}/${name}`])) };
+    // jsforce's identity() reads the identity URL from here (REST "Resources by Version").
+    const identity = `http://${request.headers.host ?? 'localhost'}/id/${orgId}/${org.apiUserId}`;
+    return { status: 200, body: { ...Object.fromEntries(resources.map((name) => [name.replace('/', ''), `${base}/${name}`])), identity } };
   });
 
   router.add('GET', '/limits', () => {

@@ -12,6 +12,8 @@ const duplicateRuleSchema = z
     /** Objects searched for an existing record with the same email (the standard Lead rule also checks Contacts). */
     matchObjects: z.array(z.enum(['Lead', 'Contact'])).min(1).optional(),
     name: z.string().min(1).max(80).optional(),
+    /** 'block' refuses the save; 'alert' refuses it unless the caller sends Sforce-Duplicate-Rule-Header allowSave=true. */
+    action: z.enum(['block', 'alert']).optional(),
   })
   .strict();
 

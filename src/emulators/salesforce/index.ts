@@ -3,6 +3,7 @@ import type { FaultKind } from '../shared/faults.ts';
 import { listen, type RunningEmulator } from '../shared/server.ts';
 import { registerAdminRoutes } from './admin.ts';
 import { apiVersions } from './api.ts';
+import { orgId } from './auth.ts';
 import type { OrgConfig } from './config.ts';
 import { messages } from './errors.ts';
 import type { ApiResponse } from './router.ts';
@@ -177,6 +178,40 @@ function registerOAuthRoutes(app: FastifyInstance, state: SalesforceEmulatorStat
       default:
         return oauthError(reply, 400, 'unsupported_grant_type', 'grant type not supported');
     }
+  });
+
+  /** The identity URL a token response names (Help: "Identity URLs"); it is not a REST API call and is not counted. */
+  app.get<{ Params: { org: string; user: string }; Querystring: { oauth_token?: string } }>('/id/:org/:user', async (request, reply) => {
+    const authorization = request.headers.authorization ?? (request.query.oauth_token ? `Bearer ${request.query.oauth_token}` : undefined);
+    if (!state.tokens.accepts(authorization, state.org.config.strictTokens)) return reply.code(403).send('Bad_OAuth_Token');
+    const user = state.org.store.find(request.params.user)?.record;
+    if (request.params.org !== orgId || !user || state.org.store.find(request.params.user)?.objectName !== 'User') return reply.code(404).send('Bad_Id');
+    const base = `${request.protocol}://${request.host}`;
+    return {
+      id: `${base}/id/${orgId}/${String(user.Id)}`,
+      asserted_user: true,
+      user_id: user.Id,
+      organization_id: orgId,
+      username: user.Username,
+      nick_name: user.CommunityNickname,
+      display_name: user.Name,
+      email: user.Email,
+      email_verified: true,
+      first_name: user.FirstName,
+      last_name: user.LastName,
+      active: user.IsActive,
+      user_type: 'STANDARD',
+      language: 'en_US',
+      locale: 'en_US',
+      utcOffset: 0,
+      last_modified_date: user.LastModifiedDate,
+      urls: {
+        rest: `${base}/services/data/v{version}/`,
+        sobjects: `${base}/services/data/v{version}/sobjects/`,
+        query: `${base}/services/data/v{version}/query/`,
+        limits: `${base}/services/data/v{version}/limits`,
+      },
+    };
   });
 
   app.post('/services/oauth2/revoke', async (request, reply) => {

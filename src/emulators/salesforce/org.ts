@@ -21,6 +21,12 @@ export class MultipleMatches extends Error {
 
 type Mode = 'create' | 'update';
 
+/** Per-call options a request header can set. */
+export interface WriteOptions {
+  /** Sforce-Duplicate-Rule-Header allowSave=true: save despite duplicate rules whose action is 'alert'. */
+  allowSave?: boolean;
+}
+
 export interface SchemaInput {
   object: string;
   label?: string;
@@ -48,6 +54,7 @@ export interface VisibleObject {
 
 interface WriteContext {
   def: ObjectDefinition;
+  options?: WriteOptions;
   mode: Mode;
   /** Fields named in the request, by API name. */
   given: Set<string>;
@@ -188,7 +195,7 @@ export class SalesforceOrg {
 
   // ---------------------------------------------------------------- writes
 
-  create(objectName: string, input: Record<string, unknown>): StoredRecord {
+  create(objectName: string, input: Record<string, unknown>, options: WriteOptions = {}): StoredRecord {
     const def = this.objectOrThrow(objectName);
     const { values, errors } = this.readInput(def, input, 'create');
     if (errors.length) throw new RecordFailure(errors);
@@ -205,10 +212,10 @@ export class SalesforceOrg {
       SystemModstamp: stamp,
     });
     if ('OwnerId' in record) record.OwnerId = this.apiUserId;
-    return this.finishWrite({ def, mode: 'create', given: new Set(values.keys()), record }, values);
+    return this.finishWrite({ def, mode: 'create', given: new Set(values.keys()), record, options }, values);
   }
 
-  update(objectName: string | undefined, id: string, input: Record<string, unknown>): StoredRecord {
+  update(objectName: string | undefined, id: string, input: Record<string, unknown>, options: WriteOptions = {}): StoredRecord {
     const canonical = canonicalId(id);
     if (!canonical) throw RecordFailure.of('MALFORMED_ID', `${objectName ?? 'Record'} ID: id value of incorrect type: ${id}`, ['Id']);
     const found = this.store.find(canonical);
@@ -222,11 +229,11 @@ export class SalesforceOrg {
     if (errors.length) throw new RecordFailure(errors);
     const stamp = this.stamp();
     const record = { ...found.record, LastModifiedDate: stamp, LastModifiedById: this.apiUserId, SystemModstamp: stamp };
-    return this.finishWrite({ def, mode: 'update', given: new Set(values.keys()), record, previous: found.record }, values);
+    return this.finishWrite({ def, mode: 'update', given: new Set(values.keys()), record, previous: found.record, options }, values);
   }
 
   /** Upsert on an external id field (or Id): 0 matches create, 1 updates, more is a 300 (REST "Upsert a Record Using an External ID"). */
-  upsert(objectName: string, fieldName: string, value: string, input: Record<string, unknown>): { record: StoredRecord; created: boolean } {
+  upsert(objectName: string, fieldName: string, value: string, input: Record<string, unknown>, options: WriteOptions = {}): { record: StoredRecord; created: boolean } {
     const def = this.objectOrThrow(objectName);
     const keyField = this.visibleField(def, fieldName);
     if (!keyField || (!keyField.externalId && keyField.name !== 'Id')) {
@@ -234,13 +241,13 @@ export class SalesforceOrg {
     }
     const body = Object.fromEntries(Object.entries(input).filter(([key]) => key.toLowerCase() !== keyField.name.toLowerCase()));
     if (keyField.name === 'Id') {
-      if (!value) return { record: this.create(def.name, body), created: true };
-      return { record: this.update(def.name, value, body), created: false };
+      if (!value) return { record: this.create(def.name, body, options), created: true };
+      return { record: this.update(def.name, value, body, options), created: false };
     }
     const matches = value === '' ? [] : this.store.lookup(def.name, keyField.name, value);
     if (matches.length > 1) throw new MultipleMatches(def.name, keyField.name, matches);
-    if (matches.length === 1) return { record: this.update(def.name, matches[0] as string, body), created: false };
-    return { record: this.create(def.name, { ...body, [keyField.name]: value }), created: true };
+    if (matches.length === 1) return { record: this.update(def.name, matches[0] as string, body, options), created: false };
+    return { record: this.create(def.name, { ...body, [keyField.name]: value }, options), created: true };
   }
 
   delete(id: string, objectName?: string): void {
@@ -363,6 +370,11 @@ export class SalesforceOrg {
       throw RecordFailure.of('REQUIRED_FIELD_MISSING', 'Required fields are missing: [LeadId, ContactId]', ['LeadId', 'ContactId']);
     }
 
+    if (def.name === 'CampaignMember' && context.mode === 'create') {
+      const personField = record.ContactId !== null ? 'ContactId' : 'LeadId';
+      const already = this.liveReferencing('CampaignMember', personField, record[personField] as string).some((member) => member.CampaignId === record.CampaignId);
+      if (already) throw RecordFailure.of('DUPLICATE_VALUE', 'Already a campaign member.', []);
+    }
     this.checkValidationRules(context);
     this.checkDuplicateRules(context);
     this.checkUniqueFields(context);
@@ -552,11 +564,14 @@ export class SalesforceOrg {
    * Duplicate rules on email with the "Block" action. The error carries a DuplicateResult as the REST API
    * renders Datacloud.DuplicateResult (SOAP API "DuplicateError", "DuplicateResult", "MatchResult").
    */
-  private checkDuplicateRules({ def, record, previous }: WriteContext): void {
+  private checkDuplicateRules({ def, record, previous, options }: WriteContext): void {
     const email = record.Email;
     if (typeof email !== 'string' || (previous && String(previous.Email ?? '').toLowerCase() === email.toLowerCase())) return;
     for (const rule of this.config.duplicateRules) {
       if (rule.object !== def.name) continue;
+      const alertOnly = rule.action === 'alert';
+      // allowSave bypasses only rules whose action is Allow with an alert (REST "Duplicate Rule Header").
+      if (alertOnly && options?.allowSave) continue;
       const matchResults = (rule.matchObjects ?? [rule.object]).map((matchObject) => {
         const ids = this.store.lookup(matchObject, 'Email', email).filter((id) => id !== record.Id);
         return {
@@ -581,7 +596,7 @@ export class SalesforceOrg {
         message,
         fields: [],
         duplicateResult: {
-          allowSave: false,
+          allowSave: alertOnly,
           duplicateRule: rule.name ?? `Emulator_${def.name}_Email_Duplicate_Rule`,
           duplicateRuleEntityType: def.name,
           errorMessage: message,

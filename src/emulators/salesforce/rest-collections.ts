@@ -1,7 +1,7 @@
 import { RecordFailure, RequestError, messages, type RecordError } from './errors.ts';
 import { canonicalId } from './ids.ts';
 import { MultipleMatches, type SalesforceOrg } from './org.ts';
-import { bodyObject, renderRecord, resolveFieldList } from './rest-records.ts';
+import { bodyObject, renderRecord, resolveFieldList, writeOptionsOf } from './rest-records.ts';
 import type { ApiRouter } from './router.ts';
 
 /**
@@ -104,7 +104,7 @@ export function registerCollectionRoutes(router: ApiRouter, org: SalesforceOrg):
   router.add('POST', '/composite/sobjects', (request) => {
     const { allOrNone, records } = parseRecords(bodyObject(request));
     checkTypes(org, records);
-    const results = runCollection(org, records, allOrNone, (record) => ({ id: org.create(typeOf(record), record).Id as string, success: true, errors: [] }), () => undefined);
+    const results = runCollection(org, records, allOrNone, (record) => ({ id: org.create(typeOf(record), record, writeOptionsOf(request)).Id as string, success: true, errors: [] }), () => undefined);
     return { status: 200, body: results };
   });
 
@@ -118,7 +118,7 @@ export function registerCollectionRoutes(router: ApiRouter, org: SalesforceOrg):
       (record) => {
         const id = idField(record);
         if (!id) throw RecordFailure.of('MISSING_ARGUMENT', 'Id not specified in an update call');
-        return { id: org.update(typeOf(record), id, stripId(record)).Id as string, success: true, errors: [] };
+        return { id: org.update(typeOf(record), id, stripId(record), writeOptionsOf(request)).Id as string, success: true, errors: [] };
       },
       (record) => {
         const id = idField(record);
@@ -157,7 +157,7 @@ export function registerCollectionRoutes(router: ApiRouter, org: SalesforceOrg):
         if (value !== undefined && value !== null && (seen.get(String(value).toLowerCase()) ?? 0) > 1) {
           throw RecordFailure.of('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${String(value)}`, [keyField.name]);
         }
-        const { record: saved, created } = org.upsert(def.name, keyField.name, value === undefined || value === null ? '' : String(value), record);
+        const { record: saved, created } = org.upsert(def.name, keyField.name, value === undefined || value === null ? '' : String(value), record, writeOptionsOf(request));
         return { id: saved.Id as string, success: true, errors: [], created };
       },
       () => undefined,

@@ -1,6 +1,6 @@
 import { describeGlobal, describeObject } from './describe.ts';
 import { RecordFailure, RequestError, messages } from './errors.ts';
-import type { SalesforceOrg } from './org.ts';
+import type { SalesforceOrg, WriteOptions } from './org.ts';
 import type { ApiRequest, ApiResponse, ApiRouter } from './router.ts';
 import type { FieldDefinition, ObjectDefinition } from './schema.ts';
 import type { StoredRecord } from './store.ts';
@@ -68,6 +68,11 @@ function replicationWindow(org: SalesforceOrg, request: ApiRequest, maxDays: num
 
 const idLimit = 600_000;
 
+/** `Sforce-Duplicate-Rule-Header: allowSave=true; includeRecordDetails=false; runAsCurrentUser=true` */
+export function writeOptionsOf(request: ApiRequest): WriteOptions {
+  return { allowSave: /(?:^|;)\s*allowSave\s*=\s*true\b/i.test(request.headers['sforce-duplicate-rule-header'] ?? '') };
+}
+
 export function registerRecordRoutes(router: ApiRouter, org: SalesforceOrg): void {
   const objectOf = (params: Record<string, string>) => org.objectOrThrow(params.type as string);
 
@@ -83,7 +88,7 @@ export function registerRecordRoutes(router: ApiRouter, org: SalesforceOrg): voi
 
   router.add('POST', '/sobjects/:type', (request, params) => {
     const def = objectOf(params);
-    const record = org.create(def.name, bodyObject(request));
+    const record = org.create(def.name, bodyObject(request), writeOptionsOf(request));
     return {
       status: 201,
       body: { id: record.Id, success: true, errors: [] },
@@ -134,7 +139,7 @@ export function registerRecordRoutes(router: ApiRouter, org: SalesforceOrg): voi
 
   router.add('PATCH', '/sobjects/:type/:id', (request, params) => {
     const def = objectOf(params);
-    org.update(def.name, params.id as string, bodyObject(request));
+    org.update(def.name, params.id as string, bodyObject(request), writeOptionsOf(request));
     return { status: 204 };
   });
 
@@ -160,7 +165,7 @@ export function registerRecordRoutes(router: ApiRouter, org: SalesforceOrg): voi
 
   router.add('PATCH', '/sobjects/:type/:field/:value', (request, params) => {
     const def = objectOf(params);
-    const { record, created } = org.upsert(def.name, params.field as string, params.value as string, bodyObject(request));
+    const { record, created } = org.upsert(def.name, params.field as string, params.value as string, bodyObject(request), writeOptionsOf(request));
     return {
       status: created ? 201 : 200,
       body: { id: record.Id, success: true, errors: [], created },

@@ -163,6 +163,13 @@ describe('Salesforce emulator: OAuth and sessions', () => {
     expect(await refresh.json()).toEqual({ error: 'invalid_grant', error_description: 'expired access/refresh token' });
   });
 
+  it('serves the identity URL that jsforce identity() finds through the version root', async () => {
+    const { conn, admin } = await startHarness();
+    const identity = await conn.identity();
+    expect(identity).toMatchObject({ user_id: expect.stringMatching(/^005/), organization_id: expect.stringMatching(/^00D/), username: 'integration@crmsync-emulator.example.com' });
+    expect((await admin('GET', 'stats')).body.total).toBe(1);
+  });
+
   it('lists API versions at /services/data/ without a token', async () => {
     const { emulator } = await startHarness();
     const versions = (await (await fetch(`${emulator.url}/services/data/`)).json()) as Array<{ version: string; url: string }>;

@@ -128,6 +128,27 @@ describe('Salesforce emulator: duplicate and validation rules', () => {
     expect(inCollection[1]?.success).toBe(true);
   });
 
+  it("an 'alert' rule lets the caller save with Sforce-Duplicate-Rule-Header allowSave=true; a 'block' rule never does", async () => {
+    const { conn, admin, raw } = await startHarness();
+    await conn.sobject('Contact').create({ LastName: 'C', Email: 'dup@example.com' });
+    await admin('POST', 'config', { duplicateRules: [{ object: 'Contact', action: 'alert' }] });
+    const alerted = await raw('POST', v('/sobjects/Contact'), { body: { LastName: 'D', Email: 'dup@example.com' } });
+    expect(alerted.body[0]).toMatchObject({ errorCode: 'DUPLICATES_DETECTED', duplicateResult: { allowSave: true } });
+    // REST "Duplicate Rule Header": allowSave=true saves despite alert rules.
+    const header = { 'Sforce-Duplicate-Rule-Header': 'allowSave=true; includeRecordDetails=false; runAsCurrentUser=true' };
+    expect((await raw('POST', v('/sobjects/Contact'), { body: { LastName: 'D', Email: 'dup@example.com' }, headers: header })).status).toBe(201);
+    await admin('POST', 'config', { duplicateRules: [{ object: 'Contact', action: 'block' }] });
+    expect((await raw('POST', v('/sobjects/Contact'), { body: { LastName: 'E', Email: 'dup@example.com' }, headers: header })).status).toBe(400);
+  });
+
+  it('refuses a second membership of the same person in a campaign', async () => {
+    const { conn } = await startHarness();
+    const campaign = await conn.sobject('Campaign').create({ Name: 'Webinar' });
+    const lead = await conn.sobject('Lead').create({ LastName: 'L', Company: 'C' });
+    expect((await conn.sobject('CampaignMember').create({ CampaignId: campaign.id, LeadId: lead.id })).success).toBe(true);
+    await expect(conn.sobject('CampaignMember').create({ CampaignId: campaign.id, LeadId: lead.id })).rejects.toMatchObject({ errorCode: 'DUPLICATE_VALUE' });
+  });
+
   it('FIELD_CUSTOM_VALIDATION_EXCEPTION carries the rule message; bad rules are refused naming the field', async () => {
     const { conn, admin, raw } = await startHarness();
     const bad = await admin('POST', 'config', { validationRules: [{ object: 'Lead', field: 'Phone', operator: 'equals', message: 'x' }] });
