@@ -9,8 +9,9 @@ import { locate, soqlError, unexpectedToken } from './soql-errors.ts';
 import { compileConditionTree, type LeafCondition, type Test } from './soql-logic.ts';
 import { sortsNullsFirst, sortRows, type SortKey } from './soql-order.ts';
 import { familyOf, fieldReader, type FieldPath, type ObjectSchema } from './soql-schema.ts';
+import { isDateFunction } from './soql-date-functions.ts';
 import type { SoqlField, SoqlRecord, SoqlResult } from './soql-source.ts';
-import { compileFieldCondition, compileValueTest, resolveOrThrow, type WhereContext } from './soql-where.ts';
+import { compileDateFunction, compileFieldCondition, compileValueTest, resolveOrThrow, type WhereContext } from './soql-where.ts';
 
 type Group = SoqlRecord[];
 
@@ -41,23 +42,39 @@ export function runAggregateQuery(query: Query, from: ObjectSchema, rows: SoqlRe
     throw soqlError('MALFORMED_QUERY', soql, locate(soql, word), text);
   };
   const clauses = query.groupBy === undefined ? [] : Array.isArray(query.groupBy) ? query.groupBy : [query.groupBy];
-  const grouped = clauses.map((clause) => {
-    if (!('field' in clause)) return fail('GROUP', unexpectedToken(clause.fn.rawValue ?? 'GROUP BY'));
-    return resolveOrThrow(context, from, clause.field, locate(soql, clause.field, locate(soql, 'GROUP')));
-  });
-  const groupedKeys = new Set(grouped.map(pathKey));
+  const groupAt = locate(soql, 'GROUP') ?? 0;
+  // A GROUP BY item is a field or a date function over one (GROUP BY CALENDAR_YEAR(CloseDate)).
+  const groupings = new Map<string, { read: (record: SoqlRecord) => unknown; result: SoqlField }>();
+  for (const clause of clauses) {
+    if ('field' in clause) {
+      const path = resolveOrThrow(context, from, clause.field, locate(soql, clause.field, groupAt));
+      groupings.set(pathKey(path), { read: fieldReader(context.source, path), result: path.field });
+    } else {
+      const { read, result } = compileDateFunction(clause.fn, from, { ...context, offset: groupAt });
+      groupings.set(functionKey(clause.fn), { read, result });
+    }
+  }
   /** A plain field in an aggregate query must be one of the GROUP BY fields; its value is the group's. */
   const groupedField = (text: string): FieldPath => {
     const path = resolveOrThrow(context, from, text, locate(soql, text));
-    if (!groupedKeys.has(pathKey(path))) fail(text, `Field must be grouped or aggregated: ${path.field.name}`);
+    if (!groupings.has(pathKey(path))) fail(text, `Field must be grouped or aggregated: ${path.field.name}`);
     return path;
   };
-  const aggregate = (fn: FunctionExp): Aggregate => compileAggregate(fn, from, context);
+  /** Likewise a date function outside an aggregate: it must be grouped as written. */
+  const groupedFunction = (fn: FunctionExp): { read: (record: SoqlRecord) => unknown; result: SoqlField } => {
+    const grouping = groupings.get(functionKey(fn));
+    return grouping ?? fail(fn.functionName ?? '', `Field must be grouped or aggregated: ${fn.rawValue ?? fn.functionName ?? ''}`);
+  };
+  const aggregate = (fn: FunctionExp): Aggregate => {
+    if (!isDateFunction(fn.functionName ?? '')) return compileAggregate(fn, from, context);
+    const { read, result } = groupedFunction(fn);
+    return { compute: (group) => read(group[0]!), result };
+  };
 
   const columns: Array<{ key: string; compute: (group: Group) => unknown }> = [];
   let unnamed = 0;
   for (const field of query.fields ?? []) {
-    if (field.type === 'FieldFunctionExpression' && field.isAggregateFn) {
+    if (field.type === 'FieldFunctionExpression' && (field.isAggregateFn || isDateFunction(field.functionName))) {
       columns.push({ key: field.alias ?? `expr${unnamed++}`, compute: aggregate(field).compute });
     } else if (field.type === 'Field' || field.type === 'FieldRelationship') {
       const path = groupedField(fieldText(field));
@@ -69,7 +86,7 @@ export function runAggregateQuery(query: Query, from: ObjectSchema, rows: SoqlRe
     }
   }
 
-  let groups = groupRows(rows, grouped.map((path) => fieldReader(context.source, path)));
+  let groups = groupRows(rows, [...groupings.values()].map((grouping) => grouping.read));
   if (query.having) {
     const having = compileConditionTree<Group>(query.having, (condition) => havingLeaf(condition), soql, locate(soql, 'HAVING') ?? 0);
     groups = groups.filter(having);
@@ -190,6 +207,10 @@ function compareValues(a: unknown, b: unknown): number {
 
 function pathKey(path: FieldPath): string {
   return path.names.join('.').toLowerCase();
+}
+
+function functionKey(fn: FunctionExp): string {
+  return `${(fn.functionName ?? '').toUpperCase()}(${(fn.parameters ?? []).map((parameter) => String(parameter).toLowerCase()).join(',')})`;
 }
 
 function fieldText(field: FieldType): string {

@@ -1,4 +1,5 @@
-import type { LiteralType, Query, WhereClause } from 'soql-parser-js';
+import type { FunctionExp, LiteralType, Query, WhereClause } from 'soql-parser-js';
+import { dateFunction, isDateFunction } from './soql-date-functions.ts';
 import { locate, noSuchColumn, soqlError, unexpectedToken, unknownParentRelationship } from './soql-errors.ts';
 import {
   canonicalDateTime,
@@ -64,11 +65,13 @@ export function resolveOrThrow(context: WhereContext, from: ObjectSchema, text: 
 /** One `field operator value` (or `field IN (SELECT …)`) leaf, as a predicate over records of `from`. */
 export function compileFieldCondition(condition: LeafCondition, from: ObjectSchema, context: WhereContext): Predicate {
   const { soql, offset } = context;
-  if (!('field' in condition)) {
-    // Date functions (CALENDAR_YEAR(CreatedDate) = 2026) are outside what this emulator evaluates.
-    const raw = 'fn' in condition ? (condition.fn.rawValue ?? condition.fn.functionName ?? '') : '';
-    throw soqlError('MALFORMED_QUERY', soql, locate(soql, raw.split('(')[0] ?? raw, offset), unexpectedToken(raw));
+  if ('fn' in condition) {
+    // CALENDAR_YEAR(CreatedDate) = 2026: the function's result is compared like a field of its result type.
+    const { read, result, at } = compileDateFunction(condition.fn, from, context);
+    const test = compileValueTest(result, condition, context, at);
+    return (record) => test(read(record));
   }
+  if (!('field' in condition)) throw soqlError('MALFORMED_QUERY', soql, offset, unexpectedToken('('));
   const fieldOffset = locate(soql, condition.field, offset);
   const path = resolveOrThrow(context, from, condition.field, fieldOffset);
   const read = fieldReader(context.source, path);
@@ -89,6 +92,27 @@ export function compileFieldCondition(condition: LeafCondition, from: ObjectSche
 
   const test = compileValueTest(path.field, condition, context, fieldOffset);
   return (record) => test(read(record));
+}
+
+/** A date function over a field (`CALENDAR_MONTH(CloseDate)`), as a reader of records and the type of its result. */
+export function compileDateFunction(
+  fn: FunctionExp,
+  from: ObjectSchema,
+  context: WhereContext,
+): { read: (record: SoqlRecord) => unknown; result: SoqlField; at: number | undefined } {
+  const { soql, offset } = context;
+  const name = fn.functionName ?? '';
+  const raw = fn.rawValue ?? name;
+  const at = locate(soql, name, offset);
+  const argument = fn.parameters?.[0];
+  if (!isDateFunction(name) || typeof argument !== 'string' || fn.parameters?.length !== 1) {
+    throw soqlError('MALFORMED_QUERY', soql, at, unexpectedToken(raw));
+  }
+  const path = resolveOrThrow(context, from, argument, locate(soql, argument, at));
+  const applied = dateFunction(name, path.field, raw);
+  if ('refused' in applied) throw soqlError('INVALID_FIELD', soql, at, applied.refused);
+  const readField = fieldReader(context.source, path);
+  return { read: (record) => applied.apply(readField(record)), result: applied.result, at };
 }
 
 /** The `operator value` half of a WHERE or HAVING leaf, as soql-parser-js hands it over. */

@@ -449,6 +449,45 @@ describe('relative date literals (now: Sunday 2026-11-29 00:30 UTC)', () => {
   });
 });
 
+describe('date functions (Date Functions, applied in UTC)', () => {
+  it.each([
+    ['CALENDAR_YEAR(SystemModstamp) = 2025', [4]],
+    ['CALENDAR_MONTH(SystemModstamp) = 11', [1, 2]],
+    ['CALENDAR_QUARTER(SystemModstamp) = 4', [1, 2, 3, 4]],
+    ['FISCAL_YEAR(SystemModstamp) = 2026', [1, 2, 3]],
+    ['DAY_IN_MONTH(SystemModstamp) = 15', [3]],
+    // "1 for Sunday": 2026-11-29 is a Sunday.
+    ['DAY_IN_WEEK(SystemModstamp) = 1', [2]],
+    ['DAY_IN_YEAR(SystemModstamp) = 365', [4]],
+    ['HOUR_IN_DAY(SystemModstamp) >= 23', [3, 4]],
+    ['WEEK_IN_MONTH(SystemModstamp) = 5', [2, 4]],
+    ['DAY_ONLY(SystemModstamp) = 2026-11-28', [1]],
+    ['DAY_ONLY(SystemModstamp) = YESTERDAY', [1]],
+    ['CALENDAR_YEAR(SystemModstamp) IN (2024, 2025)', [4]],
+  ])('WHERE %s', (condition, expected) => {
+    expect(ids(`SELECT Id FROM Lead WHERE ${condition}`)).toEqual(leadIds(...expected));
+  });
+
+  it('reads date fields too ("32 for February 1"; weeks count from the first of the year)', () => {
+    expect(ids(`SELECT Id FROM Opportunity WHERE WEEK_IN_YEAR(CloseDate) = 50 AND DAY_IN_YEAR(CloseDate) = 349`)).toEqual([opportunities.big]);
+    expect(ids(`SELECT Id FROM Contact WHERE DAY_IN_YEAR(Birthdate) = 365`)).toEqual([contacts.zed]);
+  });
+
+  it('groups and orders by a date function, answered as an unnamed expression', () => {
+    expect(run(`SELECT CALENDAR_YEAR(SystemModstamp), COUNT(Id) FROM Lead GROUP BY CALENDAR_YEAR(SystemModstamp) ORDER BY CALENDAR_YEAR(SystemModstamp) DESC`).records).toEqual([
+      { attributes: { type: 'AggregateResult' }, expr0: 2026, expr1: 3 },
+      { attributes: { type: 'AggregateResult' }, expr0: 2025, expr1: 1 },
+    ]);
+  });
+
+  it('refuses a date function over a field that is not a date, and DAY_ONLY over a date', () => {
+    expect(errorOf(`SELECT Id FROM Lead WHERE CALENDAR_YEAR(LastName) = 2026`).errorCode).toBe('INVALID_FIELD');
+    expect(errorOf(`SELECT Id FROM Opportunity WHERE DAY_ONLY(CloseDate) = 2026-01-01`).errorCode).toBe('INVALID_FIELD');
+    expect(errorOf(`SELECT Id FROM Lead WHERE CALENDAR_YEAR(SystemModstamp) = '2026'`).message).toMatch(/must be of type integer and should not be enclosed in quotes$/);
+    expect(errorOf(`SELECT CALENDAR_YEAR(SystemModstamp), COUNT(Id) FROM Lead GROUP BY Status`).message).toMatch(/Field must be grouped or aggregated/);
+  });
+});
+
 describe('a value of the wrong type is refused as Salesforce refuses it', () => {
   const cases: Array<[string, string]> = [
     [`CreatedDate > 2026-01-01`, `value of filter criterion for field 'CreatedDate' must be of type dateTime and should not be enclosed in quotes`],
