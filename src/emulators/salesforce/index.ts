@@ -33,7 +33,7 @@ function limitHeader(state: SalesforceEmulatorState): string {
 }
 
 /** How Salesforce answers each injected fault (reliability-security research §2; REST "Status Codes and Error Responses"). */
-function faultResponse(kind: Exclude<FaultKind, 'drop_connection'>, method: string, path: string): ApiResponse {
+function faultResponse(kind: Exclude<FaultKind, 'drop_connection'>, method: string, path: string, body: unknown): ApiResponse {
   switch (kind) {
     case 'rate_limit':
       return { status: 403, body: [{ message: 'ConcurrentRequests (Concurrent API Requests) Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }] };
@@ -46,10 +46,14 @@ function faultResponse(kind: Exclude<FaultKind, 'drop_connection'>, method: stri
     case 'unavailable':
       return { status: 503, body: [{ message: 'Server temporarily unavailable, please retry your request', errorCode: 'SERVER_UNAVAILABLE' }] };
     case 'lock_row': {
-      const lockError = { message: 'unable to obtain exclusive access to this record or 1 records', fields: [] as string[] };
-      // Inside a collection write every record fails ("if an object in a batch can't be locked, the entire batch fails").
-      if (method !== 'GET' && method !== 'DELETE' && /\/composite\/sobjects/.test(path)) return { status: 200, body: { lockRowCollection: lockError } };
-      return { status: 400, body: [{ ...lockError, errorCode: 'UNABLE_TO_LOCK_ROW' }] };
+      const message = 'unable to obtain exclusive access to this record or 1 records';
+      // A lock is a record-level DML failure: inside a collection write every record fails alike ("if an object in a
+      // batch can't be locked, the entire batch fails"), and the call itself still answers 200.
+      const records = (body as { records?: unknown } | undefined)?.records;
+      if (method !== 'GET' && path.startsWith('/composite/sobjects') && Array.isArray(records)) {
+        return { status: 200, body: records.map(() => ({ success: false, errors: [{ statusCode: 'UNABLE_TO_LOCK_ROW', message, fields: [] }] })) };
+      }
+      return { status: 400, body: [{ message, errorCode: 'UNABLE_TO_LOCK_ROW', fields: [] }] };
     }
   }
 }
@@ -103,16 +107,7 @@ export async function buildSalesforceEmulator(options: SalesforceEmulatorOptions
       request.raw.socket.destroy();
       return reply;
     }
-    if (fault.kind) {
-      const response = faultResponse(fault.kind, method, path);
-      if (response.status === 200) {
-        // A lock failure inside a collection: every record of the request fails alike.
-        const records = (request.body as { records?: unknown[] } | undefined)?.records ?? [];
-        const { lockRowCollection } = response.body as { lockRowCollection: { message: string; fields: string[] } };
-        return send(reply, { status: 200, body: records.map(() => ({ success: false, errors: [{ statusCode: 'UNABLE_TO_LOCK_ROW', ...lockRowCollection }] })) });
-      }
-      return send(reply, response);
-    }
+    if (fault.kind) return send(reply, faultResponse(fault.kind, method, path, request.body));
 
     if (!state.tokens.accepts(request.headers.authorization, state.org.config.strictTokens)) {
       return send(reply, { status: 401, body: [{ message: messages.sessionInvalid, errorCode: 'INVALID_SESSION_ID' }] });
