@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { faultConfigSchema } from '../shared/faults.ts';
-import { validationError } from './errors.ts';
+import { notFound, validationError } from './errors.ts';
 import type { HubSpotEmulatorCore } from './emulator.ts';
 import { parseBody } from './objects.ts';
 
 /**
- * The non-vendor admin API under /__emulator/: reset, seed, stats, config, faults, token revocation and a raw
- * view of the records. Not counted, not rate-limited, not fault-injected. Bad input gets 400 naming the field.
+ * The non-vendor admin API under /__emulator/: reset, seed, stats, config, faults, token revocation, owners,
+ * merges, user edits and a raw view of the records. Not counted, not rate-limited, not fault-injected. Bad input gets 400 naming the field.
  */
 
 export const configSchema = z
@@ -67,6 +67,45 @@ export function registerAdminRoutes(app: FastifyInstance, core: HubSpotEmulatorC
     const { token } = parseBody(z.object({ token: z.string().min(1) }).strict(), request.body);
     core.tokens.revoke(token);
     return { revoked: true };
+  });
+
+  /**
+   * Writes as a HubSpot user would in the app (sourceType CRM_UI), uncounted: how tests make a change "in
+   * HubSpot" that the sync must pick up, and tell it apart from crmsync's own API writes.
+   */
+  const userSource = { sourceType: 'CRM_UI' } as const;
+  const recordWrite = z.object({ properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])) }).strict();
+
+  app.post<{ Params: { objectType: string } }>('/__emulator/records/:objectType', async (request, reply) => {
+    const type = core.store.schema.require(request.params.objectType);
+    const { properties } = parseBody(recordWrite, request.body);
+    const checked = core.store.checkWrite(type, properties, undefined);
+    if ('error' in checked) throw checked.error;
+    const record = core.store.create(type, checked.values, userSource, core.store.tick());
+    return reply.code(201).send({ id: record.id, properties: record.values });
+  });
+
+  app.patch<{ Params: { objectType: string; objectId: string } }>('/__emulator/records/:objectType/:objectId', async (request) => {
+    const type = core.store.schema.require(request.params.objectType);
+    const { properties } = parseBody(recordWrite, request.body);
+    const record = core.store.find(type.name, request.params.objectId);
+    if (!record || record.archived) throw notFound(`No ${type.singular} ${request.params.objectId}`, { id: [request.params.objectId] });
+    const checked = core.store.checkWrite(type, properties, record);
+    if ('error' in checked) throw checked.error;
+    const changed = core.store.update(type, record, checked.values, userSource, core.store.tick());
+    return { id: record.id, changed, properties: record.values };
+  });
+
+  app.post('/__emulator/merge', async (request) => {
+    const input = parseBody(z.object({ objectType: z.string(), primaryObjectId: z.string(), objectIdToMerge: z.string() }).strict(), request.body);
+    const type = core.store.schema.require(input.objectType);
+    const primary = core.store.merge(type, input.primaryObjectId, input.objectIdToMerge);
+    return { id: primary.id, properties: primary.values };
+  });
+
+  app.post('/__emulator/owners', async (request, reply) => {
+    const owner = parseBody(z.object({ email: z.string().email(), firstName: z.string(), lastName: z.string(), archived: z.boolean().optional() }).strict(), request.body);
+    return reply.code(201).send(core.owners.add(owner));
   });
 
   app.get<{ Params: { objectType: string } }>('/__emulator/records/:objectType', async (request) => {

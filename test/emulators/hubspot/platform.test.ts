@@ -179,6 +179,44 @@ describe('HubSpot emulator admin API', () => {
   });
 });
 
+describe('HubSpot emulator admin edits (a user working in HubSpot)', () => {
+  it('creates and edits records as CRM_UI, validated, uncounted, visible in the history', async () => {
+    const created = await h.admin('POST', 'records/contacts', { properties: { email: 'ui@example.com', firstname: 'Uma' } });
+    expect(created.status).toBe(201);
+    const edited = await h.http('PATCH', `/__emulator/records/contacts/${created.body.id}`, { properties: { firstname: 'Uma B.' } });
+    expect(edited.body.changed).toEqual(['firstname']);
+    const invalid = await h.http('PATCH', `/__emulator/records/contacts/${created.body.id}`, { properties: { lifecyclestage: 'nope' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.message).toContain('INVALID_OPTION');
+    expect((await h.admin('GET', 'stats')).body.total).toBe(0);
+    const read = await h.client.crm.contacts.basicApi.getById(created.body.id, ['firstname'], ['firstname']);
+    expect(read.propertiesWithHistory?.firstname?.map((e) => [e.value, e.sourceType])).toEqual([
+      ['Uma B.', 'CRM_UI'],
+      ['Uma', 'CRM_UI'],
+    ]);
+  });
+
+  it('merges companies and adds owners without counting', async () => {
+    const a = await h.admin('POST', 'records/companies', { properties: { name: 'Keep', domain: 'keep.example.com' } });
+    const b = await h.admin('POST', 'records/companies', { properties: { name: 'Lose', city: 'Turku' } });
+    const merged = await h.admin('POST', 'merge', { objectType: 'companies', primaryObjectId: a.body.id, objectIdToMerge: b.body.id });
+    expect(merged.body.properties).toMatchObject({ name: 'Keep', city: 'Turku', hs_merged_object_ids: b.body.id });
+    const owner = await h.admin('POST', 'owners', { email: 'new.rep@example.com', firstName: 'New', lastName: 'Rep' });
+    expect((await h.client.crm.owners.ownersApi.getById(Number(owner.body.id))).email).toBe('new.rep@example.com');
+    expect((await h.admin('POST', 'owners', { email: 'not-an-email', firstName: 'X', lastName: 'Y' })).status).toBe(400);
+  });
+
+  it('refuses changing a contact’s email to one another contact holds', async () => {
+    const a = await h.client.crm.contacts.basicApi.create({ properties: { email: 'one@example.com' }, associations: [] });
+    await h.client.crm.contacts.basicApi.create({ properties: { email: 'two@example.com' }, associations: [] });
+    const refused = await failure(h.client.crm.contacts.basicApi.update(a.id, { properties: { email: 'Two@Example.com' } }));
+    expect(refused.code).toBe(409);
+    expect(refused.body.category).toBe('CONFLICT');
+    // Changing the casing of one's own email is not a conflict.
+    await expect(h.client.crm.contacts.basicApi.update(a.id, { properties: { email: 'ONE@example.com' } })).resolves.toBeDefined();
+  });
+});
+
 describe('HubSpot owners and pipelines through @hubspot/api-client', () => {
   it('lists owners with paging and email filter, and gets one by id and by userId', async () => {
     await h.admin('POST', 'seed', { preset: 'demo' });

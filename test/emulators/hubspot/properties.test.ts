@@ -125,7 +125,7 @@ describe('HubSpot custom objects through @hubspot/api-client', () => {
     expect((await h.client.crm.schemas.coreApi.getAll()).results.map((s) => s.fullyQualifiedName)).toEqual(['p4242_cars']);
     expect((await h.client.crm.schemas.coreApi.getById('p4242_cars')).objectTypeId).toBe(schema.objectTypeId);
 
-    const car = await h.client.crm.objects.basicApi.create(schema.objectTypeId, { properties: { model: 'Model T', vin: 'V1', year: '1908' }, associations: [] });
+    const car = await h.client.crm.objects.basicApi.create(schema.objectTypeId as string, { properties: { model: 'Model T', vin: 'V1', year: '1908' }, associations: [] });
     const byFqn = await h.client.crm.objects.basicApi.getById('p4242_cars', car.id, ['model', 'year']);
     expect(byFqn.properties).toMatchObject({ model: 'Model T', year: '1908' });
     const byVin = await h.client.crm.objects.basicApi.getById('p4242_cars', 'V1', ['model'], undefined, undefined, false, 'vin');

@@ -7,7 +7,7 @@ const h = useHarness({}, { rateLimits: { searchPerSecond: 10_000 } });
 type Operator = 'EQ' | 'NEQ' | 'LT' | 'LTE' | 'GT' | 'GTE' | 'BETWEEN' | 'IN' | 'NOT_IN' | 'HAS_PROPERTY' | 'NOT_HAS_PROPERTY' | 'CONTAINS_TOKEN' | 'NOT_CONTAINS_TOKEN';
 
 async function seedPeople() {
-  const people = [
+  const people: Array<Record<string, string>> = [
     { email: 'ada@acme.example.com', firstname: 'Ada', numemployees: '10', lifecyclestage: 'lead', city: 'Helsinki' },
     { email: 'ben@globex.example.com', firstname: 'Ben', numemployees: '250', lifecyclestage: 'customer', city: 'Oslo' },
     { email: 'cleo@acme.example.com', firstname: 'Cleo', numemployees: '99', lifecyclestage: 'opportunity' },

@@ -52,7 +52,7 @@ describe('HubSpot emulator persistence', () => {
     });
     const contact = await first.client.crm.contacts.basicApi.create({ properties: { email: 'kept@example.com', firstname: 'Kept' }, associations: [] });
     await first.client.crm.contacts.basicApi.update(contact.id, { properties: { firstname: 'Still kept' } });
-    const boat = await first.client.crm.objects.basicApi.create(schema.objectTypeId, { properties: { hull: 'Wood' }, associations: [] });
+    const boat = await first.client.crm.objects.basicApi.create(schema.objectTypeId as string, { properties: { hull: 'Wood' }, associations: [] });
     await first.close();
     expect(JSON.parse(readFileSync(file, 'utf8')).format).toBe('crmsync-hubspot-emulator/1');
 
