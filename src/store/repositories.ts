@@ -1,0 +1,30 @@
+import type { StoreContext } from './context.ts';
+import { CheckpointsRepository } from './checkpoints.ts';
+import { FieldMappingsRepository } from './field-mappings.ts';
+import { IdLinksRepository } from './id-links.ts';
+import { SettingsRepository } from './settings.ts';
+import { SyncedValuesRepository } from './synced-values.ts';
+
+/** Every repository, bound to one context: the store itself, or one transaction of it. */
+export class StoreRepositories {
+  readonly settings: SettingsRepository;
+  readonly fieldMappings: FieldMappingsRepository;
+  readonly idLinks: IdLinksRepository;
+  readonly checkpoints: CheckpointsRepository;
+  readonly syncedValues: SyncedValuesRepository;
+
+  constructor(
+    protected readonly context: StoreContext,
+    protected readonly secret: string | null,
+  ) {
+    this.settings = new SettingsRepository(context);
+    this.fieldMappings = new FieldMappingsRepository(context);
+    this.idLinks = new IdLinksRepository(context);
+    this.checkpoints = new CheckpointsRepository(context);
+    this.syncedValues = new SyncedValuesRepository(context);
+  }
+
+  get dialect(): StoreContext['dialect'] {
+    return this.context.dialect;
+  }
+}
