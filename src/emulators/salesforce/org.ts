@@ -105,15 +105,16 @@ export class SalesforceOrg {
     this.config = defaultOrgConfig();
     this.ids = new IdFactory();
     this.caseNumber = 1000;
+    // Set before the insert: the API user's own record is created (and owned) by itself.
     this.apiUserId = this.ids.next('005');
-    this.apiUserId = this.insertTrusted('User', {
+    this.insertTrusted('User', {
       Id: this.apiUserId,
       Username: 'integration@crmsync-emulator.example.com',
       FirstName: 'Integration',
       LastName: 'User',
       Alias: 'integ',
       Email: 'integration@crmsync-emulator.example.com',
-    }).Id as string;
+    });
   }
 
   /** Adds a custom object, or custom fields to any object (Setup → Object Manager). */

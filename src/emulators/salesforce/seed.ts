@@ -172,8 +172,10 @@ export function seedCounts(org: SalesforceOrg, counts: Record<string, number>): 
   for (const [objectName, count] of Object.entries(counts)) {
     const def = org.objectOrThrow(objectName);
     const parents = new Map<string, string[]>();
+    // A campaign member needs a person though neither LeadId nor ContactId is required on its own.
+    const neededReferences = (name: string, required: boolean) => required || (def.name === 'CampaignMember' && name === 'LeadId');
     for (const f of def.fields) {
-      if (f.type !== 'reference' || !f.required) continue;
+      if (f.type !== 'reference' || !neededReferences(f.name, f.required)) continue;
       const target = f.referenceTo?.[0] as string;
       const ids = [...org.store.scan(target, false)].map((record) => record.Id as string);
       if (ids.length === 0) throw new Error(`seed ${target} records before ${def.name}: its ${f.name} is required`);
