@@ -66,7 +66,7 @@ class BooleanParser<T> {
 
   parse(): Test<T> {
     const predicate = this.expression();
-    if (this.position < this.tokens.length) this.unexpected(this.tokens[this.position]!);
+    if (this.position < this.tokens.length) this.unexpected(this.position);
     return predicate;
   }
 
@@ -74,7 +74,7 @@ class BooleanParser<T> {
     const operands = [this.unary()];
     let joiner: 'AND' | 'OR' | undefined;
     for (let token = this.peek(); token && (token.kind === 'AND' || token.kind === 'OR'); token = this.peek()) {
-      if (joiner !== undefined && token.kind !== joiner) this.unexpected(token);
+      if (joiner !== undefined && token.kind !== joiner) this.unexpected(this.position);
       joiner = token.kind;
       this.position++;
       operands.push(this.unary());
@@ -85,31 +85,49 @@ class BooleanParser<T> {
 
   private unary(): Test<T> {
     const token = this.tokens[this.position++];
-    if (!token) throw soqlError('MALFORMED_QUERY', this.soql, this.soql.length, unexpectedToken('<EOF>'));
+    if (!token) return this.unexpected(this.position - 1);
     if (token.kind === 'NOT') {
       const inner = this.unary();
       return (item) => !inner(item);
     }
     if (token.kind === '(') {
       const inner = this.expression();
-      const close = this.tokens[this.position++];
-      if (close?.kind !== ')') this.unexpected(close);
+      if (this.tokens[this.position]?.kind !== ')') this.unexpected(this.position);
+      this.position++;
       return inner;
     }
     if (token.kind === 'condition') return this.compile(token.condition);
-    return this.unexpected(token);
+    return this.unexpected(this.position - 1);
   }
 
   private peek(): Token | undefined {
     return this.tokens[this.position];
   }
 
-  private unexpected(token: Token | undefined): never {
-    const { soql, offset } = this;
-    if (!token) throw soqlError('MALFORMED_QUERY', soql, soql.length, unexpectedToken('<EOF>'));
-    const text = token.kind === 'condition' ? ('field' in token.condition ? token.condition.field : '(') : token.kind;
-    throw soqlError('MALFORMED_QUERY', soql, locate(soql, text, offset), unexpectedToken(text));
+  /** Refuses the token at `index`, pointing at it: tokens are found in the text in order, each after the last. */
+  private unexpected(index: number): never {
+    const { soql, offset, tokens } = this;
+    const token = tokens[index];
+    if (!token) throw soqlError('MALFORMED_QUERY', soql, soql.trimEnd().length, unexpectedToken('<EOF>'));
+    let cursor = offset;
+    let at: number | undefined;
+    for (let i = 0; i <= index; i++) {
+      const text = textOf(tokens[i]!);
+      if (text === undefined) continue;
+      at = locate(soql, text, cursor);
+      if (at !== undefined) cursor = at + text.length;
+    }
+    throw soqlError('MALFORMED_QUERY', soql, at, unexpectedToken(textOf(token) ?? token.kind));
   }
+}
+
+/** How a token is spelled in the query, for locating it; parentheses are not looked for. */
+function textOf(token: Token): string | undefined {
+  if (token.kind === 'condition') {
+    const condition = token.condition;
+    return 'field' in condition ? condition.field : 'fn' in condition ? condition.fn.functionName : undefined;
+  }
+  return token.kind === '(' || token.kind === ')' ? undefined : token.kind;
 }
 
 function allOf<T>(tests: Array<Test<T>>): Test<T> {

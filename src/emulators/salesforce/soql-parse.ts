@@ -22,18 +22,20 @@ let diagnosticParser: InstanceType<typeof parserModule.SoqlParser> | undefined;
 
 function syntaxError(soql: string): SoqlError | undefined {
   const lexed = lexerModule.lex(soql);
-  const lexError = lexed.errors[0];
-  if (lexError) {
-    const word = /^\S+/.exec(soql.slice(lexError.offset))?.[0] ?? soql.charAt(lexError.offset);
-    return soqlError('MALFORMED_QUERY', soql, lexError.offset, unexpectedToken(word));
-  }
   diagnosticParser ??= new parserModule.SoqlParser();
   diagnosticParser.input = lexed.tokens;
   diagnosticParser.selectStatement();
   const failure = diagnosticParser.errors[0];
-  if (!failure) return undefined;
-  const token = failure.token;
-  const atEnd = Number.isNaN(token.startOffset) || token.tokenType.name === 'EOF';
-  if (atEnd) return soqlError('MALFORMED_QUERY', soql, soql.trimEnd().length, unexpectedToken('<EOF>'));
+  const token = failure?.token;
+  const tokenAt = token === undefined || Number.isNaN(token.startOffset) || token.tokenType.name === 'EOF' ? soql.length : token.startOffset;
+  // Report whichever comes first, a character the lexer could not read or a token the parser could not place:
+  // in `Name = 'O'Brien'` that is `Brien`, as Salesforce says, not the dangling quote after it.
+  const lexError = lexed.errors[0];
+  if (lexError && lexError.offset < tokenAt) {
+    const word = /^\S+/.exec(soql.slice(lexError.offset))?.[0] ?? soql.charAt(lexError.offset);
+    return soqlError('MALFORMED_QUERY', soql, lexError.offset, unexpectedToken(word));
+  }
+  if (!failure || !token) return undefined;
+  if (tokenAt === soql.length) return soqlError('MALFORMED_QUERY', soql, soql.trimEnd().length, unexpectedToken('<EOF>'));
   return soqlError('MALFORMED_QUERY', soql, token.startOffset, unexpectedToken(token.image));
 }

@@ -297,6 +297,16 @@ describe('AND, OR, NOT and parentheses', () => {
     expect(error.message).toMatch(/unexpected token: 'AND'$/);
   });
 
+  it('refuses two conditions with no operator between them, pointing at the second', () => {
+    const soql = `SELECT Id FROM Lead WHERE Status = 'Open' AND LastName = 'Lee' Status = 'Closed'`;
+    const column = soql.lastIndexOf('Status') + 1;
+    expect(errorOf(soql).message).toContain(`ERROR at Row:1:Column:${column}\nunexpected token: 'Status'`);
+  });
+
+  it('refuses an unescaped quote inside a string', () => {
+    expect(errorOf(`SELECT Id FROM Lead WHERE LastName = 'O'Neil'`).errorCode).toBe('MALFORMED_QUERY');
+  });
+
   it('points past quoted literals at the operator that mixes AND and OR', () => {
     const soql = `SELECT Id FROM Lead WHERE Company = 'Black and White' OR Status = 'Open' AND IsConverted = true`;
     const column = soql.indexOf(' AND ') + 2;
