@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client } from '@hubspot/api-client';
 import type { ApiCall, ApiCallMeter } from '../meter.ts';
 import type { VendorError } from '../vendor-error.ts';
@@ -100,6 +99,12 @@ function batchErrors(errors: Array<{ message: string; category: string; context?
   }));
 }
 
+/** Per-call options of the generated SDK: just what the counter needs. */
+interface CallOptions {
+  middlewareMergeStrategy: 'append';
+  middleware: Array<{ pre: (context: never) => Promise<never>; post: (context: never) => Promise<never> }>;
+}
+
 export interface HubSpotClientOptions {
   accessToken: string;
   basePath: string;
@@ -113,38 +118,39 @@ export interface HubSpotClientOptions {
 export class HubSpotClient {
   readonly client: Client;
   private readonly meter: ApiCallMeter;
-  private readonly context = new AsyncLocalStorage<{ requests: number }>();
 
   constructor(options: HubSpotClientOptions) {
     this.meter = options.meter;
-    const context = this.context;
-    this.client = new Client({
-      accessToken: options.accessToken,
-      basePath: options.basePath,
-      // Runs once per HTTP request: the exact count the ledger needs.
-      middleware: [
-        {
-          pre: (ctx: unknown) => {
-            const store = context.getStore();
-            if (store) store.requests += 1;
-            return ctx;
-          },
-          post: (ctx: unknown) => ctx,
-        },
-      ],
-    });
+    this.client = new Client({ accessToken: options.accessToken, basePath: options.basePath });
   }
 
-  private async call<T>(call: Omit<ApiCall, 'system'>, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one SDK call, counted per HTTP request. The count rides on call-time middleware: in
+   * @hubspot/api-client 13.5 the generated ObservableAPI starts from an empty middleware list and applies only
+   * call-time middleware, so middleware given to `new Client()` never runs (verified against the emulator).
+   */
+  private async call<T>(call: Omit<ApiCall, 'system'>, run: (options: CallOptions) => Promise<T>): Promise<T> {
     const apiCall: ApiCall = { system: 'hubspot', ...call };
     await this.meter.reserve(apiCall, 1);
-    const store = { requests: 0 };
+    let requests = 0;
+    const options: CallOptions = {
+      middlewareMergeStrategy: 'append',
+      middleware: [
+        {
+          pre: async (context) => {
+            requests += 1;
+            return context;
+          },
+          post: async (context) => context,
+        },
+      ],
+    };
     try {
-      return await this.context.run(store, run);
+      return await run(options);
     } catch (error) {
       throw new HubSpotRequestError(toVendorError(error));
     } finally {
-      await this.meter.settle(apiCall, 1, store.requests);
+      await this.meter.settle(apiCall, 1, requests);
     }
   }
 
@@ -163,7 +169,7 @@ export class HubSpotClient {
       const seenAtLast = new Set<string>();
       let exhausted = false;
       for (;;) {
-        const page = await this.call({ object: objectType, operation: 'search' }, () =>
+        const page = await this.call({ object: objectType, operation: 'search' }, (options) =>
           this.client.crm.objects.searchApi.doSearch(objectType, {
             filterGroups: [{ filters: [{ propertyName: modifiedProperty, operator: 'GTE' as never, value: String(windowStart) }] }],
             // The SDK types sorts as strings, but the API takes {propertyName, direction} objects, which it passes through.
@@ -171,7 +177,7 @@ export class HubSpotClient {
             properties: [...properties, modifiedProperty],
             limit: SEARCH_PAGE_LIMIT,
             ...(after ? { after } : {}),
-          }),
+          }, options),
         );
         const records = page.results.map(toHubSpotObject).filter((r) => !seenAtWindowStart.has(r.id));
         for (const record of records) {
@@ -197,16 +203,16 @@ export class HubSpotClient {
     }
   }
 
-  async batchRead(objectType: string, ids: readonly string[], properties: readonly string[], options: { idProperty?: string; propertiesWithHistory?: readonly string[] } = {}): Promise<HubSpotBatchOutcome> {
+  async batchRead(objectType: string, ids: readonly string[], properties: readonly string[], lookup: { idProperty?: string; propertiesWithHistory?: readonly string[] } = {}): Promise<HubSpotBatchOutcome> {
     const outcome: HubSpotBatchOutcome = { results: [], errors: [] };
     for (const part of chunk(ids, BATCH_LIMIT)) {
-      const response = await this.call({ object: objectType, operation: 'read' }, () =>
+      const response = await this.call({ object: objectType, operation: 'read' }, (options) =>
         this.client.crm.objects.batchApi.read(objectType, {
           inputs: part.map((id) => ({ id })),
           properties: [...properties],
-          propertiesWithHistory: [...(options.propertiesWithHistory ?? [])],
-          ...(options.idProperty ? { idProperty: options.idProperty } : {}),
-        }),
+          propertiesWithHistory: [...(lookup.propertiesWithHistory ?? [])],
+          ...(lookup.idProperty ? { idProperty: lookup.idProperty } : {}),
+        }, undefined, options),
       );
       outcome.results.push(...response.results.map(toHubSpotObject));
       outcome.errors.push(...batchErrors('errors' in response ? response.errors : undefined));
@@ -217,8 +223,8 @@ export class HubSpotClient {
   async batchCreate(objectType: string, inputs: ReadonlyArray<{ properties: Record<string, string> }>): Promise<HubSpotBatchOutcome> {
     const outcome: HubSpotBatchOutcome = { results: [], errors: [] };
     for (const part of chunk(inputs, BATCH_LIMIT)) {
-      const response = await this.call({ object: objectType, operation: 'create' }, () =>
-        this.client.crm.objects.batchApi.create(objectType, { inputs: part.map((input) => ({ properties: input.properties, associations: [] })) }),
+      const response = await this.call({ object: objectType, operation: 'create' }, (options) =>
+        this.client.crm.objects.batchApi.create(objectType, { inputs: part.map((input) => ({ properties: input.properties, associations: [] })) }, options),
       );
       outcome.results.push(...response.results.map(toHubSpotObject));
       outcome.errors.push(...batchErrors('errors' in response ? response.errors : undefined));
@@ -229,8 +235,8 @@ export class HubSpotClient {
   async batchUpdate(objectType: string, inputs: ReadonlyArray<{ id: string; properties: Record<string, string> }>): Promise<HubSpotBatchOutcome> {
     const outcome: HubSpotBatchOutcome = { results: [], errors: [] };
     for (const part of chunk(inputs, BATCH_LIMIT)) {
-      const response = await this.call({ object: objectType, operation: 'update' }, () =>
-        this.client.crm.objects.batchApi.update(objectType, { inputs: part.map((input) => ({ id: input.id, properties: input.properties })) }),
+      const response = await this.call({ object: objectType, operation: 'update' }, (options) =>
+        this.client.crm.objects.batchApi.update(objectType, { inputs: part.map((input) => ({ id: input.id, properties: input.properties })) }, options),
       );
       outcome.results.push(...response.results.map(toHubSpotObject));
       outcome.errors.push(...batchErrors('errors' in response ? response.errors : undefined));
@@ -242,8 +248,8 @@ export class HubSpotClient {
   async batchUpsert(objectType: string, idProperty: string, inputs: ReadonlyArray<{ id: string; properties: Record<string, string> }>): Promise<HubSpotBatchOutcome> {
     const outcome: HubSpotBatchOutcome = { results: [], errors: [] };
     for (const part of chunk(inputs, BATCH_LIMIT)) {
-      const response = await this.call({ object: objectType, operation: 'upsert' }, () =>
-        this.client.crm.objects.batchApi.upsert(objectType, { inputs: part.map((input) => ({ id: input.id, idProperty, properties: input.properties })) }),
+      const response = await this.call({ object: objectType, operation: 'upsert' }, (options) =>
+        this.client.crm.objects.batchApi.upsert(objectType, { inputs: part.map((input) => ({ id: input.id, idProperty, properties: input.properties })) }, options),
       );
       outcome.results.push(...response.results.map((r) => ({ ...toHubSpotObject(r), isNew: r._new })));
       outcome.errors.push(...batchErrors('errors' in response ? (response.errors as never) : undefined));
@@ -253,7 +259,7 @@ export class HubSpotClient {
 
   async batchArchive(objectType: string, ids: readonly string[]): Promise<void> {
     for (const part of chunk(ids, BATCH_LIMIT)) {
-      await this.call({ object: objectType, operation: 'archive' }, () => this.client.crm.objects.batchApi.archive(objectType, { inputs: part.map((id) => ({ id })) }));
+      await this.call({ object: objectType, operation: 'archive' }, (options) => this.client.crm.objects.batchApi.archive(objectType, { inputs: part.map((id) => ({ id })) }, options));
     }
   }
 
@@ -261,8 +267,8 @@ export class HubSpotClient {
   async associationsOf(fromType: string, toType: string, ids: readonly string[]): Promise<Map<string, string[]>> {
     const associated = new Map<string, string[]>();
     for (const part of chunk(ids, BATCH_LIMIT)) {
-      const response = await this.call({ object: fromType, operation: 'associations.read' }, () =>
-        this.client.crm.associations.v4.batchApi.getPage(fromType, toType, { inputs: part.map((id) => ({ id })) }),
+      const response = await this.call({ object: fromType, operation: 'associations.read' }, (options) =>
+        this.client.crm.associations.v4.batchApi.getPage(fromType, toType, { inputs: part.map((id) => ({ id })) }, options),
       );
       for (const result of response.results) {
         associated.set(result._from.id, result.to.map((to) => String(to.toObjectId)));
@@ -274,8 +280,8 @@ export class HubSpotClient {
   /** Default-type associations, in batches of 100. */
   async associateDefault(fromType: string, toType: string, pairs: ReadonlyArray<{ fromId: string; toId: string }>): Promise<void> {
     for (const part of chunk(pairs, BATCH_LIMIT)) {
-      await this.call({ object: fromType, operation: 'associations.create' }, () =>
-        this.client.crm.associations.v4.batchApi.createDefault(fromType, toType, { inputs: part.map((p) => ({ _from: { id: p.fromId }, to: { id: p.toId } })) }),
+      await this.call({ object: fromType, operation: 'associations.create' }, (options) =>
+        this.client.crm.associations.v4.batchApi.createDefault(fromType, toType, { inputs: part.map((p) => ({ _from: { id: p.fromId }, to: { id: p.toId } })) }, options),
       );
     }
   }
@@ -285,7 +291,7 @@ export class HubSpotClient {
     const members = new Set<string>();
     let after: string | undefined;
     do {
-      const page = await this.call({ object: 'lists', operation: 'memberships' }, () => this.client.crm.lists.membershipsApi.getPage(listId, after, undefined, 250));
+      const page = await this.call({ object: 'lists', operation: 'memberships' }, (options) => this.client.crm.lists.membershipsApi.getPage(listId, after, undefined, 250, options));
       for (const member of page.results) members.add(String(member.recordId));
       after = page.paging?.next?.after;
     } while (after);
@@ -296,7 +302,7 @@ export class HubSpotClient {
     const owners: Array<{ id: string; email: string | null; archived: boolean }> = [];
     let after: string | undefined;
     do {
-      const page = await this.call({ object: 'owners', operation: 'list' }, () => this.client.crm.owners.ownersApi.getPage(undefined, after, 100, false));
+      const page = await this.call({ object: 'owners', operation: 'list' }, (options) => this.client.crm.owners.ownersApi.getPage(undefined, after, 100, false, options));
       owners.push(...page.results.map((o) => ({ id: o.id, email: o.email ?? null, archived: o.archived })));
       after = page.paging?.next?.after;
     } while (after);

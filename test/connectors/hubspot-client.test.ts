@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HubSpotClient, HubSpotRequestError, type HubSpotBatchOutcome } from '../../src/connectors/hubspot/client.ts';
+import { CountingMeter } from '../../src/connectors/meter.ts';
+import { startHubSpotEmulator } from '../../src/emulators/hubspot/index.ts';
+import type { RunningEmulator } from '../../src/emulators/shared/server.ts';
+
+let emulator: RunningEmulator;
+
+async function admin(path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${emulator.url}/__emulator/${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`admin ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+function client(): { hs: HubSpotClient; meter: CountingMeter } {
+  const meter = new CountingMeter();
+  return { hs: new HubSpotClient({ accessToken: 'token', basePath: emulator.url, meter }), meter };
+}
+
+beforeAll(async () => {
+  emulator = await startHubSpotEmulator({ port: 0, seed: 'none' });
+});
+afterAll(async () => {
+  await emulator.close();
+});
+beforeEach(async () => {
+  await admin('reset', {});
+});
+
+const contact = (i: number) => ({ properties: { email: `person${i}@example.com`, firstname: `First${i}`, lastname: `Last${i}` } });
+
+describe('HubSpotClient against the emulator', () => {
+  it('creates 250 contacts in three batch calls, counted exactly', async () => {
+    const { hs, meter } = client();
+    const outcome = await hs.batchCreate('contacts', Array.from({ length: 250 }, (_, i) => contact(i)));
+    expect(outcome.results).toHaveLength(250);
+    expect(outcome.errors).toEqual([]);
+    expect(meter.total).toBe(3);
+    expect(((await admin('stats')) as { total: number }).total).toBe(3);
+  });
+
+  it('classifies a refused batch: HubSpot refuses a batch create with an invalid value as a whole, or per input with 207', async () => {
+    const { hs } = client();
+    const outcome = await hs
+      .batchCreate('contacts', [contact(1), { properties: { email: 'not-an-email', firstname: 'Bad' } }])
+      .catch((e: unknown) => e);
+    if (outcome instanceof HubSpotRequestError) {
+      expect(outcome.vendorError).toMatchObject({ category: 'property_value', reaction: { kind: 'record_error' } });
+    } else {
+      const batch = outcome as HubSpotBatchOutcome;
+      expect(batch.results).toHaveLength(1);
+      expect(batch.errors[0]?.error.category).toBe('property_value');
+    }
+  });
+
+  it('upserts by email without creating a second contact', async () => {
+    const { hs } = client();
+    const first = await hs.batchUpsert('contacts', 'email', [{ id: 'ada@example.com', properties: { firstname: 'Ada' } }]);
+    const second = await hs.batchUpsert('contacts', 'email', [{ id: 'ADA@example.com', properties: { firstname: 'Ada L.' } }]);
+    expect(first.results[0]?.isNew).toBe(true);
+    expect(second.results[0]?.isNew).toBe(false);
+    expect(second.results[0]?.id).toBe(first.results[0]?.id);
+  });
+
+  it('finds every record modified since a time, oldest first, with no duplicates', async () => {
+    const { hs } = client();
+    const since = new Date(Date.now() - 1000);
+    await hs.batchCreate('contacts', Array.from({ length: 450 }, (_, i) => contact(i)));
+    const seen: string[] = [];
+    let last = 0;
+    for await (const page of hs.searchModifiedSince('contacts', since, ['email'])) {
+      for (const record of page) {
+        const stamp = Date.parse(record.properties.hs_lastmodifieddate ?? '');
+        expect(stamp).toBeGreaterThanOrEqual(last);
+        last = stamp;
+        seen.push(record.id);
+      }
+    }
+    expect(seen).toHaveLength(450);
+    expect(new Set(seen).size).toBe(450);
+  });
+});

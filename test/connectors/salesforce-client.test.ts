@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CountingMeter } from '../../src/connectors/meter.ts';
+import { SalesforceClient, SalesforceRequestError } from '../../src/connectors/salesforce/client.ts';
+import { startSalesforceEmulator } from '../../src/emulators/salesforce/index.ts';
+import type { RunningEmulator } from '../../src/emulators/shared/server.ts';
+
+let emulator: RunningEmulator;
+
+async function admin(path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${emulator.url}/__emulator/${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`admin ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+async function emulatorCalls(): Promise<number> {
+  return ((await admin('stats')) as { total: number }).total;
+}
+
+function client(meter = new CountingMeter()): { sf: SalesforceClient; meter: CountingMeter } {
+  return { sf: new SalesforceClient({ credentials: { kind: 'session', instanceUrl: emulator.url, accessToken: 'token' }, apiVersion: '62.0', meter }), meter };
+}
+
+beforeAll(async () => {
+  emulator = await startSalesforceEmulator({ port: 0, seed: 'none' });
+});
+afterAll(async () => {
+  await emulator.close();
+});
+beforeEach(async () => {
+  await admin('reset', {});
+  await fetch(`${emulator.url}/__emulator/faults`, { method: 'DELETE' });
+});
+
+const lead = (i: number) => ({ LastName: `Lead ${i}`, Company: `Company ${i}`, Email: `lead${i}@example.com` });
+
+describe('SalesforceClient against the emulator', () => {
+  it('creates 450 leads in three collection calls and counts exactly what the emulator counted', async () => {
+    const { sf, meter } = client();
+    const results = await sf.create('Lead', Array.from({ length: 450 }, (_, i) => lead(i)));
+    expect(results).toHaveLength(450);
+    expect(results.every((r) => r.success && r.id?.startsWith('00Q'))).toBe(true);
+    expect(meter.total).toBe(3);
+    expect(await emulatorCalls()).toBe(meter.total);
+  });
+
+  it('reports each refused record with its category and keeps the rest of the batch', async () => {
+    const { sf } = client();
+    const results = await sf.create('Lead', [lead(1), { ...lead(2), Email: 'not-an-email' }, { Company: 'No last name' }, lead(4)]);
+    expect(results.map((r) => r.success)).toEqual([true, false, false, true]);
+    expect(results[1]?.errors[0]).toMatchObject({ code: 'INVALID_EMAIL_ADDRESS', category: 'property_value' });
+    expect(results[2]?.errors[0]).toMatchObject({ code: 'REQUIRED_FIELD_MISSING', category: 'property_value' });
+  });
+
+  it('pages a query past 2,000 rows, one call per page', async () => {
+    const { sf, meter } = client();
+    await sf.create('Lead', Array.from({ length: 2300 }, (_, i) => lead(i)));
+    const before = meter.total;
+    const pages: number[] = [];
+    for await (const page of sf.queryPages('SELECT Id, Email FROM Lead ORDER BY SystemModstamp', 'Lead')) pages.push(page.length);
+    expect(pages).toEqual([2000, 300]);
+    expect(meter.total - before).toBe(2);
+    expect(await emulatorCalls()).toBe(meter.total);
+  });
+
+  it('retrieves, updates and deletes in batches', async () => {
+    const { sf } = client();
+    const created = await sf.create('Lead', [lead(1), lead(2)]);
+    const ids = created.map((r) => r.id as string);
+    const updated = await sf.update('Lead', ids.map((Id) => ({ Id, Title: 'CTO' })));
+    expect(updated.every((r) => r.success)).toBe(true);
+    const records = await sf.retrieve('Lead', ids, ['Id', 'Title']);
+    expect(records.map((r) => r?.Title)).toEqual(['CTO', 'CTO']);
+    const deleted = await sf.delete('Lead', ids);
+    expect(deleted.every((r) => r.success)).toBe(true);
+  });
+
+  it('refuses to spend past the meter, sending nothing', async () => {
+    const meter = new CountingMeter();
+    meter.reserve = async () => {
+      throw new Error('budget spent');
+    };
+    const { sf } = client(meter);
+    await expect(sf.create('Lead', [lead(1)])).rejects.toThrow('budget spent');
+    expect(await emulatorCalls()).toBe(0);
+  });
+
+  it('turns a whole-request refusal into a classified error', async () => {
+    await admin('faults', { rules: [{ kind: 'daily_limit', next: 1 }] });
+    const { sf } = client();
+    const error = await sf.create('Lead', [lead(1)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SalesforceRequestError);
+    expect((error as SalesforceRequestError).vendorError).toMatchObject({ code: 'REQUEST_LIMIT_EXCEEDED', category: 'api_limit', reaction: { kind: 'suspend' } });
+  });
+
+  it('reads the org limit from every response header without an extra call', async () => {
+    await admin('config', { dailyApiLimit: 5000 });
+    const { sf, meter } = client();
+    await sf.create('Lead', [lead(1)]);
+    expect(meter.vendorUsage).toEqual({ used: 1, limit: 5000 });
+  });
+});
