@@ -227,6 +227,7 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: ObjectRoutesCont
     const limit = q.limit === undefined ? 10 : Number(q.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw validationError(`limit must be between 1 and 100, got ${String(q.limit)}`, { context: { limit: [String(q.limit)] } });
     const after = q.after === undefined ? undefined : String(q.after);
+    if (after !== undefined && !/^\d+$/.test(after)) throw validationError(`after must be a cursor from paging.next.after, got ${after}`, { context: { after: [after] } });
     const page = store.page(type.name, { limit, archived: boolParam(q.archived), ...(after !== undefined ? { after } : {}) });
     const options: RenderOptions = { properties: listParam(q.properties), propertiesWithHistory: listParam(q.propertiesWithHistory), associations: listParam(q.associations) };
     const body: Record<string, unknown> = { results: page.records.map((r) => renderer.render(type, r, options)) };

@@ -56,7 +56,7 @@ export function renderSchema(type: ObjectTypeDefinition, portalId: number) {
   return {
     id: type.objectTypeId.replace(/^\d+-/, ''),
     objectTypeId: type.objectTypeId,
-    fullyQualifiedName: type.custom ? type.name : type.name,
+    fullyQualifiedName: type.name,
     name: type.schemaName ?? type.singular,
     labels: type.labels,
     primaryDisplayProperty: type.primaryDisplayProperty,

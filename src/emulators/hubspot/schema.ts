@@ -424,7 +424,9 @@ export class HubSpotSchema {
     }
     const now = new Date().toISOString();
     const properties = new Map<string, PropertyDefinition>();
-    [...systemSeeds.filter(([name]) => name !== 'lastmodifieddate')].forEach((seed, i) => {
+    // Custom objects carry hs_createdate rather than the contact-style lastmodifieddate.
+    const customSystemSeeds: PropertySeed[] = [...systemSeeds.filter(([name]) => name !== 'lastmodifieddate'), ['hs_createdate', 'Object create date/time', 'datetime']];
+    customSystemSeeds.forEach((seed, i) => {
       const definition = defineProperty(seed, `${input.name}_information`, i);
       definition.readOnlyValue = readOnlyProperties.has(definition.name);
       properties.set(definition.name, definition);
@@ -444,7 +446,7 @@ export class HubSpotSchema {
       schemaName: input.name,
       labels: { singular: input.labels.singular ?? input.name, plural: input.labels.plural ?? input.name },
       custom: true,
-      defaultProperties: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'].filter((n) => properties.has(n)).concat(primary === 'hs_object_id' ? [] : [primary]),
+      defaultProperties: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'].concat(primary === 'hs_object_id' ? [] : [primary]),
       searchableProperties: input.searchableProperties ?? [primary],
       primaryDisplayProperty: primary,
       requiredProperties: input.requiredProperties ?? [],

@@ -154,7 +154,10 @@ export class HubSpotStore implements HubSpotRecordReader {
 
   /** Looks a record up by a unique property (email is case-insensitive, as HubSpot matches it). */
   findByUnique(type: ObjectTypeDefinition, propertyName: string, value: string): StoredRecord | undefined {
-    if (propertyName === 'hs_object_id') return this.find(type.name, value);
+    if (propertyName === 'hs_object_id') {
+      const record = this.find(type.name, value);
+      return record && !record.archived ? record : undefined;
+    }
     const id = type.name === 'contacts' && propertyName === 'email' ? this.emailIndex.get(value.trim().toLowerCase()) : this.uniqueIndex.get(`${type.name}\u0000${propertyName}`)?.get(value);
     const record = id === undefined ? undefined : this.records(type.name).get(id);
     return record && !record.archived ? record : undefined;
