@@ -3,18 +3,11 @@ import { HubSpotClient, HubSpotRequestError, type HubSpotBatchOutcome } from '..
 import { CountingMeter } from '../../src/connectors/meter.ts';
 import { startHubSpotEmulator } from '../../src/emulators/hubspot/index.ts';
 import type { RunningEmulator } from '../../src/emulators/shared/server.ts';
+import { emulatorAdmin } from '../helpers/emulator-admin.ts';
 
 let emulator: RunningEmulator;
 
-async function admin(path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${emulator.url}/__emulator/${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`admin ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
+const admin = (path: string, body?: unknown) => emulatorAdmin(emulator.url, path, body);
 
 function client(): { hs: HubSpotClient; meter: CountingMeter } {
   const meter = new CountingMeter();

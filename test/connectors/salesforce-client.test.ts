@@ -3,18 +3,11 @@ import { CountingMeter } from '../../src/connectors/meter.ts';
 import { SalesforceClient, SalesforceRequestError } from '../../src/connectors/salesforce/client.ts';
 import { startSalesforceEmulator } from '../../src/emulators/salesforce/index.ts';
 import type { RunningEmulator } from '../../src/emulators/shared/server.ts';
+import { emulatorAdmin } from '../helpers/emulator-admin.ts';
 
 let emulator: RunningEmulator;
 
-async function admin(path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${emulator.url}/__emulator/${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`admin ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
+const admin = (path: string, body?: unknown) => emulatorAdmin(emulator.url, path, body);
 
 async function emulatorCalls(): Promise<number> {
   return ((await admin('stats')) as { total: number }).total;
@@ -32,7 +25,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await admin('reset', {});
-  await fetch(`${emulator.url}/__emulator/faults`, { method: 'DELETE' });
+  await emulatorAdmin(emulator.url, 'faults', undefined, 'DELETE');
 });
 
 const lead = (i: number) => ({ LastName: `Lead ${i}`, Company: `Company ${i}`, Email: `lead${i}@example.com` });
