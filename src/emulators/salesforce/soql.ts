@@ -179,7 +179,7 @@ class Evaluator {
           break;
         case 'FieldSubquery':
           if (inSubquery) throw this.error('MALFORMED_QUERY', 'SELECT', unexpectedToken('SELECT'), scope.context.offset);
-          columns.push(this.childColumn(field, scope));
+          columns.push(this.childColumn(field, scope, limit));
           break;
         default:
           throw this.error('MALFORMED_QUERY', 'TYPEOF', unexpectedToken('TYPEOF'));
@@ -200,8 +200,10 @@ class Evaluator {
       .map((field) => ({ hops: [], field, names: [field.name] }));
   }
 
-  private childColumn(field: FieldSubquery, parent: Scope): Column {
+  private childColumn(field: FieldSubquery, parent: Scope, parentLimit: number | undefined): Column {
     const subquery = field.subquery;
+    // "A subquery can use OFFSET only if the parent query has a LIMIT 1 clause" (OFFSET, SOQL and SOSL Reference).
+    if (subquery.offset !== undefined && parentLimit !== 1) throw this.error('MALFORMED_QUERY', 'OFFSET', unexpectedToken('OFFSET'));
     const name = subquery.relationshipName;
     const relationship = parent.from.children.get(name.toLowerCase());
     const childSchema = relationship ? this.schemas.get(relationship.childSObject) : undefined;

@@ -580,6 +580,16 @@ describe('child relationship subqueries', () => {
     expect(count(true)).toBe(3);
   });
 
+  it('allows OFFSET in a subquery only under a parent LIMIT 1 (OFFSET documentation)', () => {
+    const soql = (limit: number): string =>
+      `SELECT Name, (SELECT Role FROM OpportunityContactRoles ORDER BY Role LIMIT 1 OFFSET 1) FROM Opportunity ORDER BY Amount DESC LIMIT ${limit}`;
+    expect(errorOf(soql(2)).errorCode).toBe('MALFORMED_QUERY');
+    const [row] = run(soql(1)).records;
+    expect((row!['OpportunityContactRoles'] as { records: unknown[] }).records).toEqual([
+      { attributes: expect.anything() as unknown, Role: 'Decision Maker' },
+    ]);
+  });
+
   it('refuses an unknown child relationship with INVALID_TYPE', () => {
     const error = errorOf(`SELECT Id, (SELECT Id FROM Contact) FROM Account`);
     expect(error.errorCode).toBe('INVALID_TYPE');
