@@ -44,6 +44,8 @@ export class HubSpotEmulatorCore {
 
   /** Every change the store makes reaches every module (webhooks deliver it, dynamic lists re-evaluate). */
   forward(change: HubSpotChange): void {
+    // Association changes come from a module, not the store: they too make cached search results stale.
+    if (change.kind === 'associationChange') this.store.version += 1;
     for (const module of this.modules) module.onChange(change);
     this.scheduleSave();
   }

@@ -432,7 +432,11 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: ObjectRoutesCont
     const { offset, limit } = checkSearchLimits(search);
     const key = JSON.stringify([type.name, search.filterGroups, search.sorts, search.query]);
     if (!cache || cache.key !== key || cache.version !== store.version) {
-      cache = { key, version: store.version, matches: runSearch(type, store.records(type.name).values(), search) };
+      const associatedIds = (record: StoredRecord, toTypeName: string) => {
+        const toType = store.resolveObjectType(toTypeName);
+        return toType === undefined ? undefined : ctx.associations()?.associationsOf(type.name, record.id, toType).map((a) => a.toId);
+      };
+      cache = { key, version: store.version, matches: runSearch(type, store.records(type.name).values(), search, associatedIds) };
     }
     const { matches } = cache;
     const page = matches.slice(offset, offset + limit);

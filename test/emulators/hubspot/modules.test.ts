@@ -106,6 +106,14 @@ describe('HubSpot emulator modules (ports.ts contract)', () => {
     expect(page.results[0]?.associations?.companies?.results[0]?.id).toBe(company.id);
   });
 
+  it('searches by associated record with the associations.{type} pseudo-property', async () => {
+    const company = await h.client.crm.companies.basicApi.create({ properties: { name: 'Acme' }, associations: [] });
+    const linked = await h.client.crm.contacts.basicApi.create({ properties: { email: 'in@example.com' }, associations: [{ to: { id: company.id }, types: [primary as never] }] });
+    await h.client.crm.contacts.basicApi.create({ properties: { email: 'out@example.com' }, associations: [] });
+    const found = await h.client.crm.contacts.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: 'associations.company', operator: 'EQ' as never, value: company.id }] }], limit: 10 });
+    expect(found.results.map((r) => r.id)).toEqual([linked.id]);
+  });
+
   it('creates nothing when an association is refused', async () => {
     const company = await h.client.crm.companies.basicApi.create({ properties: { name: 'Acme' }, associations: [] });
     changes.length = 0;
