@@ -1,4 +1,6 @@
 import type { StoreContext } from './context.ts';
+import { ApiLedgerRepository } from './api-ledger.ts';
+import { IntegrationStateRepository } from './integration-state.ts';
 import { CheckpointsRepository } from './checkpoints.ts';
 import { FieldMappingsRepository } from './field-mappings.ts';
 import { IdLinksRepository } from './id-links.ts';
@@ -12,6 +14,8 @@ export class StoreRepositories {
   readonly idLinks: IdLinksRepository;
   readonly checkpoints: CheckpointsRepository;
   readonly syncedValues: SyncedValuesRepository;
+  readonly apiLedger: ApiLedgerRepository;
+  readonly integrationState: IntegrationStateRepository;
 
   constructor(
     protected readonly context: StoreContext,
@@ -22,6 +26,8 @@ export class StoreRepositories {
     this.idLinks = new IdLinksRepository(context);
     this.checkpoints = new CheckpointsRepository(context);
     this.syncedValues = new SyncedValuesRepository(context);
+    this.apiLedger = new ApiLedgerRepository(context);
+    this.integrationState = new IntegrationStateRepository(context);
   }
 
   get dialect(): StoreContext['dialect'] {

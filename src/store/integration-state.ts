@@ -1,0 +1,72 @@
+import type { StoreContext } from './context.ts';
+
+/** Whole-integration states that stop syncing until an admin clears them (SPEC section 7). */
+export type SuspensionState = 'salesforce_api_limit_exceeded' | 'api_access_disabled' | 'auth_failed' | 'object_permission_missing' | 'unknown';
+
+export interface IntegrationState {
+  suspension: { state: SuspensionState; reason: string; since: Date } | null;
+  /** Set while crmsync holds back because the API allocation is spent; clears itself as the window frees. */
+  apiLimit: { since: Date; detail: string } | null;
+}
+
+const CURRENT = 'current';
+
+/**
+ * The integration's own condition, apart from any record's errors: a suspension (the Sync Health banner with
+ * "Clear suspension") and the api_limit condition. One row, shared by every worker.
+ */
+export class IntegrationStateRepository {
+  constructor(private readonly context: StoreContext) {}
+
+  async read(): Promise<IntegrationState> {
+    const row = await this.context.db.selectFrom('integrationState').selectAll().where('id', '=', CURRENT).executeTakeFirst();
+    return {
+      suspension:
+        row?.suspensionState && row.suspendedSince
+          ? { state: row.suspensionState as SuspensionState, reason: row.suspensionReason ?? '', since: new Date(row.suspendedSince) }
+          : null,
+      apiLimit: row?.apiLimitSince ? { since: new Date(row.apiLimitSince), detail: row.apiLimitDetail ?? '' } : null,
+    };
+  }
+
+  /** Suspends syncing. Suspending again in the same state keeps the original `since` and updates the reason. */
+  async suspend(state: SuspensionState, reason: string, now: Date): Promise<void> {
+    const at = now.toISOString();
+    await this.context.transact(async ({ db }) => {
+      await this.ensureRow(db, at);
+      const current = await db.selectFrom('integrationState').select(['suspensionState', 'suspendedSince']).where('id', '=', CURRENT).executeTakeFirstOrThrow();
+      const since = current.suspensionState === state && current.suspendedSince ? current.suspendedSince : at;
+      await db.updateTable('integrationState').set({ suspensionState: state, suspensionReason: reason, suspendedSince: since, updatedAt: at }).where('id', '=', CURRENT).execute();
+    });
+  }
+
+  async clearSuspension(now: Date): Promise<void> {
+    await this.context.db
+      .updateTable('integrationState')
+      .set({ suspensionState: null, suspensionReason: null, suspendedSince: null, updatedAt: now.toISOString() })
+      .where('id', '=', CURRENT)
+      .execute();
+  }
+
+  /** Raises the api_limit condition (idempotent: `since` is when it first rose). */
+  async raiseApiLimit(detail: string, now: Date): Promise<void> {
+    const at = now.toISOString();
+    await this.context.transact(async ({ db }) => {
+      await this.ensureRow(db, at);
+      await db.updateTable('integrationState').set({ apiLimitDetail: detail, updatedAt: at }).where('id', '=', CURRENT).execute();
+      await db.updateTable('integrationState').set({ apiLimitSince: at }).where('id', '=', CURRENT).where('apiLimitSince', 'is', null).execute();
+    });
+  }
+
+  async clearApiLimit(now: Date): Promise<void> {
+    await this.context.db
+      .updateTable('integrationState')
+      .set({ apiLimitSince: null, apiLimitDetail: null, updatedAt: now.toISOString() })
+      .where('id', '=', CURRENT)
+      .execute();
+  }
+
+  private async ensureRow(db: StoreContext['db'], at: string): Promise<void> {
+    await db.insertInto('integrationState').values({ id: CURRENT, updatedAt: at }).onConflict((oc) => oc.column('id').doNothing()).execute();
+  }
+}

@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+import { describeEachDatabase } from './databases.ts';
+
+const run = promisify(execFile);
+const worker = fileURLToPath(new URL('./budget-race-worker.ts', import.meta.url));
+const hour = 60 * 60 * 1000;
+const now = new Date('2026-03-02T12:30:00.000Z');
+const ago = (ms: number) => new Date(now.getTime() - ms);
+
+describeEachDatabase('API ledger', (database) => {
+  it('counts a rolling 24 hours and reserves only what fits in the allocation', async () => {
+    const store = await database.fresh().open();
+    await store.apiLedger.record({ object: 'Lead', operation: 'query' }, 5, ago(25 * hour));
+    await store.apiLedger.record({ object: 'Lead', operation: 'query' }, 7, ago(23 * hour));
+    await store.apiLedger.record({ object: 'Contact', operation: 'update' }, 2, ago(10 * 60 * 1000));
+    expect(await store.apiLedger.usedInWindow(now)).toBe(9);
+
+    const refused = await store.apiLedger.tryReserveCalls(2, 10, now);
+    expect(refused).toEqual({ granted: false, usedInWindow: 9 });
+    const granted = await store.apiLedger.tryReserveCalls(1, 10, now, { object: 'Lead', operation: 'upsert' });
+    expect(granted).toMatchObject({ granted: true, usedInWindow: 10 });
+
+    // An hour later the 23-hour-old calls have left the window.
+    expect(await store.apiLedger.tryReserveCalls(7, 10, new Date(now.getTime() + 2 * hour))).toMatchObject({ granted: true, usedInWindow: 10 });
+    await expect(store.apiLedger.tryReserveCalls(0, 10, now)).rejects.toThrow('calls must be a whole number of 1 or more, got 0');
+    await expect(store.apiLedger.tryReserveCalls(1, -1, now)).rejects.toThrow('allocation must be a whole number of 0 or more, got -1');
+  });
+
+  it('settles a reservation to what the call really cost', async () => {
+    const store = await database.fresh().open();
+    const first = await store.apiLedger.tryReserveCalls(1, 100, now);
+    const second = await store.apiLedger.tryReserveCalls(3, 100, now);
+    if (!first.granted || !second.granted) throw new Error('expected both reservations');
+    await store.apiLedger.settle(first.reservationId, 2, { object: 'Lead', operation: 'update' });
+    await store.apiLedger.settle(second.reservationId, 0);
+    expect(await store.apiLedger.usedInWindow(now)).toBe(2);
+    expect(await store.apiLedger.usageByOperation(now)).toEqual([{ object: 'Lead', operation: 'update', calls: 2 }]);
+  });
+
+  it('buckets the last 24 hours by hour for the chart, empty hours included', async () => {
+    const store = await database.fresh().open();
+    await store.apiLedger.record({ object: 'Lead', operation: 'query' }, 4, new Date('2026-03-02T12:05:00.000Z'));
+    await store.apiLedger.record({ object: 'Lead', operation: 'query' }, 1, new Date('2026-03-02T12:29:59.999Z'));
+    await store.apiLedger.record({ object: 'Lead', operation: 'query' }, 3, new Date('2026-03-01T13:00:00.000Z'));
+    await store.apiLedger.record({ object: 'Lead', operation: 'query' }, 100, new Date('2026-03-01T12:59:59.999Z'));
+    const buckets = await store.apiLedger.hourlyUsage(now);
+    expect(buckets).toHaveLength(24);
+    expect(buckets[0]).toEqual({ hourStart: new Date('2026-03-01T13:00:00.000Z'), calls: 3 });
+    expect(buckets[23]).toEqual({ hourStart: new Date('2026-03-02T12:00:00.000Z'), calls: 5 });
+    expect(buckets.reduce((sum, b) => sum + b.calls, 0)).toBe(8);
+    expect(await store.apiLedger.pruneBefore(new Date('2026-03-01T13:00:00.000Z'))).toBe(1);
+    expect((await store.apiLedger.hourlyUsage(now)).reduce((sum, b) => sum + b.calls, 0)).toBe(8);
+  });
+
+  it('never grants beyond the allocation when reservations race on one store', async () => {
+    const store = await database.fresh().open();
+    const results = await Promise.all(Array.from({ length: 40 }, () => store.apiLedger.tryReserveCalls(3, 50, now)));
+    expect(results.filter((r) => r.granted)).toHaveLength(16);
+    expect(await store.apiLedger.usedInWindow(now)).toBe(48);
+  });
+
+  it('never grants beyond the allocation when separate processes race for it', async () => {
+    const isolated = database.fresh();
+    const allocation = 60;
+    const outputs = await Promise.all(
+      [1, 2, 3].map(() =>
+        run(process.execPath, ['--import', 'tsx', worker, isolated.url, isolated.postgresSchema ?? '', String(allocation), '40', now.toISOString()], {
+          timeout: 60_000,
+        }),
+      ),
+    );
+    const granted = outputs.map(({ stdout }) => (JSON.parse(stdout) as { granted: number }).granted);
+    expect(granted.reduce((a, b) => a + b, 0)).toBe(allocation);
+    const store = await isolated.open();
+    expect(await store.apiLedger.usedInWindow(now)).toBe(allocation);
+  }, 90_000);
+});
+
+describeEachDatabase('integration state', (database) => {
+  it('suspends with a reason, keeps the first since, and clears', async () => {
+    const store = await database.fresh().open();
+    expect(await store.integrationState.read()).toEqual({ suspension: null, apiLimit: null });
+    await store.integrationState.suspend('auth_failed', 'invalid_grant: expired refresh token', ago(hour));
+    await store.integrationState.suspend('auth_failed', 'invalid_grant again', now);
+    await store.integrationState.raiseApiLimit('1000 of 1000 calls used', ago(hour));
+    await store.integrationState.raiseApiLimit('1000 of 1000 calls used', now);
+    expect(await store.integrationState.read()).toEqual({
+      suspension: { state: 'auth_failed', reason: 'invalid_grant again', since: ago(hour) },
+      apiLimit: { since: ago(hour), detail: '1000 of 1000 calls used' },
+    });
+    await store.integrationState.suspend('api_access_disabled', 'API_DISABLED_FOR_ORG', now);
+    expect((await store.integrationState.read()).suspension?.since).toEqual(now);
+    await store.integrationState.clearSuspension(now);
+    await store.integrationState.clearApiLimit(now);
+    expect(await store.integrationState.read()).toEqual({ suspension: null, apiLimit: null });
+  });
+});
