@@ -1,5 +1,6 @@
 import type { FunctionExp, LiteralType, Query, WhereClause } from 'soql-parser-js';
 import { dateFunction, isDateFunction } from './soql-date-functions.ts';
+import { canonicalId } from './ids.ts';
 import { locate, noSuchColumn, soqlError, unexpectedToken, unknownParentRelationship } from './soql-errors.ts';
 import {
   canonicalDateTime,
@@ -286,7 +287,8 @@ function toOperand(
         if (!ID_PATTERN.test(decoded)) {
           throw soqlError('INVALID_QUERY_FILTER_OPERATOR', soql, at, `invalid ID field: ${decoded}`);
         }
-        return { kind: 'value', value: idKey(decoded) };
+        // An 18-character id is case-insensitive: its suffix restores the case of the first 15.
+        return { kind: 'value', value: idKey(canonicalId(decoded) ?? decoded) };
       }
       if (forLike) return { kind: 'value', value: decoded };
       return { kind: 'value', value: ORDERING.has(operator) ? decoded.toUpperCase() : decoded.toLowerCase() };

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { runSoql, SoqlError } from '../../../src/emulators/salesforce/soql.ts';
+import { to18 } from '../../../src/emulators/salesforce/ids.ts';
 import { InMemorySoqlSource } from '../../../src/emulators/salesforce/soql-memory-source.ts';
 import type { SoqlField, SoqlObject, SoqlOptions } from '../../../src/emulators/salesforce/soql-source.ts';
 
 /** 18-character ids with real key prefixes: 005 User, 001 Account, 003 Contact, 00Q Lead, 006 Opportunity, 00K OCR. */
-const id = (prefix: string, n: number): string => `${prefix}0000Zk${String(n).padStart(6, '0')}AAA`;
+const id = (prefix: string, n: number): string => to18(`${prefix}0000Zk${String(n).padStart(6, '0')}`);
 
 const f = (name: string, type: SoqlField['type'], extra: Partial<SoqlField> = {}): SoqlField => ({ name, type, ...extra });
 const ref = (name: string, to: string[], relationshipName: string): SoqlField => f(name, 'reference', { referenceTo: to, relationshipName });
@@ -220,11 +221,13 @@ describe('WHERE comparisons', () => {
     expect(ids(`SELECT Id FROM Lead WHERE Id > '${id('00Q', 3).slice(0, 15)}' ORDER BY Id DESC`)).toEqual(leadIds(4));
   });
 
-  it('compares Ids on their 15-character form, case-sensitively', () => {
+  it('compares Ids on their 15-character form: case-sensitive, unless the 18-character suffix restores the case', () => {
     expect(ids(`SELECT Id FROM Lead WHERE Id = '${id('00Q', 2).slice(0, 15)}'`)).toEqual(leadIds(2));
     expect(ids(`SELECT Id FROM Contact WHERE AccountId = '${accounts.globex}'`)).toEqual([]);
     expect(ids(`SELECT Id FROM Contact WHERE AccountId = '${accounts.acme.slice(0, 15)}'`)).toEqual([contacts.jane, contacts.john]);
     expect(ids(`SELECT Id FROM Contact WHERE AccountId = '${accounts.acme.slice(0, 15).toLowerCase()}'`)).toEqual([]);
+    // The 18-character form survives lower-casing: its suffix carries the case.
+    expect(ids(`SELECT Id FROM Contact WHERE AccountId = '${accounts.acme.toLowerCase()}'`)).toEqual([contacts.jane, contacts.john]);
   });
 });
 
