@@ -100,6 +100,17 @@ export class RecordStore implements SoqlDataSource {
     });
   }
 
+  /** Replaces every record of an object without moving it in modification order (schema changes, not writes). */
+  rewriteInPlace(objectName: string, rewrite: (record: StoredRecord) => StoredRecord): void {
+    const records = this.byObject.get(objectName.toLowerCase());
+    if (!records) return;
+    for (const [id, record] of records) {
+      const next = rewrite(record);
+      records.set(id, next);
+      this.byId.set(id, { objectName, record: next });
+    }
+  }
+
   logDeletion(objectName: string, entry: DeletedEntry): void {
     const key = objectName.toLowerCase();
     let log = this.deletedLogs.get(key);
