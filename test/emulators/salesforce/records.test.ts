@@ -129,6 +129,15 @@ describe('Salesforce emulator: sObject rows through jsforce', () => {
     expect(refused.body.message).toContain('fields.0.name');
   });
 
+  it('reads a custom field added after records exist as null, in retrieve and in SOQL', async () => {
+    const { conn, admin } = await startHarness();
+    const { id } = await conn.sobject('Lead').create({ LastName: 'Early', Company: 'C' });
+    await admin('POST', 'schema', { object: 'Lead', fields: [{ name: 'Score__c', type: 'double' }] });
+    expect((await conn.sobject('Lead').retrieve(id as string)).Score__c).toBeNull();
+    const rows = await conn.query<{ Score__c: number | null }>('SELECT Id, Score__c FROM Lead');
+    expect(rows.records).toEqual([expect.objectContaining({ Id: id, Score__c: null })]);
+  });
+
   it('keeps SystemModstamp moving forward and computes derived fields', async () => {
     let now = Date.parse('2026-11-29T10:00:00Z');
     const { conn } = await startHarness({ clock: () => now });
