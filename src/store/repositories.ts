@@ -6,6 +6,7 @@ import { FieldMappingsRepository } from './field-mappings.ts';
 import { IdLinksRepository } from './id-links.ts';
 import { SettingsRepository } from './settings.ts';
 import { SyncedValuesRepository } from './synced-values.ts';
+import { SyncErrorsRepository } from './sync-errors.ts';
 
 /** Every repository, bound to one context: the store itself, or one transaction of it. */
 export class StoreRepositories {
@@ -16,6 +17,7 @@ export class StoreRepositories {
   readonly syncedValues: SyncedValuesRepository;
   readonly apiLedger: ApiLedgerRepository;
   readonly integrationState: IntegrationStateRepository;
+  readonly syncErrors: SyncErrorsRepository;
 
   constructor(
     protected readonly context: StoreContext,
@@ -28,6 +30,7 @@ export class StoreRepositories {
     this.syncedValues = new SyncedValuesRepository(context);
     this.apiLedger = new ApiLedgerRepository(context);
     this.integrationState = new IntegrationStateRepository(context);
+    this.syncErrors = new SyncErrorsRepository(context);
   }
 
   get dialect(): StoreContext['dialect'] {
