@@ -3,13 +3,13 @@
  * record store describes, and answers rows in the REST API's JSON shape. The store owns paging (2,000 rows a page);
  * this module returns every row the query selects after OFFSET and LIMIT.
  */
-import type { FieldSubquery, FieldType, OrderByClause, Query, QueryBase } from 'soql-parser-js';
+import type { FieldSubquery, FieldType, FieldTypeOf, OrderByClause, Query, QueryBase } from 'soql-parser-js';
 import { runAggregateQuery } from './soql-aggregate.ts';
-import { locate, soqlError, unexpectedToken, unknownChildRelationship, unsupportedType } from './soql-errors.ts';
+import { locate, noSuchColumn, soqlError, unexpectedToken, unknownChildRelationship, unknownParentRelationship, unsupportedType } from './soql-errors.ts';
 import { sortsNullsFirst, sortRows, type SortKey } from './soql-order.ts';
 import { parseSoql } from './soql-parse.ts';
 import { familyOf, fieldReader, idKey, SchemaCache, type FieldPath, type ObjectSchema } from './soql-schema.ts';
-import type { SoqlDataSource, SoqlErrorCode, SoqlOptions, SoqlRecord, SoqlResult } from './soql-source.ts';
+import type { SoqlDataSource, SoqlErrorCode, SoqlField, SoqlOptions, SoqlRecord, SoqlResult } from './soql-source.ts';
 import { compileWhere, resolveOrThrow, type Predicate, type WhereContext } from './soql-where.ts';
 
 export { SoqlError } from './soql-source.ts';
@@ -27,7 +27,10 @@ export function runSoql(soql: string, source: SoqlDataSource, options: SoqlOptio
 }
 
 /** A column of the result, in SELECT order. */
-type Column = { kind: 'field'; path: FieldPath } | { kind: 'children'; relationshipName: string; plan: ChildPlan };
+type Column =
+  | { kind: 'field'; path: FieldPath }
+  | { kind: 'children'; relationshipName: string; plan: ChildPlan }
+  | { kind: 'typeof'; reference: SoqlField; relationshipName: string; branches: Map<string, SoqlField[]>; otherwise: SoqlField[] };
 
 interface ChildPlan {
   schema: ObjectSchema;
@@ -181,11 +184,46 @@ class Evaluator {
           if (inSubquery) throw this.error('MALFORMED_QUERY', 'SELECT', unexpectedToken('SELECT'), scope.context.offset);
           columns.push(this.childColumn(field, scope, limit));
           break;
+        case 'FieldTypeof':
+          if (seen.has(field.field.toLowerCase())) throw this.error('MALFORMED_QUERY', field.field, `duplicate field selected: ${field.field}`);
+          seen.add(field.field.toLowerCase());
+          columns.push(this.typeofColumn(field, scope));
+          break;
         default:
-          throw this.error('MALFORMED_QUERY', 'TYPEOF', unexpectedToken('TYPEOF'));
+          throw this.error('MALFORMED_QUERY', 'SELECT', unexpectedToken('SELECT'));
       }
     }
     return columns;
+  }
+
+  /**
+   * TYPEOF over a polymorphic relationship (`TYPEOF Owner WHEN User THEN Email ELSE Name END`): each record's
+   * parent answers the fields of the branch its type selects ("TYPEOF", SOQL and SOSL Reference).
+   */
+  private typeofColumn(field: FieldTypeOf, scope: Scope): Column {
+    const at = locate(this.soql, field.field, locate(this.soql, 'TYPEOF') ?? 0);
+    const reference = scope.from.parents.get(field.field.toLowerCase());
+    if (!reference) throw soqlError('INVALID_FIELD', this.soql, at, unknownParentRelationship(field.field));
+    const targets = (reference.referenceTo ?? []).flatMap((name) => this.schemas.get(name) ?? []);
+    const fieldsOf = (objects: ObjectSchema[], names: string[]): SoqlField[] =>
+      names.map((name) => {
+        const found = objects.map((object) => object.fields.get(name.toLowerCase())).find((candidate) => candidate !== undefined);
+        if (!found) throw soqlError('INVALID_FIELD', this.soql, locate(this.soql, name, at), noSuchColumn(name, objects[0]?.object.name ?? field.field));
+        return found;
+      });
+    const branches = new Map<string, SoqlField[]>();
+    let otherwise: SoqlField[] = [];
+    for (const condition of field.conditions) {
+      if (condition.type === 'ELSE') {
+        otherwise = fieldsOf(targets, condition.fieldList);
+        continue;
+      }
+      const objectType = condition.objectType ?? '';
+      const target = targets.find((candidate) => candidate.object.name.toLowerCase() === objectType.toLowerCase());
+      if (!target) throw soqlError('INVALID_TYPE', this.soql, locate(this.soql, objectType, at), unsupportedType(objectType));
+      branches.set(target.object.name.toLowerCase(), fieldsOf([target], condition.fieldList));
+    }
+    return { kind: 'typeof', reference, relationshipName: reference.relationshipName ?? field.field, branches, otherwise };
   }
 
   /** FIELDS(ALL | STANDARD | CUSTOM), expanded in schema order; compound address fields come as they are stored. */
@@ -244,6 +282,7 @@ class Evaluator {
     const parents = new Map<string, { row: Record<string, unknown>; record: SoqlRecord } | null>();
     for (const column of columns) {
       if (column.kind === 'children') row[column.relationshipName] = this.children(record, column.plan);
+      else if (column.kind === 'typeof') row[column.relationshipName] = this.typeofParent(record, column);
       else this.place(row, record, column.path, parents);
     }
     return row;
@@ -282,6 +321,16 @@ class Evaluator {
       current = parent.record;
     }
     target[path.field.name] = current[path.field.name] ?? null;
+  }
+
+  private typeofParent(record: SoqlRecord, column: Extract<Column, { kind: 'typeof' }>): Record<string, unknown> | null {
+    const id = record[column.reference.name];
+    const found = typeof id === 'string' && id !== '' ? this.source.get(id) : undefined;
+    if (!found) return null;
+    const type = this.schemas.get(found.objectName)?.object.name ?? found.objectName;
+    const parent: Record<string, unknown> = { attributes: this.attributes(type, found.record) };
+    for (const field of column.branches.get(type.toLowerCase()) ?? column.otherwise) parent[field.name] = found.record[field.name] ?? null;
+    return parent;
   }
 
   private attributes(type: string, record: SoqlRecord): { type: string; url: string } {

@@ -173,6 +173,24 @@ describe('parent relationship fields', () => {
     ]);
   });
 
+  it('answers TYPEOF with the fields of the branch the parent\'s type selects, ELSE for the others', () => {
+    const rows = run(
+      `SELECT Id, TYPEOF Owner WHEN User THEN Email, Name WHEN Group THEN Name END, LastName FROM Lead WHERE Id IN ('${id('00Q', 1)}', '${id('00Q', 2)}') ORDER BY Id`,
+    ).records;
+    expect(rows.map((row) => row['Owner'])).toEqual([
+      { attributes: { type: 'User', url: `/services/data/v62.0/sobjects/User/${users.ada}` }, Email: 'ada@example.com', Name: 'Ada Admin' },
+      { attributes: { type: 'Group', url: `/services/data/v62.0/sobjects/Group/${groupId}` }, Name: 'Queue' },
+    ]);
+    expect(Object.keys(rows[0]!)).toEqual(['attributes', 'Id', 'Owner', 'LastName']);
+    const otherwise = run(`SELECT TYPEOF Owner WHEN User THEN Email ELSE Name END FROM Lead WHERE Id = '${id('00Q', 2)}'`).records[0];
+    expect(otherwise!['Owner']).toEqual({ attributes: expect.objectContaining({ type: 'Group' }) as unknown, Name: 'Queue' });
+  });
+
+  it('refuses TYPEOF branches naming an object or field the relationship cannot reach', () => {
+    expect(errorOf(`SELECT TYPEOF Owner WHEN Account THEN Name END FROM Lead`).errorCode).toBe('INVALID_TYPE');
+    expect(errorOf(`SELECT TYPEOF Owner WHEN User THEN Nope END FROM Lead`).message).toMatch(/No such column 'Nope' on entity 'User'/);
+  });
+
   it('filters and sorts on parent fields', () => {
     expect(ids(`SELECT Id FROM Contact WHERE Account.Name = 'ACME' ORDER BY FirstName DESC`)).toEqual([contacts.john, contacts.jane]);
     // "WHERE Contact.LastName = null" also returns rows with no parent (Condition Expression Syntax, API 13.0+).
