@@ -27,6 +27,11 @@ export class RecordStore implements SoqlDataSource {
   /** Case-insensitive value → ids, per "Object.Field", built on first use and kept up to date by put/remove. */
   private readonly indexes = new Map<string, Map<string, Set<string>>>();
   private journal: Undo[] | undefined;
+  /** Objects written inside the current transaction, whose modification order a rollback must restore. */
+  private readonly touchedInTransaction = new Set<string>();
+  /** Write sequence of each stored record object: a rollback puts restored records back where they were. */
+  private readonly sequence = new WeakMap<StoredRecord, number>();
+  private nextSequence = 0;
 
   constructor(
     private readonly schema: Schema,
@@ -85,8 +90,10 @@ export class RecordStore implements SoqlDataSource {
       this.unindex(objectName, previous);
     }
     records.set(id, record);
+    this.sequence.set(record, ++this.nextSequence);
     this.byId.set(id, { objectName, record });
     this.index(objectName, record);
+    if (this.journal) this.touchedInTransaction.add(key);
     this.journal?.push(() => {
       records.delete(id);
       this.unindex(objectName, record);
@@ -106,6 +113,7 @@ export class RecordStore implements SoqlDataSource {
     if (!records) return;
     for (const [id, record] of records) {
       const next = rewrite(record);
+      this.sequence.set(next, this.sequence.get(record) ?? 0);
       records.set(id, next);
       this.byId.set(id, { objectName, record: next });
     }
@@ -120,7 +128,10 @@ export class RecordStore implements SoqlDataSource {
     }
     log.push(entry);
     const journalled = log;
-    this.journal?.push(() => void journalled.pop());
+    this.journal?.push(() => {
+      journalled.pop();
+      if (journalled.length === 0) this.deletedLogs.delete(key);
+    });
   }
 
   /** Removes a record for good (purge from the recycle bin); not journalled. */
@@ -146,14 +157,28 @@ export class RecordStore implements SoqlDataSource {
     if (this.journal) return work();
     const journal: Undo[] = [];
     this.journal = journal;
+    this.touchedInTransaction.clear();
     try {
       return work();
     } catch (error) {
       this.journal = undefined;
       for (let index = journal.length - 1; index >= 0; index -= 1) (journal[index] as Undo)();
+      this.restoreModificationOrder();
       throw error;
     } finally {
       this.journal = undefined;
+      this.touchedInTransaction.clear();
+    }
+  }
+
+  /** Undo re-inserts a record at the end of its Map; sorting by write sequence puts it back in its place. */
+  private restoreModificationOrder(): void {
+    for (const key of this.touchedInTransaction) {
+      const records = this.byObject.get(key);
+      if (!records) continue;
+      const ordered = [...records].sort(([, a], [, b]) => (this.sequence.get(a) ?? 0) - (this.sequence.get(b) ?? 0));
+      records.clear();
+      for (const [id, record] of ordered) records.set(id, record);
     }
   }
 
