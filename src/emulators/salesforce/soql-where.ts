@@ -83,10 +83,11 @@ export function compileFieldCondition(condition: LeafCondition, from: ObjectSche
     if (familyOf(path.field.type) !== 'id') {
       throw soqlError('INVALID_FIELD', soql, fieldOffset, `Invalid field in semi-join/anti-join: ${path.field.name}`);
     }
-    const ids = lazy(() => context.semiJoin(condition.valueQuery, fieldOffset ?? offset));
+    // Run now rather than at the first row, so a bad inner query is refused even when no row is read.
+    const ids = context.semiJoin(condition.valueQuery, fieldOffset ?? offset);
     const inSet: Predicate = (record) => {
       const value = read(record);
-      return typeof value === 'string' && ids().has(idKey(value));
+      return typeof value === 'string' && ids.has(idKey(value));
     };
     return operator === 'IN' ? inSet : (record) => !inSet(record);
   }
@@ -391,9 +392,4 @@ function multipicklistTest(operator: string, operands: Operand[]): (value: unkno
 
 function toSet(value: string): Set<string> {
   return new Set(value.toLowerCase().split(';').map((item) => item.trim()).filter((item) => item !== ''));
-}
-
-function lazy<T>(compute: () => T): () => T {
-  let cached: { value: T } | undefined;
-  return () => (cached ??= { value: compute() }).value;
 }

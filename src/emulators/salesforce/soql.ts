@@ -74,8 +74,9 @@ class Evaluator {
       if (fields.length > 1) throw this.error('MALFORMED_QUERY', 'COUNT', unexpectedToken('COUNT'));
       if (query.orderBy !== undefined) throw this.error('MALFORMED_QUERY', 'ORDER', unexpectedToken('ORDER BY'));
       if (query.groupBy !== undefined) throw this.error('MALFORMED_QUERY', 'GROUP', unexpectedToken('GROUP BY'));
-      const rows = this.filter(scope.from, predicate);
-      return { objectName: scope.from.object.name, totalSize: Math.max(0, Math.min(rows.length - offset, query.limit ?? Infinity)), records: [] };
+      let matched = 0;
+      for (const record of this.source.scan(scope.from.object.name, this.options.includeDeleted)) if (!predicate || predicate(record)) matched++;
+      return { objectName: scope.from.object.name, totalSize: Math.max(0, Math.min(matched - offset, query.limit ?? Infinity)), records: [] };
     }
     if (query.groupBy !== undefined || query.having !== undefined || fields.some((field) => field.type === 'FieldFunctionExpression' && field.isAggregateFn)) {
       return runAggregateQuery(query, scope.from, this.filter(scope.from, predicate), offset, scope.context);

@@ -627,6 +627,9 @@ describe('semi-joins and anti-joins', () => {
 
   it('refuses a semi-join on a field that is not an Id', () => {
     expect(errorOf(`SELECT Id FROM Contact WHERE LastName IN (SELECT ContactId FROM OpportunityContactRole)`).errorCode).toBe('INVALID_FIELD');
+    // Checked when the query is compiled, even where no row would ever reach the semi-join.
+    expect(errorOf(`SELECT Id FROM Group WHERE Name = 'nobody' AND Id IN (SELECT Bogus FROM Contact)`).errorCode).toBe('INVALID_FIELD');
+    expect(errorOf(`SELECT Id FROM Group WHERE Name = 'nobody' AND Id IN (SELECT Id FROM Nope__c)`).errorCode).toBe('INVALID_TYPE');
   });
 });
 
