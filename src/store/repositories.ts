@@ -7,6 +7,9 @@ import { IdLinksRepository } from './id-links.ts';
 import { SettingsRepository } from './settings.ts';
 import { SyncedValuesRepository } from './synced-values.ts';
 import { SyncErrorsRepository } from './sync-errors.ts';
+import { WriteIntentsRepository } from './write-intents.ts';
+import { AuditTrailRepository } from './audit-trail.ts';
+import { SyncRunsRepository } from './sync-runs.ts';
 
 /** Every repository, bound to one context: the store itself, or one transaction of it. */
 export class StoreRepositories {
@@ -18,6 +21,9 @@ export class StoreRepositories {
   readonly apiLedger: ApiLedgerRepository;
   readonly integrationState: IntegrationStateRepository;
   readonly syncErrors: SyncErrorsRepository;
+  readonly writeIntents: WriteIntentsRepository;
+  readonly auditTrail: AuditTrailRepository;
+  readonly syncRuns: SyncRunsRepository;
 
   constructor(
     protected readonly context: StoreContext,
@@ -31,6 +37,9 @@ export class StoreRepositories {
     this.apiLedger = new ApiLedgerRepository(context);
     this.integrationState = new IntegrationStateRepository(context);
     this.syncErrors = new SyncErrorsRepository(context);
+    this.writeIntents = new WriteIntentsRepository(context);
+    this.auditTrail = new AuditTrailRepository(context);
+    this.syncRuns = new SyncRunsRepository(context);
   }
 
   get dialect(): StoreContext['dialect'] {

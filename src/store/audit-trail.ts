@@ -1,0 +1,65 @@
+import type { Selectable } from 'kysely';
+import { chunks, parseJson, type StoreContext } from './context.ts';
+import type { AuditTrailTable } from './schema.ts';
+
+/** One write crmsync made, where, and why: the answer to "who changed this field?". */
+export interface AuditEntry {
+  id: number;
+  at: Date;
+  /** The system written to. */
+  system: 'salesforce' | 'hubspot';
+  object: string;
+  recordId: string | null;
+  linkId: string | null;
+  /** 'create' | 'update' | 'delete' | 'link' | 'relink' | 'unlink' … */
+  action: string;
+  /** The fields written and the values sent (or, for links, what changed). */
+  changes: Record<string, unknown>;
+  /** Why: the rule and the source change, e.g. "two_way: HubSpot changed firstname at 10:02". */
+  reason: string;
+  runId: string | null;
+}
+
+export type NewAuditEntry = Omit<AuditEntry, 'id'>;
+
+/** Append-only: entries are never changed, only pruned past the retention period. */
+export class AuditTrailRepository {
+  constructor(private readonly context: StoreContext) {}
+
+  async append(entries: readonly NewAuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const rows = entries.map((entry) => ({ ...entry, at: entry.at.toISOString(), changes: JSON.stringify(entry.changes) }));
+    await this.context.transact(async ({ db }) => {
+      for (const batch of chunks(rows, 200)) await db.insertInto('auditTrail').values(batch).execute();
+    });
+  }
+
+  /** One record's history, newest first. */
+  async listForRecord(recordId: string, limit: number): Promise<AuditEntry[]> {
+    const rows = await this.context.db.selectFrom('auditTrail').selectAll().where('recordId', '=', recordId).orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toAuditEntry);
+  }
+
+  /** Newest first; pass the last id seen as `beforeId` for the next page. */
+  async listRecent(limit: number, beforeId?: number): Promise<AuditEntry[]> {
+    let query = this.context.db.selectFrom('auditTrail').selectAll();
+    if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+    const rows = await query.orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toAuditEntry);
+  }
+
+  /** Deletes entries older than `cutoff` (the retention period); returns how many. */
+  async pruneBefore(cutoff: Date): Promise<number> {
+    const result = await this.context.db.deleteFrom('auditTrail').where('at', '<', cutoff.toISOString()).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+function toAuditEntry(row: Selectable<AuditTrailTable>): AuditEntry {
+  return {
+    ...row,
+    at: new Date(row.at),
+    system: row.system as AuditEntry['system'],
+    changes: parseJson(row.changes, `audit entry ${row.id}`) as Record<string, unknown>,
+  };
+}
