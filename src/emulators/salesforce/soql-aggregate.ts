@@ -4,11 +4,11 @@
  * expr0, expr1 … in SELECT order ("COUNT() and COUNT(fieldName)" and "Using Aliases with GROUP BY",
  * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_count.htm).
  */
-import type { FieldType, FunctionExp, OrderByClause, Query } from 'soql-parser-js';
+import type { FunctionExp, OrderByClause, Query } from 'soql-parser-js';
 import { locate, soqlError, unexpectedToken } from './soql-errors.ts';
 import { compileConditionTree, type LeafCondition, type Test } from './soql-logic.ts';
 import { sortsNullsFirst, sortRows, type SortKey } from './soql-order.ts';
-import { familyOf, fieldReader, type FieldPath, type ObjectSchema } from './soql-schema.ts';
+import { familyOf, fieldReader, selectedFieldText, type FieldPath, type ObjectSchema } from './soql-schema.ts';
 import { isDateFunction } from './soql-date-functions.ts';
 import type { SoqlField, SoqlRecord, SoqlResult } from './soql-source.ts';
 import { compileDateFunction, compileFieldCondition, compileValueTest, resolveOrThrow, type WhereContext } from './soql-where.ts';
@@ -36,7 +36,8 @@ const AGGREGATABLE: Record<string, ReadonlySet<string>> = {
   MAX: new Set(['number', 'text', 'id', 'date', 'datetime']),
 };
 
-export function runAggregateQuery(query: Query, from: ObjectSchema, rows: SoqlRecord[], offset: number, context: WhereContext): SoqlResult {
+/** `scan` runs only once the whole query is compiled: a bad aggregate query is refused before a row is read. */
+export function runAggregateQuery(query: Query, from: ObjectSchema, scan: () => SoqlRecord[], offset: number, context: WhereContext): SoqlResult {
   const { soql } = context;
   const fail = (word: string, text: string): never => {
     throw soqlError('MALFORMED_QUERY', soql, locate(soql, word), text);
@@ -77,7 +78,7 @@ export function runAggregateQuery(query: Query, from: ObjectSchema, rows: SoqlRe
     if (field.type === 'FieldFunctionExpression' && (field.isAggregateFn || isDateFunction(field.functionName))) {
       columns.push({ key: field.alias ?? `expr${unnamed++}`, compute: aggregate(field).compute });
     } else if (field.type === 'Field' || field.type === 'FieldRelationship') {
-      const path = groupedField(fieldText(field));
+      const path = groupedField(selectedFieldText(field));
       const read = fieldReader(context.source, path);
       const alias = 'alias' in field ? field.alias : undefined;
       columns.push({ key: alias ?? path.field.name, compute: (group) => read(group[0]!) ?? null });
@@ -86,13 +87,15 @@ export function runAggregateQuery(query: Query, from: ObjectSchema, rows: SoqlRe
     }
   }
 
-  let groups = groupRows(rows, [...groupings.values()].map((grouping) => grouping.read));
-  if (query.having) {
-    const having = compileConditionTree<Group>(query.having, (condition) => havingLeaf(condition), soql, locate(soql, 'HAVING') ?? 0);
-    groups = groups.filter(having);
-  }
+  const having = query.having
+    ? compileConditionTree<Group>(query.having, (condition) => havingLeaf(condition), soql, locate(soql, 'HAVING') ?? 0)
+    : undefined;
   const orderBy = query.orderBy === undefined ? [] : Array.isArray(query.orderBy) ? query.orderBy : [query.orderBy];
-  if (orderBy.length > 0) groups = sortRows(groups, orderBy.map((clause) => groupSortKey(clause)));
+  const sortKeys = orderBy.map((clause) => groupSortKey(clause));
+
+  let groups = groupRows(scan(), [...groupings.values()].map((grouping) => grouping.read));
+  if (having) groups = groups.filter(having);
+  if (sortKeys.length > 0) groups = sortRows(groups, sortKeys);
   const bound = query.limit === undefined ? undefined : offset + query.limit;
   const records = groups.slice(offset, bound).map((group) => {
     const row: Record<string, unknown> = { attributes: { type: 'AggregateResult' } };
@@ -211,9 +214,4 @@ function pathKey(path: FieldPath): string {
 
 function functionKey(fn: FunctionExp): string {
   return `${(fn.functionName ?? '').toUpperCase()}(${(fn.parameters ?? []).map((parameter) => String(parameter).toLowerCase()).join(',')})`;
-}
-
-function fieldText(field: FieldType): string {
-  if (field.type === 'FieldRelationship') return [...field.relationships, field.field].join('.');
-  return field.type === 'Field' ? field.field : '';
 }

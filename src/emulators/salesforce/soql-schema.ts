@@ -1,3 +1,4 @@
+import type { FieldType } from 'soql-parser-js';
 import type { SalesforceFieldType, SoqlChildRelationship, SoqlDataSource, SoqlField, SoqlObject, SoqlRecord } from './soql-source.ts';
 
 /** One object's schema, indexed for the case-insensitive lookups SOQL needs. */
@@ -149,4 +150,10 @@ export function soapTypeName(field: SoqlField): string {
 /** Salesforce compares Ids on their case-sensitive 15-character form: the 18-character suffix only encodes case. */
 export function idKey(value: string): string {
   return value.length === 18 ? value.slice(0, 15) : value;
+}
+
+/** A selected field as written, dotted through its parents: `Account.Owner.Email`. */
+export function selectedFieldText(field: FieldType): string {
+  if (field.type === 'FieldRelationship') return [...field.relationships, field.field].join('.');
+  return field.type === 'Field' ? field.field : '';
 }

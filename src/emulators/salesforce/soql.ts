@@ -8,7 +8,7 @@ import { runAggregateQuery } from './soql-aggregate.ts';
 import { locate, noSuchColumn, soqlError, unexpectedToken, unknownChildRelationship, unknownParentRelationship, unsupportedType } from './soql-errors.ts';
 import { sortsNullsFirst, sortRows, type SortKey } from './soql-order.ts';
 import { parseSoql } from './soql-parse.ts';
-import { familyOf, fieldReader, idKey, SchemaCache, type FieldPath, type ObjectSchema } from './soql-schema.ts';
+import { familyOf, fieldReader, idKey, SchemaCache, selectedFieldText, type FieldPath, type ObjectSchema } from './soql-schema.ts';
 import type { SoqlDataSource, SoqlErrorCode, SoqlField, SoqlOptions, SoqlRecord, SoqlResult } from './soql-source.ts';
 import { compileWhere, resolveOrThrow, type Predicate, type WhereContext } from './soql-where.ts';
 
@@ -79,7 +79,7 @@ class Evaluator {
       return { objectName: scope.from.object.name, totalSize: Math.max(0, Math.min(matched - offset, query.limit ?? Infinity)), records: [] };
     }
     if (query.groupBy !== undefined || query.having !== undefined || fields.some((field) => field.type === 'FieldFunctionExpression' && field.isAggregateFn)) {
-      return runAggregateQuery(query, scope.from, this.filter(scope.from, predicate), offset, scope.context);
+      return runAggregateQuery(query, scope.from, () => this.filter(scope.from, predicate), offset, scope.context);
     }
 
     // Everything is validated before the scan, as Salesforce refuses a bad query before reading a row.
@@ -143,7 +143,7 @@ class Evaluator {
     if (fields.length !== 1 || !only || (only.type !== 'Field' && only.type !== 'FieldRelationship')) {
       throw this.error('MALFORMED_QUERY', 'SELECT', unexpectedToken(','), at);
     }
-    const path = resolveOrThrow(scope.context, scope.from, fieldText(only), locate(this.soql, fieldText(only), at));
+    const path = resolveOrThrow(scope.context, scope.from, selectedFieldText(only), locate(this.soql, selectedFieldText(only), at));
     if (familyOf(path.field.type) !== 'id') {
       throw this.error('INVALID_FIELD', path.field.name, `Invalid field in semi-join/anti-join: ${path.field.name}`, at);
     }
@@ -173,7 +173,7 @@ class Evaluator {
         case 'FieldRelationship': {
           // Aliases belong to aggregate queries; on a plain field Salesforce does not expect one.
           if ('alias' in field && field.alias) throw this.error('MALFORMED_QUERY', field.alias, unexpectedToken(field.alias));
-          const text = fieldText(field);
+          const text = selectedFieldText(field);
           add(resolveOrThrow(scope.context, scope.from, text, locate(this.soql, text)));
           break;
         }
@@ -375,9 +375,4 @@ class Evaluator {
 
 function isFunction(field: FieldType, name: string): field is Extract<FieldType, { type: 'FieldFunctionExpression' }> {
   return field.type === 'FieldFunctionExpression' && field.functionName.toUpperCase() === name;
-}
-
-function fieldText(field: FieldType): string {
-  if (field.type === 'FieldRelationship') return [...field.relationships, field.field].join('.');
-  return field.type === 'Field' ? field.field : '';
 }
