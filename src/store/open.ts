@@ -8,6 +8,7 @@ import { parseDatabaseUrl, type DatabaseLocation } from './database-url.ts';
 import { storeMigrations } from './migrations.ts';
 import type { Database, StoreDb } from './schema.ts';
 import { StoreRepositories } from './repositories.ts';
+import { SecretKeyring } from './secrets.ts';
 
 export interface OpenStoreOptions {
   /** CRMSYNC_SECRET: the key for stored tokens. Without it the store works, but reading or writing secrets fails. */
@@ -31,10 +32,10 @@ export class StoreOpenError extends Error {
 export class Store extends StoreRepositories {
   constructor(
     context: StoreContext,
-    secret: string | null,
+    keyring: SecretKeyring,
     readonly location: DatabaseLocation,
   ) {
-    super(context, secret);
+    super(context, keyring);
   }
 
   /**
@@ -42,7 +43,7 @@ export class Store extends StoreRepositories {
    * does (e.g. a new link, its synced values and the checkpoint of the batch that produced them).
    */
   transaction<T>(work: (store: StoreRepositories) => Promise<T>): Promise<T> {
-    return this.context.transact((context) => work(new StoreRepositories(context, this.secret)));
+    return this.context.transact((context) => work(new StoreRepositories(context, this.keyring)));
   }
 
   /** The query builder itself, for tools and tests that look beneath the repositories. */
@@ -63,13 +64,15 @@ export async function openStore(databaseUrl: string | null | undefined, options:
   const location = parseDatabaseUrl(databaseUrl);
   const db = location.dialect === 'sqlite' ? openSqlite(location.path, options) : await openPostgres(location, options);
   const context = new StoreContext(db, location.dialect, false);
+  let keyring: SecretKeyring;
   try {
     await migrate(context);
+    keyring = await SecretKeyring.prepare(context, options.secret ?? null);
   } catch (error) {
     await db.destroy().catch(() => undefined);
     throw new StoreOpenError(`cannot open the store at ${describe(location)} (DATABASE_URL): ${(error as Error).message}`, { cause: error });
   }
-  return new Store(context, options.secret ?? null, location);
+  return new Store(context, keyring, location);
 }
 
 function describe(location: DatabaseLocation): string {

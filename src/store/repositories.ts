@@ -10,6 +10,7 @@ import { SyncErrorsRepository } from './sync-errors.ts';
 import { WriteIntentsRepository } from './write-intents.ts';
 import { AuditTrailRepository } from './audit-trail.ts';
 import { SyncRunsRepository } from './sync-runs.ts';
+import { SecretsRepository, type SecretKeyring } from './secrets.ts';
 
 /** Every repository, bound to one context: the store itself, or one transaction of it. */
 export class StoreRepositories {
@@ -24,10 +25,11 @@ export class StoreRepositories {
   readonly writeIntents: WriteIntentsRepository;
   readonly auditTrail: AuditTrailRepository;
   readonly syncRuns: SyncRunsRepository;
+  readonly secrets: SecretsRepository;
 
   constructor(
     protected readonly context: StoreContext,
-    protected readonly secret: string | null,
+    protected readonly keyring: SecretKeyring,
   ) {
     this.settings = new SettingsRepository(context);
     this.fieldMappings = new FieldMappingsRepository(context);
@@ -40,6 +42,7 @@ export class StoreRepositories {
     this.writeIntents = new WriteIntentsRepository(context);
     this.auditTrail = new AuditTrailRepository(context);
     this.syncRuns = new SyncRunsRepository(context);
+    this.secrets = new SecretsRepository(context, keyring);
   }
 
   get dialect(): StoreContext['dialect'] {

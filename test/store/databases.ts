@@ -65,7 +65,7 @@ export function describeEachDatabase(title: string, body: (database: DatabaseUnd
             sqlitePath,
             postgresSchema,
             async open(options: OpenStoreOptions = {}) {
-              const store = await openStore(url, { secret: TEST_SECRET, ...options, ...(postgresSchema ? { postgresSchema } : {}) });
+              const store = await openStore(url, { ...options, ...(postgresSchema ? { postgresSchema } : {}) });
               opened.push(store);
               return store;
             },
