@@ -81,7 +81,9 @@ export class ObjectRenderer {
       for (const [name, value] of Object.entries(record.values)) if (value !== '') properties[name] = value;
     } else {
       const names = options.properties && options.properties.length > 0 ? options.properties : type.defaultProperties;
-      for (const name of names) properties[name] = record.values[name] ?? null;
+      // "If a requested property isn't defined, it won't be included in the response" (contacts API guide);
+      // a defined one without a value comes back as null.
+      for (const name of names) if (type.properties.has(name)) properties[name] = record.values[name] ?? null;
       for (const name of alwaysReturned) if (record.values[name] !== undefined && type.properties.has(name)) properties[name] = record.values[name];
     }
     const out: Record<string, unknown> = {

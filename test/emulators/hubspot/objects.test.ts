@@ -10,10 +10,12 @@ describe('HubSpot objects API through @hubspot/api-client', () => {
     expect(created.properties).toMatchObject({ email: 'ada@example.com', firstname: 'Ada', hs_object_id: created.id });
     expect(created.properties.createdate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 
-    const read = await h.client.crm.contacts.basicApi.getById(created.id, ['firstname', 'phone']);
-    // Requested properties without a value come back as null; ids and dates always come back.
+    const read = await h.client.crm.contacts.basicApi.getById(created.id, ['firstname', 'phone', 'no_such_property']);
+    // Requested properties without a value come back as null, undefined ones not at all (contacts API guide);
+    // ids and dates always come back.
     expect(read.properties).toMatchObject({ firstname: 'Ada', phone: null, hs_object_id: created.id });
     expect(read.properties.email).toBeUndefined();
+    expect('no_such_property' in read.properties).toBe(false);
 
     const updated = await h.client.crm.contacts.basicApi.update(created.id, { properties: { lastname: 'Lovelace' } });
     expect(updated.properties.lastname).toBe('Lovelace');
