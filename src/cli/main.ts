@@ -10,6 +10,24 @@ function parsePort(value: string): number {
   return port;
 }
 
+/**
+ * Installed before anything is printed: stdout to a pipe is synchronous on Linux, so a supervisor that reads
+ * the URL and sends SIGTERM at once would otherwise meet the default action and kill the process mid-write.
+ */
+function stopOnSignal(close: () => Promise<void>): void {
+  const stop = () => {
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
 const seedOption = () =>
   new Option('--seed <preset>', 'data to start with').choices(['demo', 'none']).default('demo');
 
@@ -30,10 +48,8 @@ export function buildCli(): Command {
     .action(async (system: 'salesforce' | 'hubspot', opts: { port: number; seed: 'demo' | 'none'; persist?: string }) => {
       const start = system === 'salesforce' ? startSalesforceEmulator : startHubSpotEmulator;
       const running = await start({ port: opts.port, seed: opts.seed, persistFile: opts.persist });
+      stopOnSignal(() => running.close());
       console.log(`${system} emulator listening at ${running.url} (admin API: ${running.url}/__emulator/stats)`);
-      const stop = () => void running.close().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
     });
 
   program
@@ -43,11 +59,11 @@ export function buildCli(): Command {
     .action(async (opts: { seed: 'demo' | 'none' }) => {
       const salesforce = await startSalesforceEmulator({ port: 0, seed: opts.seed });
       const hubspot = await startHubSpotEmulator({ port: 0, seed: opts.seed });
+      stopOnSignal(async () => {
+        await Promise.all([salesforce.close(), hubspot.close()]);
+      });
       console.log(`Salesforce emulator: ${salesforce.url}`);
       console.log(`HubSpot emulator:    ${hubspot.url}`);
-      const stop = () => void Promise.all([salesforce.close(), hubspot.close()]).then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
     });
 
   return program;
