@@ -359,7 +359,12 @@ export interface SchemaSnapshot {
   nextCustomTypeId: number;
 }
 
-const emailPattern = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+/**
+ * HubSpot checks an email's format, not its mailbox: RFC 2822, no quotation marks in the local part, and a
+ * real top-level domain (developer forum answer, "contacts integration - invalid e-mails"). Without the IANA
+ * list, the TLD is checked for its shape only (letters, or an xn-- label).
+ */
+const emailPattern = /^[^\s@"]+@([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]+)$/i;
 const numberPattern = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const isoDatePattern = /^\d{4}-\d{2}-\d{2}$/;
 
