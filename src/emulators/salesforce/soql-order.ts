@@ -50,26 +50,37 @@ export function sortRows<T>(items: T[], keys: Array<SortKey<T>>, bound?: number)
     for (let i = 0; i < extractors.length; i++) keys[i] = extractors[i]!.toComparable(extractors[i]!.read(item));
     return keys;
   };
+  /** Orders two values of key `k`: nulls where the key puts them, then by value in the key's direction. */
+  const compareKey = (k: number, x: Comparable, y: Comparable): number => {
+    if (x === y) return 0;
+    const { descending, nullsFirst } = extractors[k]!;
+    if (x === null) return nullsFirst ? -1 : 1;
+    if (y === null) return nullsFirst ? 1 : -1;
+    const direction = x < y ? -1 : 1;
+    return descending ? -direction : direction;
+  };
   const compareKeys = (x: Comparable[], y: Comparable[]): number => {
-    for (let i = 0; i < extractors.length; i++) {
-      const { descending, nullsFirst } = extractors[i]!;
-      const a = x[i]!;
-      const b = y[i]!;
-      if (a === b) continue;
-      if (a === null) return nullsFirst ? -1 : 1;
-      if (b === null) return nullsFirst ? 1 : -1;
-      const order = a < b ? -1 : 1;
-      return descending ? -order : order;
+    for (let k = 0; k < extractors.length; k++) {
+      const result = compareKey(k, x[k]!, y[k]!);
+      if (result !== 0) return result;
     }
     return 0;
   };
   const compare = (a: Decorated<T>, b: Decorated<T>): number => compareKeys(a.keys, b.keys) || a.sequence - b.sequence;
 
   if (bound === undefined || bound >= items.length) {
-    return items
-      .map((item, sequence) => ({ keys: fill([], item), sequence, item }))
-      .sort(compare)
-      .map((d) => d.item);
+    // Keys are read once into one column per key and row positions are sorted, rather than one decorated
+    // object per row: a full sort of a million-row window then allocates a handful of arrays, not millions.
+    const columns = extractors.map((key) => items.map((item) => key.toComparable(key.read(item))));
+    const order = Array.from(items.keys());
+    order.sort((a, b) => {
+      for (let k = 0; k < columns.length; k++) {
+        const result = compareKey(k, columns[k]![a]!, columns[k]![b]!);
+        if (result !== 0) return result;
+      }
+      return a - b;
+    });
+    return order.map((position) => items[position]!);
   }
   if (bound <= 0) return [];
   const heap = new MaxHeap<Decorated<T>>(compare);
