@@ -22,11 +22,14 @@ export class ApiBudgetExhaustedError extends Error {
   }
 }
 
+/** Whatever a meter needs to settle a reservation later (a ledger row id, say). */
+export type MeterReservation = unknown;
+
 export interface ApiCallMeter {
   /** Before a call crmsync initiates; rejects with ApiBudgetExhaustedError when the allocation has no room. */
-  reserve(call: ApiCall, calls: number): Promise<void>;
+  reserve(call: ApiCall, calls: number): Promise<MeterReservation>;
   /** After it: how many HTTP requests it really made (0 when it failed before sending, 2 after a refresh replay). */
-  settle(call: ApiCall, reserved: number, actual: number): Promise<void>;
+  settle(reservation: MeterReservation, call: ApiCall, actual: number): Promise<void>;
   /** The org-wide use and limit the vendor reported (Salesforce's Sforce-Limit-Info header). */
   observeVendorUsage(system: ApiCall['system'], used: number, limit: number): void;
 }
@@ -36,9 +39,11 @@ export class CountingMeter implements ApiCallMeter {
   readonly calls: Array<ApiCall & { count: number }> = [];
   vendorUsage: { used: number; limit: number } | null = null;
 
-  async reserve(): Promise<void> {}
+  async reserve(): Promise<MeterReservation> {
+    return null;
+  }
 
-  async settle(call: ApiCall, _reserved: number, actual: number): Promise<void> {
+  async settle(_reservation: MeterReservation, call: ApiCall, actual: number): Promise<void> {
     if (actual > 0) this.calls.push({ ...call, count: actual });
   }
 

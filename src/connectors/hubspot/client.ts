@@ -131,7 +131,7 @@ export class HubSpotClient {
    */
   private async call<T>(call: Omit<ApiCall, 'system'>, run: (options: CallOptions) => Promise<T>): Promise<T> {
     const apiCall: ApiCall = { system: 'hubspot', ...call };
-    await this.meter.reserve(apiCall, 1);
+    const reservation = await this.meter.reserve(apiCall, 1);
     let requests = 0;
     const options: CallOptions = {
       middlewareMergeStrategy: 'append',
@@ -150,7 +150,7 @@ export class HubSpotClient {
     } catch (error) {
       throw new HubSpotRequestError(toVendorError(error));
     } finally {
-      await this.meter.settle(apiCall, 1, requests);
+      await this.meter.settle(reservation, apiCall, requests);
     }
   }
 

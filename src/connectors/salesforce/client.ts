@@ -112,14 +112,14 @@ export class SalesforceClient {
 
   private async call<T>(call: Omit<ApiCall, 'system'>, run: () => Promise<T>): Promise<T> {
     const apiCall: ApiCall = { system: 'salesforce', ...call };
-    await this.meter.reserve(apiCall, 1);
+    const reservation = await this.meter.reserve(apiCall, 1);
     const context: CallContext = { requests: 0 };
     try {
       return await this.context.run(context, run);
     } catch (error) {
       throw new SalesforceRequestError(toVendorError(error));
     } finally {
-      await this.meter.settle(apiCall, 1, context.requests);
+      await this.meter.settle(reservation, apiCall, context.requests);
       const usage = this.connection.limitInfo?.apiUsage;
       if (usage) this.meter.observeVendorUsage('salesforce', usage.used, usage.limit);
     }
