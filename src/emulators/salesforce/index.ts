@@ -19,6 +19,8 @@ export interface SalesforceEmulatorOptions {
   clock?: () => number;
   /** Configuration to start with, as POST /__emulator/config takes it. */
   config?: Partial<OrgConfig>;
+  /** How long /cometd holds an idle /meta/connect (Salesforce: 110 s). */
+  streamingTimeoutMs?: number;
 }
 
 /** A body that was not JSON: the route answers JSON_PARSER_ERROR in Salesforce's shape rather than Fastify's. */
@@ -80,6 +82,9 @@ export async function buildSalesforceEmulator(options: SalesforceEmulatorOptions
 
   registerAdminRoutes(app, state);
   registerOAuthRoutes(app, state);
+  state.changeEvents.register(app, state.tokens);
+  // Long-polling clients would otherwise hold the server open for up to 110 seconds on close.
+  app.addHook('preClose', async () => state.changeEvents.releaseAll());
 
   const send = (reply: FastifyReply, response: ApiResponse) => {
     reply.code(response.status).header('Sforce-Limit-Info', limitHeader(state));

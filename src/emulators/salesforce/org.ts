@@ -275,7 +275,8 @@ export class SalesforceOrg {
     }
     if (found.record.IsDeleted === true) throw RecordFailure.of('ENTITY_IS_DELETED', messages.entityDeleted);
     if (found.objectName === 'User') throw RecordFailure.of('INVALID_OPERATION', 'delete is not allowed on User');
-    this.markDeleted(found.objectName, found.record, {});
+    // One transaction: the record and everything its delete cascades to commit (and reach change events) together.
+    this.store.transaction(() => this.markDeleted(found.objectName, found.record, {}));
   }
 
   private markDeleted(objectName: string, record: StoredRecord, extra: StoredRecord): void {

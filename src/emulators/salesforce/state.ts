@@ -6,6 +6,7 @@ import { TokenIssuer } from './auth.ts';
 import type { OrgConfig } from './config.ts';
 import { SalesforceOrg, type PersistedOrg } from './org.ts';
 import { seedDemo } from './seed.ts';
+import { ChangeEventStream } from './streaming.ts';
 import { ApiUsage } from './usage.ts';
 
 export interface SalesforceStateOptions {
@@ -14,6 +15,8 @@ export interface SalesforceStateOptions {
   /** The org's clock in ms; tests pass a controllable one. */
   clock?: () => number;
   config?: Partial<OrgConfig>;
+  /** How long /cometd holds an idle /meta/connect (Salesforce: 110 s); tests shorten it. */
+  streamingTimeoutMs?: number;
 }
 
 /** Everything one emulated org holds, shared by the REST routes and the admin API. */
@@ -24,6 +27,7 @@ export class SalesforceEmulatorState {
   readonly faults = new FaultInjector();
   readonly tokens: TokenIssuer;
   readonly api: SalesforceApi;
+  readonly changeEvents: ChangeEventStream;
   private clockOffset = 0;
   private saveTimer: NodeJS.Timeout | undefined;
 
@@ -33,6 +37,7 @@ export class SalesforceEmulatorState {
     this.org = new SalesforceOrg(clock);
     this.tokens = new TokenIssuer(clock);
     this.api = buildApi(this.org, this.usage);
+    this.changeEvents = new ChangeEventStream(this.org, options.streamingTimeoutMs);
     if (options.persistFile && existsSync(options.persistFile)) {
       this.org.importState(JSON.parse(readFileSync(options.persistFile, 'utf8')) as PersistedOrg);
     } else {
@@ -53,6 +58,7 @@ export class SalesforceEmulatorState {
     this.faults.clear();
     this.tokens.reset();
     this.api.cursors.clear();
+    this.changeEvents.reset();
   }
 
   advanceClock(ms: number): void {

@@ -14,6 +14,15 @@ export interface DeletedEntry {
 
 type Undo = () => void;
 
+/** One committed write: `previous` is absent for an insert. Both are immutable snapshots. */
+export interface RecordChange {
+  objectName: string;
+  previous: StoredRecord | undefined;
+  record: StoredRecord;
+  /** Writes committed together (one API call, or one allOrNone transaction) share a key. */
+  transaction: number;
+}
+
 /**
  * The org's records. Each object keeps a Map from id to record whose insertion order is the order of last
  * modification (a write deletes and re-inserts), so SystemModstamp order costs nothing to keep. Deleted records
@@ -32,6 +41,10 @@ export class RecordStore implements SoqlDataSource {
   /** Write sequence of each stored record object: a rollback puts restored records back where they were. */
   private readonly sequence = new WeakMap<StoredRecord, number>();
   private nextSequence = 0;
+  /** Told about every write once it commits; writes of a rolled-back transaction are never told. */
+  onCommit: ((changes: RecordChange[]) => void) | undefined;
+  private pendingChanges: RecordChange[] = [];
+  private transactionNumber = 0;
 
   constructor(
     private readonly schema: Schema,
@@ -94,6 +107,11 @@ export class RecordStore implements SoqlDataSource {
     this.byId.set(id, { objectName, record });
     this.index(objectName, record);
     if (this.journal) this.touchedInTransaction.add(key);
+    if (this.onCommit) {
+      const change = { objectName, previous, record, transaction: this.journal ? this.transactionNumber : ++this.transactionNumber };
+      if (this.journal) this.pendingChanges.push(change);
+      else this.onCommit([change]);
+    }
     this.journal?.push(() => {
       records.delete(id);
       this.unindex(objectName, record);
@@ -158,8 +176,15 @@ export class RecordStore implements SoqlDataSource {
     const journal: Undo[] = [];
     this.journal = journal;
     this.touchedInTransaction.clear();
+    this.pendingChanges = [];
+    this.transactionNumber += 1;
     try {
-      return work();
+      const result = work();
+      this.journal = undefined;
+      const committed = this.pendingChanges;
+      this.pendingChanges = [];
+      if (committed.length) this.onCommit?.(committed);
+      return result;
     } catch (error) {
       this.journal = undefined;
       for (let index = journal.length - 1; index >= 0; index -= 1) (journal[index] as Undo)();
@@ -168,6 +193,7 @@ export class RecordStore implements SoqlDataSource {
     } finally {
       this.journal = undefined;
       this.touchedInTransaction.clear();
+      this.pendingChanges = [];
     }
   }
 
@@ -198,7 +224,11 @@ export class RecordStore implements SoqlDataSource {
 
   restore(snapshot: { records: Array<[string, StoredRecord[]]>; deleted: Array<[string, DeletedEntry[]]> }): void {
     this.clear();
+    // Loading saved state is not a change anyone subscribed to.
+    const onCommit = this.onCommit;
+    this.onCommit = undefined;
     for (const [objectName, records] of snapshot.records) for (const record of records) this.put(objectName, record);
+    this.onCommit = onCommit;
     for (const [objectName, entries] of snapshot.deleted) this.deletedLogs.set(objectName.toLowerCase(), [...entries]);
   }
 
