@@ -115,11 +115,19 @@ export class IdLinksRepository {
     return this.findBy('linkId', linkIds, null);
   }
 
-  private async findBy(key: 'hubspotId' | 'salesforceId' | 'linkId', ids: readonly string[], hubspotObjectType: string | null): Promise<Map<string, IdLink>> {
+  /** `forUpdate`: lock the rows found (PostgreSQL) so that two workers re-pointing one link take turns. */
+  private async findBy(
+    key: 'hubspotId' | 'salesforceId' | 'linkId',
+    ids: readonly string[],
+    hubspotObjectType: string | null,
+    forUpdate = false,
+  ): Promise<Map<string, IdLink>> {
     const found = new Map<string, IdLink>();
     for (const batch of chunks([...new Set(ids)])) {
       let query = this.context.db.selectFrom('idLinks').selectAll().where(key, 'in', batch);
       if (hubspotObjectType !== null) query = query.where('hubspotObjectType', '=', hubspotObjectType);
+      // SQLite has no row locks and needs none: the immediate transaction already holds the database's write lock.
+      if (forUpdate && this.context.dialect === 'postgres') query = query.forUpdate();
       for (const row of await query.execute()) found.set(row[key], toIdLink(row));
     }
     return found;
@@ -197,8 +205,8 @@ export class IdLinksRepository {
     if (sources.length === 0) return outcome;
     const links =
       side.side === 'salesforce'
-        ? await this.findBySalesforceIds([...sources, toId])
-        : await this.findByHubspotIds(side.hubspotObjectType, [...sources, toId]);
+        ? await this.findBy('salesforceId', [...sources, toId], null, true)
+        : await this.findBy('hubspotId', [...sources, toId], side.hubspotObjectType, true);
     let survivorLinked = links.has(toId);
     for (const id of sources) {
       const before = links.get(id);

@@ -61,7 +61,12 @@ export function open(key: Buffer, sealed: string, associatedData: string): strin
  * corrupt token. A wrong or missing key does not stop the store from opening: it fails the use of secrets.
  */
 export class SecretKeyring {
-  private constructor(private readonly key: Buffer | SecretKeyError) {}
+  private constructor(private key: Buffer | SecretKeyError) {}
+
+  /** After a key rotation has committed. */
+  replaceKey(key: Buffer): void {
+    this.key = key;
+  }
 
   static async prepare(context: StoreContext, secret: string | null): Promise<SecretKeyring> {
     if (secret === null) return new SecretKeyring(new SecretKeyError('stored secrets need CRMSYNC_SECRET, and none was given to the store'));
@@ -124,6 +129,31 @@ export class SecretsRepository {
   async delete(name: string): Promise<boolean> {
     const result = await this.context.db.deleteFrom('secrets').where('name', '=', name).executeTakeFirst();
     return result.numDeletedRows > 0n;
+  }
+
+  /**
+   * Re-encrypts every stored secret under a key derived from `newSecret` (with a new salt), in one
+   * transaction: either all secrets move to the new key or none does. Afterwards this store uses the new key;
+   * other processes must be restarted with the new CRMSYNC_SECRET.
+   */
+  async rotateKey(newSecret: string): Promise<number> {
+    if (this.context.inTransaction) throw new Error('rotateKey runs its own transaction; call it outside store.transaction()');
+    const oldKey = this.keyring.keyOrThrow;
+    const salt = randomBytes(16);
+    const newKey = await scrypt(newSecret, salt);
+    const rotated = await this.context.transact(async ({ db }) => {
+      const rows = await db.selectFrom('secrets').select(['name', 'sealed']).execute();
+      for (const row of rows) {
+        const plaintext = open(oldKey, row.sealed, associatedData(row.name));
+        if (plaintext === null) throw new SecretKeyError(`the stored secret "${row.name}" does not authenticate; nothing was re-encrypted`);
+        await db.updateTable('secrets').set({ sealed: seal(newKey, plaintext, associatedData(row.name)) }).where('name', '=', row.name).execute();
+      }
+      await db.updateTable('storeMeta').set({ value: salt.toString('base64') }).where('key', '=', SALT_KEY).execute();
+      await db.updateTable('storeMeta').set({ value: seal(newKey, KEY_CHECK_PLAINTEXT, KEY_CHECK_KEY) }).where('key', '=', KEY_CHECK_KEY).execute();
+      return rows.length;
+    });
+    this.keyring.replaceKey(newKey);
+    return rotated;
   }
 
   async names(): Promise<string[]> {

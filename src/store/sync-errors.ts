@@ -221,6 +221,12 @@ export class SyncErrorsRepository {
     }
     return scheduled;
   }
+
+  /** Deletes errors resolved before `cutoff` (their history has served); open ones are kept whatever their age. */
+  async pruneResolvedBefore(cutoff: Date): Promise<number> {
+    const result = await this.context.db.deleteFrom('syncErrors').where('resolvedAt', '<', cutoff.toISOString()).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }
 
 function recordKey(report: Pick<SyncErrorReport, 'hubspotId' | 'salesforceId'>): string {

@@ -107,6 +107,23 @@ describeEachDatabase('id links', (database) => {
     expect((await store.idLinks.findBySalesforceIds(['00Q000000000000041'])).get('00Q000000000000041')?.salesforceObject).toBe('Lead');
   });
 
+  it('commits a link, its synced values and the checkpoint of its batch together, or none of them', async () => {
+    const store = await database.fresh().open();
+    const batch = (hubspotId: string, fail: boolean) =>
+      store.transaction(async (tx) => {
+        const link = await tx.idLinks.link({ hubspotObjectType: 'contacts', hubspotId, salesforceObject: 'Contact', salesforceId: `003${hubspotId.padStart(15, '0')}` }, t1);
+        await tx.syncedValues.upsertMany([{ linkId: link.linkId, field: 'email', value: `${hubspotId}@example.com` }], t1);
+        await tx.checkpoints.advance('hubspot', 'contacts', { time: new Date(`2026-03-01T10:0${hubspotId}:00.000Z`), lastId: hubspotId }, t1);
+        if (fail) throw new Error('the process dies before commit');
+        return link;
+      });
+    const kept = await batch('1', false);
+    await expect(batch('2', true)).rejects.toThrow('the process dies before commit');
+    expect([...(await store.idLinks.findByHubspotIds('contacts', ['1', '2'])).keys()]).toEqual(['1']);
+    expect((await store.syncedValues.readForLinks([kept.linkId])).get(kept.linkId)?.get('email')?.value).toBe('1@example.com');
+    expect(await store.checkpoints.read('hubspot', 'contacts')).toMatchObject({ cursorLastId: '1' });
+  });
+
   it('drops the synced values of an unlinked pair with it', async () => {
     const store = await database.fresh().open();
     const link = await store.idLinks.link({ hubspotObjectType: 'deals', hubspotId: '5', salesforceObject: 'Opportunity', salesforceId: '006000000000000005' }, t0);

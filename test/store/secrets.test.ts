@@ -1,6 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { loadOrCreateSecretFile } from '../../src/store/secret-file.ts';
 import { SecretKeyError } from '../../src/store/secrets.ts';
 import { describeEachDatabase, TEST_SECRET } from './databases.ts';
 
@@ -72,5 +75,42 @@ describeEachDatabase('encrypted secrets', (database) => {
     const { rows } = await sql<{ sealed: string }>`select sealed from secrets order by name`.execute(store.kysely);
     expect(rows[0]?.sealed.split(':')[1]).not.toBe(rows[1]?.sealed.split(':')[1]);
     expect(rows[0]?.sealed.split(':')[3]).not.toBe(rows[1]?.sealed.split(':')[3]);
+  });
+
+  it('rotates the key: every secret re-encrypted, readable with the new secret only', async () => {
+    const isolated = database.fresh();
+    const store = await isolated.open({ secret: TEST_SECRET });
+    await store.secrets.put('salesforce.refresh_token', refreshToken, now);
+    await store.secrets.put('hubspot.access_token', 'pat-na1-22222222', now);
+    const before = await sql<{ sealed: string }>`select sealed from secrets order by name`.execute(store.kysely);
+
+    expect(await store.secrets.rotateKey('the-new-secret-after-rotation')).toBe(2);
+    expect(await store.secrets.get('salesforce.refresh_token')).toBe(refreshToken);
+    const after = await sql<{ sealed: string }>`select sealed from secrets order by name`.execute(store.kysely);
+    expect(after.rows.map((r) => r.sealed)).not.toEqual(before.rows.map((r) => r.sealed));
+
+    const reopened = await isolated.open({ secret: 'the-new-secret-after-rotation' });
+    expect(await reopened.secrets.get('hubspot.access_token')).toBe('pat-na1-22222222');
+    const old = await isolated.open({ secret: TEST_SECRET });
+    await expect(old.secrets.get('hubspot.access_token')).rejects.toThrow(/CRMSYNC_SECRET is not the key/);
+  });
+});
+
+describe('the generated secret file', () => {
+  it('is created once, owner-only, and read back on the next start', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'crmsync-secret-'));
+    try {
+      const dataDir = join(directory, 'data');
+      const first = loadOrCreateSecretFile(dataDir);
+      expect(first.created).toBe(true);
+      expect(first.secret.length).toBeGreaterThanOrEqual(32);
+      expect(statSync(first.path).mode & 0o777).toBe(0o600);
+      const second = loadOrCreateSecretFile(dataDir);
+      expect(second).toEqual({ ...first, created: false });
+      writeFileSync(first.path, 'short\n');
+      expect(() => loadOrCreateSecretFile(dataDir)).toThrow(/holds no usable secret/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -67,6 +67,9 @@ describeEachDatabase('sync errors', (database) => {
 
     const reopened = await store.syncErrors.record(refusal({ hubspotId: '7', salesforceId: '003000000000000007' }), at(3));
     expect(reopened).toMatchObject({ attempts: 1, firstSeenAt: at(3), resolvedAt: null });
+    await store.syncErrors.resolveForRecords([{ object: 'contacts', hubspotId: '8' }], at(4));
+    expect(await store.syncErrors.pruneResolvedBefore(at(5))).toBe(1);
+    expect((await store.syncErrors.list({ status: 'all' }, { limit: 10 })).errors.map((e) => e.hubspotId)).toEqual(['7']);
   });
 
   it('lists with filters and a cursor that neither skips nor repeats rows sharing a timestamp', async () => {
