@@ -244,7 +244,9 @@ function normalizer(family: Family, operator: string): (value: unknown) => Compa
         ? (value) => (typeof value === 'string' ? value.toUpperCase() : null)
         : (value) => (typeof value === 'string' ? value.toLowerCase() : null);
     case 'id': return (value) => (typeof value === 'string' && value !== '' ? idKey(value) : null);
-    case 'boolean': return (value) => (typeof value === 'boolean' ? value : null);
+    // "If you run a query on a boolean field, null matches FALSE values" (Use null in WHERE,
+    // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_null.htm).
+    case 'boolean': return (value) => value === true;
     case 'number': return (value) => (typeof value === 'number' ? value : null);
     case 'date': return (value) => (typeof value === 'string' && value !== '' ? value.slice(0, 10) : null);
     case 'datetime': return (value) => (typeof value === 'string' && value !== '' ? canonicalDateTime(value) : null);
@@ -273,7 +275,7 @@ function toOperand(
       `value of filter criterion for field '${field.name}' must be of type ${soapTypeName(field)} and should ${quoted ? '' : 'not '}be enclosed in quotes`,
     );
   };
-  if (literalType === 'NULL') return { kind: 'null' };
+  if (literalType === 'NULL') return family === 'boolean' ? { kind: 'value', value: false } : { kind: 'null' };
 
   switch (family) {
     case 'text':

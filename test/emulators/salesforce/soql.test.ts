@@ -83,7 +83,7 @@ function world(): InMemorySoqlSource {
         Description: 'line1\nline2' }),
       lead(4, { FirstName: 'Dee', LastName: 'under_score', Company: 'Umbrella', Email: 'dee@umbrella.com', Status: 'Closed', Interests__c: 'Golf',
         NumberOfEmployees: 500, AnnualRevenue: 1e6, SystemModstamp: stamp('2025-12-31T23:00:00.000Z'), OwnerId: users.ada, IsConverted: true }),
-      lead(5, { FirstName: 'Eve', LastName: 'Gone', Company: 'Deleted Inc', Status: 'Open', IsDeleted: true, OwnerId: users.ada }))
+      lead(5, { FirstName: 'Eve', LastName: 'Gone', Company: 'Deleted Inc', Status: 'Open', IsDeleted: true, OwnerId: users.ada, IsConverted: null }))
     .insert('Opportunity',
       { ...base, Id: opportunities.big, Name: 'Big deal', Amount: 90_000, CloseDate: '2026-12-15', StageName: 'Prospecting', AccountId: accounts.acme },
       { ...base, Id: opportunities.small, Name: 'Small deal', Amount: 500, CloseDate: '2026-11-28', StageName: 'Closed Won', AccountId: accounts.globex })
@@ -216,9 +216,13 @@ describe('WHERE comparisons', () => {
     expect(ids(`SELECT Id FROM Lead WHERE NumberOfEmployees > 49.5`)).toEqual(leadIds(1, 4));
   });
 
-  it('compares booleans', () => {
+  it('compares booleans, a boolean null counting as false (Use null in WHERE)', () => {
     expect(ids(`SELECT Id FROM Lead WHERE IsConverted = true`)).toEqual(leadIds(4));
     expect(ids(`SELECT Id FROM Lead WHERE IsConverted != TRUE`)).toEqual(leadIds(1, 2, 3));
+    // "WHERE Test_c = null is equivalent to WHERE Test_c = false"; "!= null is equivalent to = true".
+    expect(ids(`SELECT Id FROM Lead WHERE IsConverted = null`, { includeDeleted: true })).toEqual(leadIds(1, 2, 3, 5));
+    expect(ids(`SELECT Id FROM Lead WHERE IsConverted != null`, { includeDeleted: true })).toEqual(leadIds(4));
+    expect(ids(`SELECT Id FROM Lead WHERE IsConverted = false`, { includeDeleted: true })).toEqual(leadIds(1, 2, 3, 5));
   });
 
   it('treats = null and != null as presence tests, and lets != match nulls', () => {
