@@ -1,3 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+
 /**
  * The contract between the HubSpot emulator's record store (objects, properties, search, batch) and the
  * modules built beside it (associations v4, lists v3, webhook delivery). The store owns records; the
@@ -84,6 +86,6 @@ export interface HubSpotEmulatorModule<Snapshot = unknown> extends HubSpotChange
   name: string;
   /** Registers the module's vendor routes (counted, rate-limited and fault-injected like any vendor call)
    * and its admin routes under /__emulator/ (not counted). */
-  register(app: import('fastify').FastifyInstance): void;
+  register(app: FastifyInstance): void;
   state: EmulatorModuleState<Snapshot>;
 }
