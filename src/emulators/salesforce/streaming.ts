@@ -25,7 +25,6 @@ interface ChangeEvent {
   entityName: string;
   change: RecordChange;
   commitNumber: number;
-  transactionKey: string;
   sequenceNumber: number;
 }
 
@@ -68,12 +67,20 @@ function eventValue(value: unknown): unknown {
   return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T.*\+0000$/.test(value) ? value.replace('+0000', 'Z') : value;
 }
 
+/** A UUID-shaped key per transaction, derived from its number so that publishing costs no randomness. */
+function transactionKeyOf(transaction: number): string {
+  return `00000000-0000-4000-8000-${transaction.toString(16).padStart(12, '0')}`;
+}
+
 export class ChangeEventStream {
   private readonly events: ChangeEvent[] = [];
+  /** Index of the oldest retained event in `events`. */
+  private first = 0;
   private nextReplayId = 1;
   private commitNumber = 1_000_000;
   private readonly clients = new Map<string, StreamingClient>();
-  private readonly transactionKeys = new Map<number, { key: string; next: number }>();
+  private lastTransaction = -1;
+  private sequenceInTransaction = 0;
 
   constructor(
     private readonly org: SalesforceOrg,
@@ -88,11 +95,9 @@ export class ChangeEventStream {
     for (const change of changes) {
       const def = this.org.schema.object(change.objectName);
       if (!def) continue;
-      let transaction = this.transactionKeys.get(change.transaction);
-      if (!transaction) {
-        transaction = { key: randomUUID(), next: 1 };
-        this.transactionKeys.clear();
-        this.transactionKeys.set(change.transaction, transaction);
+      if (change.transaction !== this.lastTransaction) {
+        this.lastTransaction = change.transaction;
+        this.sequenceInTransaction = 0;
       }
       const event: ChangeEvent = {
         replayId: this.nextReplayId++,
@@ -100,16 +105,26 @@ export class ChangeEventStream {
         entityName: def.name,
         change,
         commitNumber: this.commitNumber,
-        transactionKey: transaction.key,
-        sequenceNumber: transaction.next++,
+        sequenceNumber: ++this.sequenceInTransaction,
       };
       this.events.push(event);
       for (const client of this.clients.values()) this.deliver(client, event);
     }
+    this.expire(now);
+  }
+
+  /** Drops events past retention; the array is compacted in bulk so a steady stream stays O(1) per event. */
+  private expire(now: number): void {
     const horizon = now - retentionMs;
-    let drop = 0;
-    while (drop < this.events.length && (this.events.length - drop > retainedEvents || (this.events[drop] as ChangeEvent).at < horizon)) drop += 1;
-    if (drop) this.events.splice(0, drop);
+    while (this.first < this.events.length && (this.events.length - this.first > retainedEvents || (this.events[this.first] as ChangeEvent).at < horizon)) this.first += 1;
+    if (this.first > 10_000 && this.first * 2 > this.events.length) {
+      this.events.splice(0, this.first);
+      this.first = 0;
+    }
+  }
+
+  private retained(): ChangeEvent[] {
+    return this.events.slice(this.first);
   }
 
   private channelsFor(event: ChangeEvent): string[] {
@@ -166,7 +181,7 @@ export class ChangeEventStream {
       recordIds: [record.Id],
       changeType,
       changeOrigin: 'com/salesforce/api/rest/62.0',
-      transactionKey: event.transactionKey,
+      transactionKey: transactionKeyOf(event.change.transaction),
       sequenceNumber: event.sequenceNumber,
       commitTimestamp: Date.parse(String(record.SystemModstamp).replace('+0000', 'Z')),
       commitNumber: event.commitNumber,
@@ -182,7 +197,7 @@ export class ChangeEventStream {
     const latest = this.nextReplayId - 1;
     const start = replayFrom === -2 ? 0 : replayFrom === -1 ? latest : replayFrom;
     client.subscriptions.set(channel, start);
-    for (const event of this.events) if (event.replayId > start && this.channelsFor(event).includes(channel)) this.deliver(client, event);
+    for (const event of this.retained()) if (event.replayId > start && this.channelsFor(event).includes(channel)) this.deliver(client, event);
   }
 
   private validChannel(channel: string): boolean {
@@ -197,6 +212,7 @@ export class ChangeEventStream {
 
   reset(): void {
     this.events.length = 0;
+    this.first = 0;
     this.releaseAll();
     this.clients.clear();
   }
@@ -234,7 +250,7 @@ export class ChangeEventStream {
               break;
             }
             const requested = Number(message.ext?.replay?.[channel] ?? -1);
-            const oldest = this.events[0]?.replayId ?? this.nextReplayId;
+            const oldest = this.events[this.first]?.replayId ?? this.nextReplayId;
             if (!Number.isInteger(requested) || requested < -2 || (requested >= 0 && requested < oldest - 1 && requested !== 0)) {
               replies.push({ ...base, subscription: channel, successful: false, error: `400::The replayId {${String(requested)}} you provided was invalid.  Please provide a valid ID, -2 to replay all events, or -1 to replay only new events.` });
               break;
