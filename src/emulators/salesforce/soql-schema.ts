@@ -57,6 +57,8 @@ export interface FieldPath {
   field: SoqlField;
   /** the schema spelling of each segment, for output keys: ["Account", "Owner", "Email"] */
   names: string[];
+  /** `What.Type`: the type of the record a polymorphic relationship lands on, not a stored field */
+  objectType?: true;
 }
 
 export type FieldPathProblem =
@@ -83,6 +85,12 @@ export function resolveFieldPath(schemas: SchemaCache, from: ObjectSchema, segme
   }
   const last = segments[segments.length - 1]!;
   const field = firstDefined(current, (schema) => schema.fields.get(last.toLowerCase()));
+  if (!field && last.toLowerCase() === 'type' && current.length > 1) {
+    // A polymorphic relationship answers `Type`, the object it points at: `WHERE What.Type IN ('Account',
+    // 'Opportunity')` ("Working with Polymorphic Relationships in SOQL Queries", Apex Developer Guide).
+    names.push('Type');
+    return { hops, field: { name: 'Type', type: 'picklist' }, names, objectType: true };
+  }
   if (!field) return { kind: 'noSuchColumn', field: last, entity: current[0]!.object.name };
   names.push(field.name);
   return { hops, field, names };
@@ -96,15 +104,19 @@ function firstDefined<T, R>(items: T[], pick: (item: T) => R | undefined): R | u
   return undefined;
 }
 
-/** The record a chain of hops lands on, or null where a reference is empty or dangling. */
-export function followHops(source: SoqlDataSource, record: SoqlRecord, hops: ParentHop[]): SoqlRecord | null {
-  let current: SoqlRecord = record;
+/** The record a chain of hops lands on, with its object, or null where a reference is empty or dangling. */
+function followHops(
+  source: SoqlDataSource,
+  record: SoqlRecord,
+  hops: ParentHop[],
+): { objectName: string | undefined; record: SoqlRecord } | null {
+  let current: { objectName: string | undefined; record: SoqlRecord } = { objectName: undefined, record };
   for (const hop of hops) {
-    const id = current[hop.field.name];
+    const id = current.record[hop.field.name];
     if (typeof id !== 'string' || id === '') return null;
     const parent = source.get(id);
     if (!parent) return null;
-    current = parent.record;
+    current = parent;
   }
   return current;
 }
@@ -112,10 +124,18 @@ export function followHops(source: SoqlDataSource, record: SoqlRecord, hops: Par
 /** A compiled reader of one field path: what WHERE, ORDER BY and the projection call per row. */
 export function fieldReader(source: SoqlDataSource, path: FieldPath): (record: SoqlRecord) => unknown {
   const name = path.field.name;
+  if (path.objectType) {
+    const targets = path.hops[path.hops.length - 1]!.targets;
+    return (record) => {
+      const objectName = followHops(source, record, path.hops)?.objectName;
+      if (objectName === undefined) return null;
+      return targets.find((target) => target.object.name.toLowerCase() === objectName.toLowerCase())?.object.name ?? objectName;
+    };
+  }
   if (path.hops.length === 0) return (record) => record[name] ?? null;
   return (record) => {
     const target = followHops(source, record, path.hops);
-    return target === null ? null : (target[name] ?? null);
+    return target === null ? null : (target.record[name] ?? null);
   };
 }
 

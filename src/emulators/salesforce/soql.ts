@@ -321,7 +321,8 @@ class Evaluator {
       target = parent.row;
       current = parent.record;
     }
-    target[path.field.name] = current[path.field.name] ?? null;
+    // `Owner.Type` is the parent's object, which its attributes already name.
+    target[path.field.name] = path.objectType ? (target['attributes'] as { type: string }).type : (current[path.field.name] ?? null);
   }
 
   private typeofParent(record: SoqlRecord, column: Extract<Column, { kind: 'typeof' }>): Record<string, unknown> | null {

@@ -173,6 +173,17 @@ describe('parent relationship fields', () => {
     ]);
   });
 
+  it('answers Type on a polymorphic relationship: the object the reference lands on', () => {
+    expect(ids(`SELECT Id FROM Lead WHERE Owner.Type = 'group'`)).toEqual(leadIds(2));
+    expect(ids(`SELECT Id FROM Lead WHERE Owner.Type IN ('User') ORDER BY Owner.Type, Id`)).toEqual(leadIds(1, 3, 4));
+    expect(run(`SELECT Owner.Type, Owner.Name FROM Lead WHERE Id = '${id('00Q', 2)}'`).records[0]).toEqual({
+      attributes: expect.anything() as unknown,
+      Owner: { attributes: { type: 'Group', url: expect.stringContaining(groupId) as unknown }, Type: 'Group', Name: 'Queue' },
+    });
+    // Only polymorphic relationships have it: Account is a plain lookup.
+    expect(errorOf(`SELECT Account.Type FROM Contact`).message).toMatch(/No such column 'Type' on entity 'Account'/);
+  });
+
   it('answers TYPEOF with the fields of the branch the parent\'s type selects, ELSE for the others', () => {
     const rows = run(
       `SELECT Id, TYPEOF Owner WHEN User THEN Email, Name WHEN Group THEN Name END, LastName FROM Lead WHERE Id IN ('${id('00Q', 1)}', '${id('00Q', 2)}') ORDER BY Id`,
