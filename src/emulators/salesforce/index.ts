@@ -63,7 +63,6 @@ function faultResponse(kind: Exclude<FaultKind, 'drop_connection'>, method: stri
 export async function buildSalesforceEmulator(options: SalesforceEmulatorOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 64 * 1024 * 1024 });
   const state = new SalesforceEmulatorState(options);
-  app.decorate('salesforce', state);
 
   // jsforce sends `Content-Type: application/json` on DELETE with no body; Salesforce accepts that, Fastify would not.
   app.removeContentTypeParser('application/json');

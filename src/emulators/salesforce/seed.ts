@@ -131,8 +131,23 @@ export function seedDemo(org: SalesforceOrg): Record<string, number> {
     members += 1;
   });
 
+  // A few leads were already converted, as in any org that has been used: the Lead stays (read-only, IsConverted)
+  // next to the Contact it became, both with the same email.
+  const convertible = leads
+    .map((id) => org.store.find(id)?.record as StoredRecord)
+    .filter((lead) => typeof lead.Email === 'string' && org.store.lookup('Lead', 'Email', lead.Email).length === 1)
+    .slice(0, 3);
+  convertible.forEach((lead, index) => {
+    const result = org.convertLead({ leadId: lead.Id as string, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: index !== 0 });
+    contacts.push(result.contactId);
+    if (result.opportunityId) {
+      opportunities += 1;
+      contactRoles += 1;
+    }
+  });
+
   return {
-    User: owners.length, Account: accountIdByCompany.size, Contact: contacts.length, Lead: leads.length, Opportunity: opportunities,
+    User: owners.length, Account: accountIdByCompany.size + convertible.length, Contact: contacts.length, Lead: leads.length, Opportunity: opportunities,
     OpportunityContactRole: contactRoles, Case: cases, Task: tasks, Event: events, Campaign: campaigns.length, CampaignMember: members,
   };
 }

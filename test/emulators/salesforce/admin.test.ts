@@ -85,8 +85,13 @@ describe('Salesforce emulator admin: seeding, reset, persistence', () => {
     const world = demoWorld();
     const people = world.people.filter((person) => person.inSalesforce);
     const copies = people.reduce((total, person) => total + (person.salesforceDuplicate ? 2 : 1), 0);
-    expect(seeded.body.created.Lead + seeded.body.created.Contact).toBe(copies);
-    expect(seeded.body.created.Account).toBe(world.companies.filter((company) => company.inSalesforce).length);
+    const converted = await conn.query<{ Email: string; ConvertedContactId: string }>('SELECT Email, ConvertedContactId FROM Lead WHERE IsConverted = true');
+    expect(converted.totalSize).toBe(3);
+    // Each converted lead also became a contact with its email.
+    expect(seeded.body.created.Lead + seeded.body.created.Contact).toBe(copies + converted.totalSize);
+    expect(seeded.body.created.Account).toBe(world.companies.filter((company) => company.inSalesforce).length + converted.totalSize);
+    const convertedContact = await conn.sobject('Contact').retrieve(converted.records[0]?.ConvertedContactId as string);
+    expect(convertedContact.Email).toBe(converted.records[0]?.Email);
     for (const object of ['Opportunity', 'OpportunityContactRole', 'Case', 'Task', 'Event', 'Campaign', 'CampaignMember', 'User']) expect(seeded.body.created[object]).toBeGreaterThan(0);
 
     const duplicate = people.find((person) => person.salesforceDuplicate);
