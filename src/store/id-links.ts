@@ -84,8 +84,10 @@ export class IdLinksRepository {
         linked.push(...inserted.map(toIdLink));
       }
       if (linked.length === links.length) return { linked, conflicts: [] };
-      const insertedIds = new Set(linked.map((l) => l.salesforceId));
-      const refused = links.filter((l) => !insertedIds.has(l.salesforceId));
+      const pairKey = (l: NewIdLink) => `${l.hubspotObjectType}\u0000${l.hubspotId}\u0000${l.salesforceId}`;
+      const inserted = new Set(linked.map(pairKey));
+      // A pair requested twice in one batch is inserted once; the repeat is reported against the first.
+      const refused = links.filter((l) => !inserted.delete(pairKey(l)));
       const repo = new IdLinksRepository(context);
       const bySalesforce = await repo.findBySalesforceIds(refused.map((l) => l.salesforceId));
       const conflicts: IdLinkConflict[] = [];
@@ -96,7 +98,6 @@ export class IdLinksRepository {
           continue;
         }
         const existingHubspot = (await repo.findByHubspotIds(requested.hubspotObjectType, [requested.hubspotId])).get(requested.hubspotId);
-        // Two requests in one batch can name the same record; the first one won and is found here.
         if (existingHubspot) conflicts.push({ requested, side: 'hubspot', existing: existingHubspot });
       }
       return { linked, conflicts };

@@ -19,6 +19,11 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** How long SQLite waits for another process's write lock before failing with SQLITE_BUSY; default 5 s. */
   sqliteBusyTimeoutMs?: number;
+  /**
+   * Told when an idle PostgreSQL connection breaks (a server restart). The pool replaces it by itself; without
+   * a listener the error would end the process.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 export class StoreOpenError extends Error {
@@ -80,20 +85,21 @@ function describe(location: DatabaseLocation): string {
 }
 
 function openSqlite(path: string, options: OpenStoreOptions): StoreDb {
-  let database: SQLite.Database;
+  let database: SQLite.Database | undefined;
   try {
     if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
     database = new SQLite(path);
+    // WAL: readers (the UI) never block the writer (the engine), and a crash loses no committed transaction.
+    database.pragma('journal_mode = WAL');
+    // NORMAL is durable against a process crash in WAL mode; only a power loss can drop the last commits.
+    database.pragma('synchronous = NORMAL');
+    database.pragma(`busy_timeout = ${Math.trunc(options.sqliteBusyTimeoutMs ?? 5000)}`);
+    // Off by default in SQLite: needed for synced values to follow their link when it is dropped.
+    database.pragma('foreign_keys = ON');
   } catch (error) {
+    database?.close();
     throw new StoreOpenError(`cannot open the SQLite file ${path} (DATABASE_URL): ${(error as Error).message}`, { cause: error });
   }
-  // WAL: readers (the UI) never block the writer (the engine), and a crash loses no committed transaction.
-  database.pragma('journal_mode = WAL');
-  // NORMAL is durable against a process crash in WAL mode; only a power loss can drop the last commits.
-  database.pragma('synchronous = NORMAL');
-  database.pragma(`busy_timeout = ${Math.trunc(options.sqliteBusyTimeoutMs ?? 5000)}`);
-  // Off by default in SQLite: needed for synced values to follow their link when it is dropped.
-  database.pragma('foreign_keys = ON');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }), plugins: [new CamelCasePlugin()] });
 }
 
@@ -112,8 +118,7 @@ async function openPostgres(location: Extract<DatabaseLocation, { dialect: 'post
     options: schema ? `-c search_path=${schema}` : undefined,
     types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
   });
-  // An idle client that loses its server (a restart) emits 'error' on the pool; unhandled, it ends the process.
-  pool.on('error', () => undefined);
+  pool.on('error', options.onConnectionError ?? (() => undefined));
   if (schema) {
     try {
       await pool.query(`create schema if not exists ${schema}`);

@@ -43,6 +43,17 @@ describeEachDatabase('id links', (database) => {
     );
     expect(linked.map((l) => l.hubspotId)).toEqual(['3']);
     expect(conflicts).toMatchObject([{ side: 'hubspot', existing: { salesforceId: '00Q000000000000001' } }]);
+
+    // Two requests of one batch naming the same Salesforce record: one link, one conflict, nothing lost silently.
+    const sameBatch = await store.idLinks.linkMany(
+      [
+        { hubspotObjectType: 'contacts', hubspotId: '4', salesforceObject: 'Contact', salesforceId: '003000000000000004' },
+        { hubspotObjectType: 'contacts', hubspotId: '5', salesforceObject: 'Contact', salesforceId: '003000000000000004' },
+      ],
+      t0,
+    );
+    expect(sameBatch.linked.map((l) => l.hubspotId)).toEqual(['4']);
+    expect(sameBatch.conflicts).toMatchObject([{ requested: { hubspotId: '5' }, side: 'salesforce', existing: { hubspotId: '4' } }]);
   });
 
   it('moves a converted lead to its contact and links the company to the new account, in one go', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { maskPassword, parseDatabaseUrl } from '../../src/store/database-url.ts';
 import { openStore } from '../../src/store/open.ts';
 import { SettingsVersionConflictError } from '../../src/store/settings.ts';
-import { describeEachDatabase } from './databases.ts';
+import { describeEachDatabase, POSTGRES_TEST_URL } from './databases.ts';
 
 describe('DATABASE_URL', () => {
   it('defaults to the SQLite file in ./data', () => {
@@ -104,5 +104,22 @@ describeEachDatabase('settings', (database) => {
     const results = await Promise.allSettled([a.settings.write({ v: 'a' }, 1, new Date()), b.settings.write({ v: 'b' }, 1, new Date())]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+  });
+});
+
+describe('opening a store that cannot be', () => {
+  it('names the SQLite file that cannot be created', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'crmsync-open-'));
+    try {
+      const blocker = join(directory, 'not-a-folder');
+      writeFileSync(blocker, '');
+      await expect(openStore(`sqlite:${join(blocker, 'crmsync.db')}`)).rejects.toThrow(/cannot open the SQLite file .*not-a-folder\/crmsync\.db \(DATABASE_URL\)/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a PostgreSQL schema name that is not a plain identifier', async () => {
+    await expect(openStore(POSTGRES_TEST_URL, { postgresSchema: 'x; drop table users' })).rejects.toThrow(/postgresSchema must be a lower-case SQL identifier/);
   });
 });
