@@ -2,6 +2,14 @@
  * The Salesforce emulator's SOQL evaluator: parses a query with soql-parser-js, validates it against the schema the
  * record store describes, and answers rows in the REST API's JSON shape. The store owns paging (2,000 rows a page);
  * this module returns every row the query selects after OFFSET and LIMIT.
+ *
+ * A query is compiled once (fields, WHERE, ORDER BY, semi-joins all checked before a row is read), then run as one
+ * scan. Modules: soql-parse (syntax errors), soql-where and soql-logic (conditions), soql-literals and
+ * soql-date-functions (values), soql-order (sorting), soql-aggregate (COUNT(field), GROUP BY, HAVING).
+ *
+ * Not emulated: user time zones and locales (UTC, weeks from Sunday, fiscal year = calendar year), toLabel(),
+ * FORMAT(), convertCurrency(), convertTimezone(), GROUP BY ROLLUP/CUBE, DISTANCE(), WITH DATA CATEGORY; USING SCOPE,
+ * WITH SECURITY_ENFORCED, FOR VIEW/UPDATE are accepted and ignored.
  */
 import type { FieldSubquery, FieldType, FieldTypeOf, OrderByClause, Query, QueryBase } from 'soql-parser-js';
 import { runAggregateQuery } from './soql-aggregate.ts';
@@ -16,7 +24,7 @@ export { SoqlError } from './soql-source.ts';
 export type { SoqlDataSource, SoqlOptions, SoqlResult } from './soql-source.ts';
 
 /** "The maximum offset is 2,000 rows" (OFFSET, https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_offset.htm). */
-export const MAX_OFFSET = 2000;
+const MAX_OFFSET = 2000;
 
 /** FIELDS(ALL) and FIELDS(CUSTOM) need "a LIMIT of at most 200" (FIELDS(), SOQL and SOSL Reference). */
 const MAX_FIELDS_LIMIT = 200;
