@@ -131,11 +131,6 @@ export interface DayRange {
   endDay: number;
 }
 
-/** The day a `YYYY-MM-DD` string names, counted from the epoch. */
-export function dateStringToDay(value: string): number {
-  return Math.floor(Date.parse(value.slice(0, 10)) / DAY_MS);
-}
-
 type Unit = 'day' | 'week' | 'month' | 'quarter' | 'year';
 
 /**

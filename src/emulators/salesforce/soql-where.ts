@@ -49,7 +49,7 @@ export function compileWhere(where: WhereClause, from: ObjectSchema, context: Wh
 }
 
 /** A field path as written (`Account.Owner.Email`, `a.Name` under `FROM Account a`), split for resolution. */
-export function pathSegments(text: string, alias: string | undefined): string[] {
+function pathSegments(text: string, alias: string | undefined): string[] {
   const segments = text.split('.');
   if (alias !== undefined && segments.length > 1 && segments[0]!.toLowerCase() === alias.toLowerCase()) segments.shift();
   return segments;
@@ -345,7 +345,7 @@ function likeTest(operand: Operand): (value: unknown) => boolean {
   return (value) => typeof value === 'string' && pattern.test(value);
 }
 
-export function likeToRegExp(pattern: string): RegExp {
+function likeToRegExp(pattern: string): RegExp {
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
