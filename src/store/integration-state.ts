@@ -7,6 +7,8 @@ export interface IntegrationState {
   suspension: { state: SuspensionState; reason: string; since: Date } | null;
   /** Set while crmsync holds back because the API allocation is spent; clears itself as the window frees. */
   apiLimit: { since: Date; detail: string } | null;
+  /** The org-wide daily use and limit Salesforce last reported (all integrations, not only crmsync). */
+  salesforceReportedUsage: { used: number; limit: number; observedAt: Date } | null;
 }
 
 const CURRENT = 'current';
@@ -26,6 +28,10 @@ export class IntegrationStateRepository {
           ? { state: row.suspensionState as SuspensionState, reason: row.suspensionReason ?? '', since: new Date(row.suspendedSince) }
           : null,
       apiLimit: row?.apiLimitSince ? { since: new Date(row.apiLimitSince), detail: row.apiLimitDetail ?? '' } : null,
+      salesforceReportedUsage:
+        row && row.salesforceCallsUsed !== null && row.salesforceCallsLimit !== null && row.salesforceUsageObservedAt !== null
+          ? { used: row.salesforceCallsUsed, limit: row.salesforceCallsLimit, observedAt: new Date(row.salesforceUsageObservedAt) }
+          : null,
     };
   }
 
@@ -64,6 +70,26 @@ export class IntegrationStateRepository {
       .set({ apiLimitSince: null, apiLimitDetail: null, updatedAt: now.toISOString() })
       .where('id', '=', CURRENT)
       .execute();
+  }
+
+  /**
+   * Records the use and limit Salesforce reported. An observation older than the stored one is ignored:
+   * responses of concurrent calls arrive in any order.
+   */
+  async observeSalesforceUsage(used: number, limit: number, observedAt: Date): Promise<void> {
+    if (!Number.isInteger(used) || used < 0 || !Number.isInteger(limit) || limit < 0) {
+      throw new RangeError(`Salesforce usage must be whole numbers of 0 or more, got ${used} of ${limit}`);
+    }
+    const at = observedAt.toISOString();
+    await this.context.transact(async ({ db }) => {
+      await this.ensureRow(db, at);
+      await db
+        .updateTable('integrationState')
+        .set({ salesforceCallsUsed: used, salesforceCallsLimit: limit, salesforceUsageObservedAt: at })
+        .where('id', '=', CURRENT)
+        .where((eb) => eb.or([eb('salesforceUsageObservedAt', 'is', null), eb('salesforceUsageObservedAt', '<=', at)]))
+        .execute();
+    });
   }
 
   private async ensureRow(db: StoreContext['db'], at: string): Promise<void> {

@@ -10,6 +10,7 @@ import type { Dialect } from './schema.ts';
 export function storeMigrations(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_initial': { up: (db) => createInitialSchema(db, dialect) },
+    '0002_salesforce_reported_usage': { up: addSalesforceReportedUsage },
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }
@@ -177,4 +178,13 @@ async function createInitialSchema(db: Kysely<any>, dialect: Dialect): Promise<v
     .addColumn('failure', 'text')
     .execute();
   await db.schema.createIndex('sync_runs_started_at').on('sync_runs').column('started_at').execute();
+}
+
+/** What Salesforce itself reports (/limits, Sforce-Limit-Info): the dashboard shows it next to our own count. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on today's schema type
+async function addSalesforceReportedUsage(db: Kysely<any>): Promise<void> {
+  // One column per statement: SQLite's ALTER TABLE adds one column at a time.
+  await db.schema.alterTable('integration_state').addColumn('salesforce_calls_used', 'integer').execute();
+  await db.schema.alterTable('integration_state').addColumn('salesforce_calls_limit', 'integer').execute();
+  await db.schema.alterTable('integration_state').addColumn('salesforce_usage_observed_at', 'text').execute();
 }

@@ -154,6 +154,9 @@ export interface IntegrationStateTable {
   suspendedSince: string | null;
   apiLimitSince: string | null;
   apiLimitDetail: string | null;
+  salesforceCallsUsed: number | null;
+  salesforceCallsLimit: number | null;
+  salesforceUsageObservedAt: string | null;
   updatedAt: string;
 }
 

@@ -88,7 +88,7 @@ describeEachDatabase('API ledger', (database) => {
 describeEachDatabase('integration state', (database) => {
   it('suspends with a reason, keeps the first since, and clears', async () => {
     const store = await database.fresh().open();
-    expect(await store.integrationState.read()).toEqual({ suspension: null, apiLimit: null });
+    expect(await store.integrationState.read()).toEqual({ suspension: null, apiLimit: null, salesforceReportedUsage: null });
     await store.integrationState.suspend('auth_failed', 'invalid_grant: expired refresh token', ago(hour));
     await store.integrationState.suspend('auth_failed', 'invalid_grant again', now);
     await store.integrationState.raiseApiLimit('1000 of 1000 calls used', ago(hour));
@@ -96,11 +96,20 @@ describeEachDatabase('integration state', (database) => {
     expect(await store.integrationState.read()).toEqual({
       suspension: { state: 'auth_failed', reason: 'invalid_grant again', since: ago(hour) },
       apiLimit: { since: ago(hour), detail: '1000 of 1000 calls used' },
+      salesforceReportedUsage: null,
     });
     await store.integrationState.suspend('api_access_disabled', 'API_DISABLED_FOR_ORG', now);
     expect((await store.integrationState.read()).suspension?.since).toEqual(now);
     await store.integrationState.clearSuspension(now);
     await store.integrationState.clearApiLimit(now);
-    expect(await store.integrationState.read()).toEqual({ suspension: null, apiLimit: null });
+    expect(await store.integrationState.read()).toMatchObject({ suspension: null, apiLimit: null });
+  });
+
+  it('keeps the latest usage Salesforce reported, whatever order the responses arrive in', async () => {
+    const store = await database.fresh().open();
+    await store.integrationState.observeSalesforceUsage(5200, 15000, now);
+    await store.integrationState.observeSalesforceUsage(5100, 15000, ago(1000));
+    expect((await store.integrationState.read()).salesforceReportedUsage).toEqual({ used: 5200, limit: 15000, observedAt: now });
+    await expect(store.integrationState.observeSalesforceUsage(-1, 15000, now)).rejects.toThrow('Salesforce usage must be whole numbers of 0 or more, got -1 of 15000');
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import { maskPassword } from '../../src/store/database-url.ts';
 import { openStore, type OpenStoreOptions, type Store } from '../../src/store/open.ts';
 import type { Dialect } from '../../src/store/schema.ts';
 
@@ -40,7 +41,7 @@ export function describeEachDatabase(title: string, body: (database: DatabaseUnd
 
       beforeAll(async () => {
         if (dialect === 'sqlite') directory = mkdtempSync(join(tmpdir(), 'crmsync-store-'));
-        else await assertPostgresReachable();
+        else await assertPostgresReachable(POSTGRES_TEST_URL);
       });
       afterEach(async () => {
         await Promise.all(opened.splice(0).map((store) => store.close()));
@@ -76,14 +77,14 @@ export function describeEachDatabase(title: string, body: (database: DatabaseUnd
   }
 }
 
-async function assertPostgresReachable(): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_TEST_URL, connectionTimeoutMillis: 5000 });
+export async function assertPostgresReachable(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
     await client.query('select 1');
   } catch (error) {
     throw new Error(
-      `PostgreSQL for the store tests is unreachable at ${POSTGRES_TEST_URL.replace(/:[^:@/]*@/, ':***@')} (${(error as Error).message}). ` +
+      `PostgreSQL for the store tests is unreachable at ${maskPassword(url)} (${(error as Error).message}). ` +
         'Run scripts/test-services.sh (as root) to install and start it, or set CRMSYNC_TEST_POSTGRES_URL.',
       { cause: error },
     );

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { maskPassword, parseDatabaseUrl } from '../../src/store/database-url.ts';
 import { openStore } from '../../src/store/open.ts';
 import { SettingsVersionConflictError } from '../../src/store/settings.ts';
-import { describeEachDatabase, POSTGRES_TEST_URL } from './databases.ts';
+import { assertPostgresReachable, describeEachDatabase, POSTGRES_TEST_URL } from './databases.ts';
 
 describe('DATABASE_URL', () => {
   it('defaults to the SQLite file in ./data', () => {
@@ -73,7 +73,7 @@ describeEachDatabase('opening the store', (database) => {
     const third = await isolated.open();
     expect((await second.settings.read())?.document).toEqual({ contacts: { hubspotCreatesIn: 'lead' } });
     const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(third.kysely);
-    expect(rows.map((r) => r.name)).toEqual(['0001_initial']);
+    expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0002_salesforce_reported_usage']);
   });
 });
 
@@ -121,5 +121,12 @@ describe('opening a store that cannot be', () => {
 
   it('refuses a PostgreSQL schema name that is not a plain identifier', async () => {
     await expect(openStore(POSTGRES_TEST_URL, { postgresSchema: 'x; drop table users' })).rejects.toThrow(/postgresSchema must be a lower-case SQL identifier/);
+  });
+});
+
+describe('the store tests themselves', () => {
+  it('fail, telling how to start PostgreSQL, when it is unreachable', async () => {
+    const failure = assertPostgresReachable('postgres://crmsync:secretpw@127.0.0.1:1/crmsync_test');
+    await expect(failure).rejects.toThrow(/unreachable at postgres:\/\/crmsync:\*\*\*@127\.0\.0\.1:1\/crmsync_test .*Run scripts\/test-services\.sh/);
   });
 });
