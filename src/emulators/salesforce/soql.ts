@@ -287,12 +287,14 @@ class Evaluator {
   /** One row in REST shape: `attributes` first, then the selected columns in SELECT order. */
   private project(record: SoqlRecord, type: string, columns: Column[]): Record<string, unknown> {
     const row: Record<string, unknown> = { attributes: this.attributes(type, record) };
-    // Parents already placed in this row, by relationship path, so `Account.Name, Account.Industry` share one.
-    const parents = new Map<string, { row: Record<string, unknown>; record: SoqlRecord } | null>();
+    // Parents already placed in this row, by relationship path, so `Account.Name, Account.Industry` share one;
+    // made on the first parent column only, as most rows of a large window have none.
+    let parents: PlacedParents | undefined;
     for (const column of columns) {
       if (column.kind === 'children') row[column.relationshipName] = this.children(record, column.plan);
       else if (column.kind === 'typeof') row[column.relationshipName] = this.typeofParent(record, column);
-      else this.place(row, record, column.path, parents);
+      else if (column.path.hops.length === 0) row[column.path.field.name] = record[column.path.field.name] ?? null;
+      else this.place(row, record, column.path, (parents ??= new Map()));
     }
     return row;
   }
@@ -305,7 +307,7 @@ class Evaluator {
     row: Record<string, unknown>,
     record: SoqlRecord,
     path: FieldPath,
-    parents: Map<string, { row: Record<string, unknown>; record: SoqlRecord } | null>,
+    parents: PlacedParents,
   ): void {
     let target = row;
     let current = record;
@@ -381,6 +383,9 @@ class Evaluator {
     return soqlError(code, this.soql, locate(this.soql, word, after), text);
   }
 }
+
+/** Parent objects already written into a row, by lower-cased relationship path ("account.owner."). */
+type PlacedParents = Map<string, { row: Record<string, unknown>; record: SoqlRecord } | null>;
 
 function isFunction(field: FieldType, name: string): field is Extract<FieldType, { type: 'FieldFunctionExpression' }> {
   return field.type === 'FieldFunctionExpression' && field.functionName.toUpperCase() === name;
