@@ -84,13 +84,14 @@ export function resolveFieldPath(schemas: SchemaCache, from: ObjectSchema, segme
     current = targets;
   }
   const last = segments[segments.length - 1]!;
-  const field = firstDefined(current, (schema) => schema.fields.get(last.toLowerCase()));
-  if (!field && last.toLowerCase() === 'type' && current.length > 1) {
-    // A polymorphic relationship answers `Type`, the object it points at: `WHERE What.Type IN ('Account',
-    // 'Opportunity')` ("Working with Polymorphic Relationships in SOQL Queries", Apex Developer Guide).
+  if (last.toLowerCase() === 'type' && current.length > 1) {
+    // A polymorphic relationship answers `Type`, the object it points at, even where a target has a Type field
+    // of its own (Account does): `WHERE What.Type IN ('Account', 'Opportunity')` ("Working with Polymorphic
+    // Relationships in SOQL Queries", Apex Developer Guide).
     names.push('Type');
     return { hops, field: { name: 'Type', type: 'picklist' }, names, objectType: true };
   }
+  const field = firstDefined(current, (schema) => schema.fields.get(last.toLowerCase()));
   if (!field) return { kind: 'noSuchColumn', field: last, entity: current[0]!.object.name };
   names.push(field.name);
   return { hops, field, names };

@@ -13,7 +13,8 @@ const system = [f('Id', 'id'), f('IsDeleted', 'boolean'), f('CreatedDate', 'date
 
 const objects: SoqlObject[] = [
   { name: 'User', fields: [...system, f('Name', 'string'), f('Email', 'email'), ref('ManagerId', ['User'], 'Manager')] },
-  { name: 'Group', fields: [...system, f('Name', 'string'), f('Email', 'email')] },
+  // Group's own Type field must not shadow Owner.Type, the polymorphic pseudo-field.
+  { name: 'Group', fields: [...system, f('Name', 'string'), f('Email', 'email'), f('Type', 'picklist')] },
   {
     name: 'Account',
     fields: [...system, f('Name', 'string'), f('Industry', 'picklist'), f('AnnualRevenue', 'currency'), f('NumberOfEmployees', 'int'),
@@ -61,7 +62,7 @@ function world(): InMemorySoqlSource {
     .insert('User',
       { ...base, Id: users.ada, Name: 'Ada Admin', Email: 'ada@example.com', ManagerId: users.bob },
       { ...base, Id: users.bob, Name: 'Bob Boss', Email: 'bob@example.com', ManagerId: null })
-    .insert('Group', { ...base, Id: groupId, Name: 'Queue', Email: null })
+    .insert('Group', { ...base, Id: groupId, Name: 'Queue', Email: null, Type: 'Queue' })
     .insert('Account',
       { ...base, Id: accounts.acme, Name: 'Acme', Industry: 'Energy', AnnualRevenue: 5_000_000, NumberOfEmployees: 120, OwnerId: users.ada,
         BillingAddress: { city: 'Paris', country: 'France' } },
