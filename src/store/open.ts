@@ -63,7 +63,9 @@ export class Store extends StoreRepositories {
 
 /**
  * Opens the store named by DATABASE_URL (`sqlite:<path>`, default ./data/crmsync.db, or `postgres://…`) and
- * brings its schema up to date. Safe to call from several processes at once: the migrator serialises them.
+ * brings its schema up to date. Safe to call from several processes at once: the migrations are serialised.
+ * Open a SQLite file once per process and share the Store: better-sqlite3 waits for another connection's
+ * lock synchronously, so two stores of one process on one file can stall each other until the busy timeout.
  */
 export async function openStore(databaseUrl: string | null | undefined, options: OpenStoreOptions = {}): Promise<Store> {
   const location = parseDatabaseUrl(databaseUrl);

@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { describeEachDatabase } from './databases.ts';
+import { describeEachDatabase, type IsolatedDatabase } from './databases.ts';
 
 const worker = fileURLToPath(new URL('./budget-race-worker.ts', import.meta.url));
 const hour = 60 * 60 * 1000;
@@ -64,26 +65,41 @@ describeEachDatabase('API ledger', (database) => {
 
   it('never grants beyond the allocation when separate processes race for it', async () => {
     const isolated = database.fresh();
-    // Migrate first, so that the racers race for the budget (opening concurrently is safe, but slower here).
+    // Migrate first, so that the racers race for the budget only.
     await (await isolated.open()).close();
-    const allocation = 100;
-    const racers = [1, 2, 3].map(() =>
-      spawn(process.execPath, ['--import', 'tsx', worker, isolated.url, isolated.postgresSchema ?? '', String(allocation), '60', now.toISOString()], {
-        stdio: ['pipe', 'pipe', 'inherit'],
-      }),
-    );
-    const lines = racers.map((racer) => createInterface({ input: racer.stdout })[Symbol.asyncIterator]());
-    for (const line of lines) expect((await line.next()).value).toBe('ready');
-    for (const racer of racers) racer.stdin.write('go\n');
-    const granted = await Promise.all(lines.map(async (line) => (JSON.parse((await line.next()).value as string) as { granted: number }).granted));
-    await Promise.all(racers.map((racer) => (racer.exitCode === null ? once(racer, 'exit') : undefined)));
-
-    expect(granted.reduce((a, b) => a + b, 0)).toBe(allocation);
+    const granted = await raceForBudget(isolated, { racers: 3, allocation: 100, attemptsEach: 60 });
     // No fairness is promised (SQLite's busy wait lets one racer win often), only the total.
+    expect(granted.reduce((a, b) => a + b, 0)).toBe(100);
     const store = await isolated.open();
-    expect(await store.apiLedger.usedInWindow(now)).toBe(allocation);
+    expect(await store.apiLedger.usedInWindow(now)).toBe(100);
+  }, 90_000);
+
+  it('lets several processes open and migrate a new database at once', async () => {
+    const isolated = database.fresh();
+    const granted = await raceForBudget(isolated, { racers: 3, allocation: 3, attemptsEach: 1 });
+    expect(granted).toEqual([1, 1, 1]);
+    const store = await isolated.open();
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.kysely);
+    expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0002_salesforce_reported_usage']);
   }, 90_000);
 });
+
+/** Starts racer processes, waits until each has opened the store, then lets them all go at once. */
+async function raceForBudget(isolated: IsolatedDatabase, race: { racers: number; allocation: number; attemptsEach: number }): Promise<number[]> {
+  const racers = Array.from({ length: race.racers }, () =>
+    spawn(
+      process.execPath,
+      ['--import', 'tsx', worker, isolated.url, isolated.postgresSchema ?? '', String(race.allocation), String(race.attemptsEach), now.toISOString()],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    ),
+  );
+  const lines = racers.map((racer) => createInterface({ input: racer.stdout })[Symbol.asyncIterator]());
+  for (const line of lines) expect((await line.next()).value).toBe('ready');
+  for (const racer of racers) racer.stdin.write('go\n');
+  const granted = await Promise.all(lines.map(async (line) => (JSON.parse((await line.next()).value as string) as { granted: number }).granted));
+  await Promise.all(racers.map((racer) => (racer.exitCode === null ? once(racer, 'exit') : undefined)));
+  return granted;
+}
 
 describeEachDatabase('integration state', (database) => {
   it('suspends with a reason, keeps the first since, and clears', async () => {
