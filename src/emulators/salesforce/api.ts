@@ -1,6 +1,7 @@
 import { orgId } from './auth.ts';
 import { RecordFailure, RequestError } from './errors.ts';
 import { MultipleMatches, type SalesforceOrg } from './org.ts';
+import { registerBulk2Routes } from './rest-bulk2.ts';
 import { registerCollectionRoutes } from './rest-collections.ts';
 import { registerCompositeRoutes } from './rest-composite.ts';
 import { QueryCursors, registerQueryRoutes } from './rest-query.ts';
@@ -89,6 +90,7 @@ export function buildApi(org: SalesforceOrg, usage: ApiUsage): SalesforceApi {
   registerCollectionRoutes(router, org);
   registerQueryRoutes(router, org, cursors);
   registerCompositeRoutes(router, org, dispatch);
+  registerBulk2Routes(router, org);
 
   return {
     dispatch,

@@ -75,6 +75,8 @@ export async function buildSalesforceEmulator(options: SalesforceEmulatorOptions
       done(null, new InvalidJson((error as Error).message));
     }
   });
+  // Bulk API 2.0 uploads.
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, String(body)));
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
@@ -88,6 +90,7 @@ export async function buildSalesforceEmulator(options: SalesforceEmulatorOptions
   const send = (reply: FastifyReply, response: ApiResponse) => {
     reply.code(response.status).header('Sforce-Limit-Info', limitHeader(state));
     for (const [name, value] of Object.entries(response.headers ?? {})) reply.header(name, value);
+    if (response.text !== undefined) return reply.send(response.text);
     if (response.status === 204 || response.body === undefined) return reply.send();
     return reply.header('Content-Type', jsonContentType).send(JSON.stringify(response.body));
   };

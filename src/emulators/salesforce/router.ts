@@ -16,7 +16,10 @@ export interface ApiRequest {
 
 export interface ApiResponse {
   status: number;
+  /** A JSON body. */
   body?: unknown;
+  /** A body sent as is (Bulk API 2.0 CSV), with its Content-Type in headers. */
+  text?: string;
   headers?: Record<string, string>;
 }
 
