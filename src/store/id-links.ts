@@ -71,7 +71,10 @@ export class IdLinksRepository {
     return linked[0]!;
   }
 
-  /** Links many pairs in one round trip; a pair whose record is already linked is reported, not inserted. */
+  /**
+   * Links many pairs in one round trip. A pair already linked exactly so is returned as linked (retrying a
+   * batch is harmless); a pair whose record is linked to another is reported as a conflict, not inserted.
+   */
   async linkMany(links: readonly NewIdLink[], now: Date): Promise<{ linked: IdLink[]; conflicts: IdLinkConflict[] }> {
     if (links.length === 0) return { linked: [], conflicts: [] };
     const at = now.toISOString();
@@ -93,6 +96,11 @@ export class IdLinksRepository {
       const conflicts: IdLinkConflict[] = [];
       for (const requested of refused) {
         const existingSalesforce = bySalesforce.get(requested.salesforceId);
+        if (existingSalesforce && sameRecords(existingSalesforce, requested)) {
+          // Already linked exactly so (a retried batch): nothing to refuse.
+          linked.push(existingSalesforce);
+          continue;
+        }
         if (existingSalesforce) {
           conflicts.push({ requested, side: 'salesforce', existing: existingSalesforce });
           continue;
@@ -228,6 +236,10 @@ export class IdLinksRepository {
     }
     return outcome;
   }
+}
+
+function sameRecords(link: IdLink, pair: NewIdLink): boolean {
+  return link.hubspotObjectType === pair.hubspotObjectType && link.hubspotId === pair.hubspotId && link.salesforceId === pair.salesforceId;
 }
 
 function toIdLink(row: Selectable<IdLinksTable>): IdLink {

@@ -53,6 +53,10 @@ describeEachDatabase('id links', (database) => {
       t0,
     );
     expect(sameBatch.linked.map((l) => l.hubspotId)).toEqual(['4']);
+
+    // Linking again exactly as before is a retry, not a conflict: the same link comes back.
+    const retried = await store.idLinks.link({ hubspotObjectType: 'contacts', hubspotId: '4', salesforceObject: 'Contact', salesforceId: '003000000000000004' }, t1);
+    expect(retried).toEqual(sameBatch.linked[0]);
     expect(sameBatch.conflicts).toMatchObject([{ requested: { hubspotId: '5' }, side: 'salesforce', existing: { hubspotId: '4' } }]);
   });
 
