@@ -35,8 +35,9 @@ declare module 'fastify' {
 
 /** Builds the emulator without listening: tests use app.inject() or listen on port 0. */
 export async function buildHubSpotEmulator(options: HubSpotEmulatorOptions = {}): Promise<FastifyInstance> {
-  // Batch bodies of 100 records with long text values exceed Fastify's 1 MiB default.
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 32 * 1024 * 1024 });
+  // Batch bodies of 100 records with long text values exceed Fastify's 1 MiB default, and a path may carry an
+  // email address as the id (idProperty=email): up to 254 characters, past Fastify's 100-character parameters.
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 32 * 1024 * 1024, routerOptions: { maxParamLength: 1024 } });
   const core = new HubSpotEmulatorCore(options.persistFile);
   app.decorate('hubspot', core);
 

@@ -38,6 +38,13 @@ describe('HubSpot objects API through @hubspot/api-client', () => {
     expect(found.properties.email).toBe('Grace.Hopper@Example.com');
   });
 
+  it('finds a contact by an email longer than 100 characters', async () => {
+    const email = `${'long.local.part.'.repeat(8)}x@${'sub.'.repeat(10)}example.com`;
+    expect(email.length).toBeGreaterThan(150);
+    const created = await h.client.crm.contacts.basicApi.create({ properties: { email }, associations: [] });
+    expect((await h.client.crm.contacts.basicApi.getById(email, ['email'], undefined, undefined, false, 'email')).id).toBe(created.id);
+  });
+
   it('refuses a second contact with the same email in other casing: 409 CONFLICT naming the existing id', async () => {
     // Body shape: reliability-security.md §3.1 (HubSpot community thread "Updated 409 Conflict responses").
     const first = await h.client.crm.contacts.basicApi.create({ properties: { email: 'dup@example.com' }, associations: [] });
