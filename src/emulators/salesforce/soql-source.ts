@@ -45,7 +45,7 @@ export interface SoqlDataSource {
   get(id: string): { objectName: string; record: SoqlRecord } | undefined;
 }
 
-export type SoqlErrorCode = 'MALFORMED_QUERY' | 'INVALID_FIELD' | 'INVALID_TYPE' | 'INVALID_QUERY_FILTER_OPERATOR';
+export type SoqlErrorCode = 'MALFORMED_QUERY' | 'INVALID_FIELD' | 'INVALID_TYPE' | 'INVALID_QUERY_FILTER_OPERATOR' | 'NUMBER_OUTSIDE_VALID_RANGE';
 
 /** A query Salesforce would refuse; the REST layer answers 400 `[{ message, errorCode }]`. */
 export class SoqlError extends Error {

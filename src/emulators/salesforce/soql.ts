@@ -127,9 +127,8 @@ class Evaluator {
   private checkOffset(offset: number | undefined): number {
     if (offset === undefined) return 0;
     if (offset > MAX_OFFSET) {
-      // NUMBER_OUTSIDE_VALID_RANGE is the code the OFFSET documentation names. The shared contract's code list
-      // (soql-source.ts, not ours to change) does not carry it yet, hence the assertion.
-      throw soqlError('NUMBER_OUTSIDE_VALID_RANGE' as SoqlErrorCode, this.soql, locate(this.soql, 'OFFSET'), `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
+      // The code the OFFSET documentation names for an offset past 2,000.
+      throw soqlError('NUMBER_OUTSIDE_VALID_RANGE', this.soql, locate(this.soql, 'OFFSET'), `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
     }
     return offset;
   }
