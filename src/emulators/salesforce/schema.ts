@@ -71,7 +71,8 @@ const picklist = (name: string, values: string[], options: FieldOptions = {}) =>
 const reference = (name: string, referenceTo: string[], relationshipName: string, options: FieldOptions = {}) =>
   field(name, 'reference', { length: 18, referenceTo, relationshipName, ...options });
 
-function systemFields(options: { owner: boolean }): FieldDefinition[] {
+/** `queues`: the owner may also be a queue (a Group of Type Queue), as for Leads, Cases and custom objects. */
+function systemFields(options: { owner: boolean; queues?: boolean }): FieldDefinition[] {
   const fields = [
     field('Id', 'id', { length: 18, ...readOnly, nillable: false, label: 'Record ID' }),
     field('IsDeleted', 'boolean', { ...readOnly, label: 'Deleted' }),
@@ -81,7 +82,7 @@ function systemFields(options: { owner: boolean }): FieldDefinition[] {
     reference('LastModifiedById', ['User'], 'LastModifiedBy', { ...readOnly, nillable: false }),
     field('SystemModstamp', 'datetime', { ...readOnly, nillable: false, label: 'System Modstamp' }),
   ];
-  if (options.owner) fields.push(reference('OwnerId', ['User'], 'Owner', { nillable: false, label: 'Owner ID' }));
+  if (options.owner) fields.push(reference('OwnerId', options.queues ? ['Group', 'User'] : ['User'], 'Owner', { nillable: false, label: 'Owner ID' }));
   return fields;
 }
 
@@ -142,6 +143,17 @@ function standardObjects(): Array<Omit<ObjectDefinition, 'childRelationships'>> 
       ],
     },
     {
+      // Queues live here: records owned by a queue have no user owner to map to the other system.
+      name: 'Group', label: 'Group', labelPlural: 'Groups', keyPrefix: '00G', custom: false,
+      fields: [
+        ...systemFields({ owner: false }),
+        text('Name', 40, { required: true, label: 'Label' }),
+        text('DeveloperName', 80, { label: 'Developer Name' }),
+        picklist('Type', ['Queue', 'Regular'], { required: true, restrictedPicklist: true }),
+        field('Email', 'email', { length: 80 }),
+      ],
+    },
+    {
       name: 'Account', label: 'Account', labelPlural: 'Accounts', keyPrefix: '001', custom: false,
       fields: [
         ...systemFields({ owner: true }),
@@ -193,7 +205,7 @@ function standardObjects(): Array<Omit<ObjectDefinition, 'childRelationships'>> 
     {
       name: 'Lead', label: 'Lead', labelPlural: 'Leads', keyPrefix: '00Q', custom: false, compoundName: true,
       fields: [
-        ...systemFields({ owner: true }),
+        ...systemFields({ owner: true, queues: true }),
         picklist('Salutation', salutations),
         text('FirstName', 40),
         text('LastName', 80, { required: true }),
@@ -257,7 +269,7 @@ function standardObjects(): Array<Omit<ObjectDefinition, 'childRelationships'>> 
     {
       name: 'Case', label: 'Case', labelPlural: 'Cases', keyPrefix: '500', custom: false,
       fields: [
-        ...systemFields({ owner: true }),
+        ...systemFields({ owner: true, queues: true }),
         text('CaseNumber', 30, { ...readOnly, label: 'Case Number' }),
         text('Subject', 255),
         field('Description', 'textarea', { length: 32000 }),
@@ -405,7 +417,7 @@ export class Schema {
         labelPlural: input.labelPlural ?? `${label}s`,
         keyPrefix,
         custom: true,
-        fields: [...systemFields({ owner: true }), text('Name', 80, { required: true, label: `${label} Name` })],
+        fields: [...systemFields({ owner: true, queues: true }), text('Name', 80, { required: true, label: `${label} Name` })],
         childRelationships: [],
       };
       this.objects.set(input.object.toLowerCase(), definition);

@@ -35,6 +35,9 @@ export function seedDemo(org: SalesforceOrg): Record<string, number> {
   const activeOwners = owners.slice(0, 5);
   const ownerOf = (index: number) => activeOwners[index % activeOwners.length] as string;
 
+  // Some leads wait in a queue: their owner is a Group, not a User, and has no counterpart in HubSpot.
+  const queue = org.insertTrusted('Group', { Name: 'Unassigned Leads', DeveloperName: 'Unassigned_Leads', Type: 'Queue' }).Id as string;
+
   const accountIdByCompany = new Map<number, string>();
   for (const company of world.companies.filter((candidate) => candidate.inSalesforce)) {
     accountIdByCompany.set(company.index, org.insertTrusted('Account', accountOf(company, ownerOf(company.index))).Id as string);
@@ -52,7 +55,7 @@ export function seedDemo(org: SalesforceOrg): Record<string, number> {
         contacts.push(id);
         contactsByAccount.set(accountId, [...(contactsByAccount.get(accountId) ?? []), id]);
       } else {
-        leads.push(org.insertTrusted('Lead', leadOf(person, ownerOf(person.index), person.index)).Id as string);
+        leads.push(org.insertTrusted('Lead', leadOf(person, person.index % 50 === 49 ? queue : ownerOf(person.index), person.index)).Id as string);
       }
     }
   }
@@ -147,6 +150,7 @@ export function seedDemo(org: SalesforceOrg): Record<string, number> {
   });
 
   return {
+    Group: 1,
     User: owners.length, Account: accountIdByCompany.size + convertible.length, Contact: contacts.length, Lead: leads.length, Opportunity: opportunities,
     OpportunityContactRole: contactRoles, Case: cases, Task: tasks, Event: events, Campaign: campaigns.length, CampaignMember: members,
   };

@@ -99,6 +99,9 @@ describe('Salesforce emulator admin: seeding, reset, persistence', () => {
     expect(sameEmail.totalSize).toBe(2);
     const won = await conn.query("SELECT Id FROM Opportunity WHERE StageName = 'Closed Won'");
     expect(won.totalSize).toBeGreaterThan(0);
+    const queued = await conn.query<{ Owner: { Name: string } }>("SELECT Id, Owner.Name FROM Lead WHERE OwnerId IN (SELECT Id FROM Group WHERE Type = 'Queue')");
+    expect(queued.totalSize).toBeGreaterThan(0);
+    expect(queued.records[0]?.Owner.Name).toBe('Unassigned Leads');
     const owners = await conn.query('SELECT Email FROM User WHERE IsActive = true');
     expect(owners.records.map((user) => user.Email)).toContain('alex.morgan@crmsync-demo.example.com');
   });

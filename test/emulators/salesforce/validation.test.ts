@@ -60,6 +60,13 @@ describe('Salesforce emulator: validation as Salesforce words it', () => {
     await expect(conn.sobject('Lead').create({ LastName: 'L', Company: 'C', OwnerId: inactive.Id })).rejects.toMatchObject({ errorCode: 'INACTIVE_OWNER_OR_USER' });
   });
 
+  it('lets a queue own a Lead but not a Contact', async () => {
+    const { conn } = await startHarness();
+    const queue = await conn.sobject('Group').create({ Name: 'Inbound', Type: 'Queue' });
+    expect((await conn.sobject('Lead').create({ LastName: 'L', Company: 'C', OwnerId: queue.id })).success).toBe(true);
+    await expect(conn.sobject('Contact').create({ LastName: 'L', OwnerId: queue.id })).rejects.toMatchObject({ errorCode: 'FIELD_INTEGRITY_EXCEPTION' });
+  });
+
   it('CANNOT_UPDATE_CONVERTED_LEAD after conversion', async () => {
     const { conn, admin } = await startHarness();
     const { id } = await conn.sobject('Lead').create({ LastName: 'L', Company: 'C' });
