@@ -174,7 +174,9 @@ function registerOAuthRoutes(app: FastifyInstance, state: SalesforceEmulatorStat
         return state.tokens.issue(instanceUrl, state.org.apiUserId, clientSecret, false);
       }
       case 'client_credentials': {
-        if (!body.client_id || !body.client_secret) return oauthError(reply, 400, 'invalid_client_id', 'client identifier invalid');
+        if (!body.client_id) return oauthError(reply, 400, 'invalid_client_id', 'client identifier invalid');
+        // The client credentials flow authenticates the connected app itself, so the secret is mandatory.
+        if (!body.client_secret) return oauthError(reply, 400, 'invalid_client', 'invalid client credentials');
         return state.tokens.issue(instanceUrl, state.org.apiUserId, clientSecret, false);
       }
       default:

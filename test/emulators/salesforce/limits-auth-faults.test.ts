@@ -114,7 +114,9 @@ describe('Salesforce emulator: OAuth and sessions', () => {
 
     const credentials = await fetch(`${emulator.url}/services/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=a' });
     expect(credentials.status).toBe(400);
-    expect(await credentials.json()).toEqual({ error: 'invalid_client_id', error_description: 'client identifier invalid' });
+    expect(await credentials.json()).toEqual({ error: 'invalid_client', error_description: 'invalid client credentials' });
+    const noClient = await fetch(`${emulator.url}/services/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password&username=u&password=p' });
+    expect(await noClient.json()).toEqual({ error: 'invalid_client_id', error_description: 'client identifier invalid' });
     const unknownGrant = await fetch(`${emulator.url}/services/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=magic' });
     expect((await unknownGrant.json()) as object).toMatchObject({ error: 'unsupported_grant_type' });
   });
