@@ -44,8 +44,10 @@ export function buildApi(org: SalesforceOrg, usage: ApiUsage): SalesforceApi {
   const dispatch = (request: ApiRequest): ApiResponse => {
     const matched = router.match(request.method, request.path);
     if (!matched) {
-      if (router.hasPath(request.path)) {
-        return { status: 405, body: [{ errorCode: 'METHOD_NOT_ALLOWED', message: `HTTP Method '${request.method}' not allowed. Allowed are GET,POST,PATCH,DELETE,HEAD` }] };
+      const allowed = router.allowedMethods(request.path);
+      if (allowed.length) {
+        const list = allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed;
+        return { status: 405, body: [{ errorCode: 'METHOD_NOT_ALLOWED', message: `HTTP Method '${request.method}' not allowed. Allowed are ${list.join(',')}` }] };
       }
       return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
     }

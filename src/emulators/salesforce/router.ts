@@ -58,9 +58,12 @@ export class ApiRouter {
     return undefined;
   }
 
-  /** Whether any route has this path under another method: Salesforce then answers 405, not 404. */
-  hasPath(path: string): boolean {
+  /** The methods routes accept at this path: when the path exists under other methods Salesforce answers 405, not 404. */
+  allowedMethods(path: string): string[] {
     const parts = path.split('/').filter(Boolean);
-    return this.routes.some((route) => route.segments.length === parts.length && route.segments.every((segment, index) => segment.startsWith(':') || segment.toLowerCase() === parts[index]?.toLowerCase()));
+    const methods = this.routes
+      .filter((route) => route.segments.length === parts.length && route.segments.every((segment, index) => segment.startsWith(':') || segment.toLowerCase() === parts[index]?.toLowerCase()))
+      .map((route) => route.method);
+    return [...new Set(methods)];
   }
 }

@@ -58,6 +58,9 @@ describe('Salesforce emulator: sObject rows through jsforce', () => {
     expect(notAnId.body[0].message).toBe('Provided external ID field does not exist or is not accessible: hello');
     const unknownType = await raw('GET', v('/sobjects/Nope__c/describe'));
     expect(unknownType.status).toBe(404);
+    const wrongMethod = await raw('PUT', v('/sobjects/Account/001Hs000009ZZZZIAA'), { body: {} });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.body[0]).toEqual({ errorCode: 'METHOD_NOT_ALLOWED', message: "HTTP Method 'PUT' not allowed. Allowed are GET,PATCH,DELETE,HEAD" });
   });
 
   it('refuses unknown and read-only fields the way Salesforce words them', async () => {
