@@ -98,7 +98,13 @@ export function registerCompositeRoutes(router: ApiRouter, org: SalesforceOrg, d
         const url = substitute(subrequest.url as string, results);
         const subBody = substitute(subrequest.body, results);
         const headers = { ...request.headers, ...Object.fromEntries(Object.entries((subrequest.httpHeaders as Record<string, string>) ?? {}).map(([key, value]) => [key.toLowerCase(), value])) };
-        return dispatch(toRequest(url, subrequest.method as string, subBody, headers));
+        const sub = toRequest(url, subrequest.method as string, subBody, headers);
+        // "allOrNone Parameters in Composite and Collections Requests": the outer true overrides the inner flag.
+        if (allOrNone && sub.path.startsWith('/composite/sobjects') && sub.method !== 'GET') {
+          if (sub.method === 'DELETE') sub.query.allOrNone = 'true';
+          else if (sub.body && typeof sub.body === 'object' && !Array.isArray(sub.body)) sub.body = { ...sub.body, allOrNone: true };
+        }
+        return dispatch(sub);
       } catch (error) {
         if (error instanceof Unresolved) return halted(error.message);
         if (error instanceof RequestError) return { status: error.status, body: error.body };
@@ -119,7 +125,8 @@ export function registerCompositeRoutes(router: ApiRouter, org: SalesforceOrg, d
         for (const subrequest of subrequests as Array<Record<string, unknown>>) {
           const response = run(subrequest);
           record(subrequest, response);
-          if (response.status >= 400) throw new RollBack();
+          const recordFailed = Array.isArray(response.body) && response.body.some((result) => (result as { success?: unknown } | null)?.success === false);
+          if (response.status >= 400 || recordFailed) throw new RollBack();
         }
       });
     } catch (error) {

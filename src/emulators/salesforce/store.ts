@@ -172,7 +172,7 @@ export class RecordStore implements SoqlDataSource {
    * outer transaction, as an sObject Collections request inside an allOrNone composite does.
    */
   transaction<T>(work: () => T): T {
-    if (this.journal) return work();
+    if (this.journal) return this.savepoint(this.journal, work);
     const journal: Undo[] = [];
     this.journal = journal;
     this.touchedInTransaction.clear();
@@ -194,6 +194,21 @@ export class RecordStore implements SoqlDataSource {
       this.journal = undefined;
       this.touchedInTransaction.clear();
       this.pendingChanges = [];
+    }
+  }
+
+  /** A transaction inside a transaction: its failure undoes its own writes and leaves the outer ones to the outer. */
+  private savepoint<T>(journal: Undo[], work: () => T): T {
+    const journalLength = journal.length;
+    const changesLength = this.pendingChanges.length;
+    try {
+      return work();
+    } catch (error) {
+      for (let index = journal.length - 1; index >= journalLength; index -= 1) (journal[index] as Undo)();
+      journal.length = journalLength;
+      this.pendingChanges.length = changesLength;
+      this.restoreModificationOrder();
+      throw error;
     }
   }
 

@@ -163,6 +163,25 @@ describe('Salesforce emulator: composite and batch', () => {
     expect((await admin('GET', 'records/Account')).body.totalSize).toBe(0);
   });
 
+  it('an outer allOrNone overrides a collections subrequest that asked for partial success', async () => {
+    const { conn, admin } = await startHarness();
+    const response = await conn.requestPost<{ compositeResponse: Array<{ body: Json; httpStatusCode: number }> }>('/services/data/v62.0/composite', {
+      allOrNone: true,
+      compositeRequest: [
+        { method: 'POST', url: '/services/data/v62.0/sobjects/Account', referenceId: 'a', body: { Name: 'Acme' } },
+        {
+          method: 'POST', url: '/services/data/v62.0/composite/sobjects', referenceId: 'leads',
+          body: { allOrNone: false, records: [{ attributes: { type: 'Lead' }, LastName: 'Good', Company: 'C' }, { attributes: { type: 'Lead' }, LastName: 'No company' }] },
+        },
+      ],
+    });
+    const leads = response.compositeResponse[1]?.body as Array<{ errors: Array<{ statusCode: string }> }>;
+    expect(leads.map((result) => result.errors[0]?.statusCode)).toEqual(['ALL_OR_NONE_OPERATION_ROLLED_BACK', 'REQUIRED_FIELD_MISSING']);
+    expect(response.compositeResponse[0]?.body[0].errorCode).toBe('PROCESSING_HALTED');
+    expect((await admin('GET', 'records/Account')).body.totalSize).toBe(0);
+    expect((await admin('GET', 'records/Lead')).body.totalSize).toBe(0);
+  });
+
   it('without allOrNone, keeps what worked and fails a subrequest whose reference cannot resolve', async () => {
     const { conn, admin } = await startHarness();
     const response = await conn.requestPost<{ compositeResponse: Array<{ body: Json; httpStatusCode: number }> }>('/services/data/v62.0/composite', {

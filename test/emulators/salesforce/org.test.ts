@@ -45,6 +45,20 @@ describe('Salesforce org: allOrNone', () => {
   });
 });
 
+describe('Salesforce org: nested transactions', () => {
+  it('undoes only the inner allOrNone call when it fails inside an outer transaction that then commits', () => {
+    const org = new SalesforceOrg(() => Date.parse('2026-11-29T10:00:00Z'));
+    const names = () => [...org.store.scan('Account', false)].map((record) => record.Name);
+    org.store.transaction(() => {
+      org.create('Account', { Name: 'Outer' });
+      const inner = runCollection(org, [{ Name: 'Inner' }, {}], true, (input) => ({ id: org.create('Account', input).Id as string, success: true, errors: [] }), () => undefined);
+      expect(inner.every((result) => !result.success)).toBe(true);
+      org.create('Account', { Name: 'After' });
+    });
+    expect(names()).toEqual(['Outer', 'After']);
+  });
+});
+
 describe('Salesforce emulator without a socket', () => {
   it('serves jsforce-shaped requests through Fastify inject', async () => {
     const app = await buildSalesforceEmulator({ seed: 'demo' });
