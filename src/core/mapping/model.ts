@@ -1,0 +1,139 @@
+/**
+ * The field-mapping model (SPEC section 6): which HubSpot property travels to which Salesforce field, under
+ * which sync rule, and what kind of value it carries.
+ *
+ * Contract:
+ * - A `FieldMapping` is what an admin sees and edits: `{ hubspotProperty, salesforceField, rule, isDefault }`.
+ * - A `TypedFieldMapping` adds the `ValueShape` the planner converts with; default mappings carry theirs in
+ *   src/objects, custom ones get theirs from `checkTypeCompatibility` on the two sides' metadata.
+ * - One mapping may serve several Salesforce objects (a HubSpot contact is a Lead or a Contact): it names the
+ *   field as it is on the first object, and `salesforceFieldOn` renames it (`Street` → `MailingStreet` on
+ *   Contact) or leaves it out (`null`: `Company` exists on Lead only). `mappingsForSalesforceObject` resolves.
+ */
+
+/** SPEC section 6: which side wins for one mapped field. The store keeps the same names. */
+export type FieldSyncRule =
+  | 'prefer_salesforce_unless_blank'
+  | 'always_use_salesforce'
+  | 'two_way'
+  | 'prefer_hubspot_unless_blank'
+  | 'always_use_hubspot'
+  | 'dont_sync';
+
+export const fieldSyncRules: readonly FieldSyncRule[] = [
+  'prefer_salesforce_unless_blank',
+  'always_use_salesforce',
+  'two_way',
+  'prefer_hubspot_unless_blank',
+  'always_use_hubspot',
+  'dont_sync',
+];
+
+/** HubSpot's property `type` (the stored data type) as the properties API reports it. */
+export type HubSpotPropertyType = 'string' | 'number' | 'date' | 'datetime' | 'enumeration' | 'bool' | 'phone_number' | 'object_coordinates' | 'json';
+
+/** HubSpot's property `fieldType` (how the property is edited), which decides single vs multiple choice. */
+export type HubSpotFieldType =
+  | 'text'
+  | 'textarea'
+  | 'number'
+  | 'date'
+  | 'select'
+  | 'radio'
+  | 'checkbox'
+  | 'booleancheckbox'
+  | 'phonenumber'
+  | 'calculation_equation'
+  | 'html'
+  | 'file';
+
+export interface HubSpotPropertyDescription {
+  name: string;
+  type: HubSpotPropertyType;
+  fieldType: HubSpotFieldType;
+  /** HubSpot-calculated properties cannot be written; they may still feed Salesforce. */
+  readOnlyValue?: boolean;
+}
+
+/** Salesforce's `describe` field `type`. */
+export type SalesforceFieldType =
+  | 'string'
+  | 'email'
+  | 'phone'
+  | 'url'
+  | 'textarea'
+  | 'picklist'
+  | 'multipicklist'
+  | 'reference'
+  | 'boolean'
+  | 'double'
+  | 'int'
+  | 'long'
+  | 'currency'
+  | 'percent'
+  | 'date'
+  | 'datetime'
+  | 'id'
+  | 'address'
+  | 'location'
+  | 'combobox'
+  | 'time'
+  | 'base64'
+  | 'encryptedstring'
+  | 'anyType';
+
+export interface SalesforceFieldDescription {
+  name: string;
+  type: SalesforceFieldType;
+  /** `describe`'s extraTypeInfo 'richtextarea' / 'plaintextarea' and length matter little here; a textarea is text. */
+  updateable?: boolean;
+  /** For a reference: the objects it may point to (OwnerId → ['User', 'Group']). */
+  referenceTo?: string[];
+}
+
+/**
+ * What a mapped value is, for conversion: one kind on both sides, plus the exact types where the wire forms
+ * differ (a HubSpot date written to a Salesforce datetime, an integer field refusing decimals).
+ */
+export type ValueKind = 'text' | 'choice' | 'multi_choice' | 'boolean' | 'number' | 'date' | 'datetime';
+
+export interface ValueShape {
+  /** The kind of the HubSpot property; for dates, `date` or `datetime` as HubSpot stores it. */
+  kind: ValueKind;
+  salesforceType: SalesforceFieldType;
+  /**
+   * Values that mean something beyond their text: an owner id is translated through the owner map (SPEC
+   * section 3: owners map by email); a state or country is matched to Salesforce's picklists (SPEC section 5).
+   */
+  meaning?: 'owner' | 'state' | 'country';
+}
+
+export interface FieldMapping {
+  hubspotProperty: string;
+  /** The field's API name on the first Salesforce object the mapping serves. */
+  salesforceField: string;
+  rule: FieldSyncRule;
+  /** Defaults are HubSpot's own mappings: they cannot be deleted, only have their rule changed. */
+  isDefault: boolean;
+  /** Per Salesforce object: another API name for the field there, or null when the object has no such field. */
+  salesforceFieldOn?: Readonly<Record<string, string | null>>;
+}
+
+export interface TypedFieldMapping extends FieldMapping {
+  value: ValueShape;
+}
+
+/** A mapping as it applies to one Salesforce object: `salesforceField` is that object's real API name. */
+export interface ResolvedFieldMapping extends TypedFieldMapping {
+  salesforceObject: string;
+}
+
+export function mappingsForSalesforceObject(mappings: readonly TypedFieldMapping[], salesforceObject: string): ResolvedFieldMapping[] {
+  const resolved: ResolvedFieldMapping[] = [];
+  for (const mapping of mappings) {
+    const renamed = mapping.salesforceFieldOn?.[salesforceObject];
+    if (renamed === null) continue;
+    resolved.push({ ...mapping, salesforceField: renamed ?? mapping.salesforceField, salesforceObject });
+  }
+  return resolved;
+}
