@@ -30,4 +30,5 @@ export { BUDGET_WINDOW_MS, type BudgetReservation, type HourlyUsage, type Ledger
 export type { IntegrationState, SuspensionState } from './integration-state.ts';
 export { SecretKeyError } from './secrets.ts';
 export { loadOrCreateSecretFile, SECRET_FILE_NAME } from './secret-file.ts';
+export type { ReceivedEventsRepository } from './received-events.ts';
 export type { SyncRun, SyncRunCounts, SyncRunKind, SyncRunOutcome } from './sync-runs.ts';

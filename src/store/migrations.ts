@@ -11,6 +11,7 @@ export function storeMigrations(dialect: Dialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_initial': { up: (db) => createInitialSchema(db, dialect) },
     '0002_salesforce_reported_usage': { up: addSalesforceReportedUsage },
+    '0003_received_events': { up: createReceivedEvents },
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }
@@ -187,4 +188,15 @@ async function addSalesforceReportedUsage(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('integration_state').addColumn('salesforce_calls_used', 'integer').execute();
   await db.schema.alterTable('integration_state').addColumn('salesforce_calls_limit', 'integer').execute();
   await db.schema.alterTable('integration_state').addColumn('salesforce_usage_observed_at', 'text').execute();
+}
+
+/** Keys of webhook deliveries and change events already taken in, to apply a redelivery once. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on today's schema type
+async function createReceivedEvents(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('received_events')
+    .addColumn('event_key', 'text', (c) => c.primaryKey())
+    .addColumn('received_at', 'text', notNull)
+    .execute();
+  await db.schema.createIndex('received_events_received_at').on('received_events').column('received_at').execute();
 }

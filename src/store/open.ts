@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CamelCasePlugin, Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { StoreContext } from './context.ts';
+import { CurrentSchemaPostgresDialect } from './postgres-introspector.ts';
 import { parseDatabaseUrl, type DatabaseLocation } from './database-url.ts';
 import { storeMigrations } from './migrations.ts';
 import type { Database, StoreDb } from './schema.ts';
@@ -136,7 +137,7 @@ async function openPostgres(location: Extract<DatabaseLocation, { dialect: 'post
 }
 
 function kyselyOver(pool: pg.Pool): StoreDb {
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  return new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
 }
 
 async function migrate(context: StoreContext): Promise<void> {
@@ -151,8 +152,8 @@ async function migrate(context: StoreContext): Promise<void> {
       : await new Migrator({
           db: context.db.withoutPlugins(),
           provider: storeMigrations('postgres'),
-          // Named explicitly: the migrator finds its tables by introspecting every schema, so a kysely app in
-          // another schema of the same database would otherwise pass for ours.
+          // Named explicitly: the migrator matches its tables by schema, so that a kysely app in another schema
+          // of the same database never passes for ours.
           migrationTableSchema: await currentSchema(context.db),
         }).migrateToLatest();
   if (error) {

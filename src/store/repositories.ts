@@ -11,6 +11,7 @@ import { WriteIntentsRepository } from './write-intents.ts';
 import { AuditTrailRepository } from './audit-trail.ts';
 import { SyncRunsRepository } from './sync-runs.ts';
 import { SecretsRepository, type SecretKeyring } from './secrets.ts';
+import { ReceivedEventsRepository } from './received-events.ts';
 
 /** Every repository, bound to one context: the store itself, or one transaction of it. */
 export class StoreRepositories {
@@ -26,6 +27,7 @@ export class StoreRepositories {
   readonly auditTrail: AuditTrailRepository;
   readonly syncRuns: SyncRunsRepository;
   readonly secrets: SecretsRepository;
+  readonly receivedEvents: ReceivedEventsRepository;
 
   constructor(
     protected readonly context: StoreContext,
@@ -43,6 +45,7 @@ export class StoreRepositories {
     this.auditTrail = new AuditTrailRepository(context);
     this.syncRuns = new SyncRunsRepository(context);
     this.secrets = new SecretsRepository(context, keyring);
+    this.receivedEvents = new ReceivedEventsRepository(context);
   }
 
   get dialect(): StoreContext['dialect'] {

@@ -24,6 +24,7 @@ export interface Database {
   integrationState: IntegrationStateTable;
   secrets: SecretsTable;
   syncRuns: SyncRunsTable;
+  receivedEvents: ReceivedEventsTable;
 }
 
 export type StoreDb = Kysely<Database>;
@@ -176,4 +177,9 @@ export interface SyncRunsTable {
   outcome: string | null;
   counts: string;
   failure: string | null;
+}
+
+export interface ReceivedEventsTable {
+  eventKey: string;
+  receivedAt: string;
 }

@@ -80,7 +80,7 @@ describeEachDatabase('API ledger', (database) => {
     expect(granted).toEqual([1, 1, 1]);
     const store = await isolated.open();
     const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.kysely);
-    expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0002_salesforce_reported_usage']);
+    expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0002_salesforce_reported_usage', '0003_received_events']);
   }, 90_000);
 });
 

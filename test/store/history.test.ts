@@ -82,3 +82,15 @@ describeEachDatabase('sync runs', (database) => {
     expect(runs[1]).toMatchObject({ kind: 'initial', startedAt: t0, finishedAt: later(3), counts: { read: 800, created: 790, failed: 10 }, failure: null });
   });
 });
+
+describeEachDatabase('received events', (database) => {
+  it('keeps only keys never seen, across stores, until pruned', async () => {
+    const isolated = database.fresh();
+    const receiver = await isolated.open();
+    const otherWorker = await isolated.open();
+    expect(await receiver.receivedEvents.keepNew(['e1', 'e2', 'e1'], t0)).toEqual(['e1', 'e2']);
+    expect(await otherWorker.receivedEvents.keepNew(['e2', 'e3'], later(1))).toEqual(['e3']);
+    expect(await receiver.receivedEvents.pruneBefore(later(1))).toBe(2);
+    expect(await receiver.receivedEvents.keepNew(['e1', 'e3'], later(2))).toEqual(['e1']);
+  });
+});

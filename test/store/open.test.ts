@@ -73,7 +73,24 @@ describeEachDatabase('opening the store', (database) => {
     const third = await isolated.open();
     expect((await second.settings.read())?.document).toEqual({ contacts: { hubspotCreatesIn: 'lead' } });
     const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(third.kysely);
-    expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0002_salesforce_reported_usage']);
+    expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0002_salesforce_reported_usage', '0003_received_events']);
+  });
+});
+
+describeEachDatabase('introspection', (database) => {
+  it("sees the store's own tables and columns, and no other schema's", async () => {
+    const ours = await database.fresh().open();
+    const neighbour = await database.fresh().open();
+    await sql`create table neighbour_only (id integer)`.execute(neighbour.kysely);
+    const tables = await ours.kysely.introspection.getTables();
+    const names = tables.map((t) => t.name);
+    expect(names).toContain('id_links');
+    expect(names).not.toContain('neighbour_only');
+    const idLinks = tables.find((t) => t.name === 'id_links');
+    expect(idLinks?.columns.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['link_id', 'hubspot_object_type', 'hubspot_id', 'salesforce_object', 'salesforce_id']),
+    );
+    expect(idLinks?.columns.find((c) => c.name === 'salesforce_id')?.isNullable).toBe(false);
   });
 });
 
