@@ -1,5 +1,8 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig, type CrmsyncConfig } from '../config.ts';
+import { changeSetting, InvalidSettingsError, readSettings, settingAt } from '../engine/settings.ts';
 import { startHubSpotEmulator } from '../emulators/hubspot/index.ts';
+import { openStore, type Store } from '../store/open.ts';
 import { startSalesforceEmulator } from '../emulators/salesforce/index.ts';
 
 function parsePort(value: string): number {
@@ -31,7 +34,26 @@ function stopOnSignal(close: () => Promise<void>): void {
 const seedOption = () =>
   new Option('--seed <preset>', 'data to start with').choices(['demo', 'none']).default('demo');
 
-export function buildCli(): Command {
+/** Opens the store named by the configuration for one command, and always closes it. */
+async function withStore<T>(config: () => CrmsyncConfig, run: (store: Store) => Promise<T>): Promise<T> {
+  const { databaseUrl, secret } = config();
+  const store = await openStore(databaseUrl, { secret });
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function printJson(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}
+
+/**
+ * @param config the configuration, read from the environment only when a command needs it (so `--help` and the
+ *   emulators work whatever the environment holds).
+ */
+export function buildCli(config: () => CrmsyncConfig = () => loadConfig(process.env)): Command {
   const program = new Command();
   program
     .name('crmsync')
@@ -66,7 +88,47 @@ export function buildCli(): Command {
       console.log(`HubSpot emulator:    ${hubspot.url}`);
     });
 
+  const settings = program.command('settings').description('read or change the sync settings (SPEC section 4)');
+  settings
+    .command('get')
+    .description('print the settings in force, or one of them')
+    .argument('[key]', 'a dotted setting name, e.g. contacts.hubspotCreatesIn')
+    .action(async (key: string | undefined) => {
+      const current = await withStore(config, (store) => readSettings(store.settings));
+      if (key === undefined) return printJson(current.settings);
+      const value = settingAt(current.settings, key);
+      if (value === undefined) throw new InvalidSettingsError([{ path: key, message: 'unknown setting' }]);
+      printJson(value);
+    });
+  settings
+    .command('set')
+    .description('change one setting; the whole result is validated and nothing changes on error')
+    .argument('<key>', 'a dotted setting name, e.g. contacts.hubspotCreatesIn')
+    .argument('<value>', 'the new value: text, a number, true/false, null, or JSON')
+    .action(async (key: string, value: string) => {
+      const changed = await withStore(config, (store) => changeSetting(store.settings, key, value, new Date()));
+      console.log(`${key} = ${JSON.stringify(settingAt(changed.settings, key))} (settings version ${changed.version})`);
+    });
+
   return program;
 }
 
-await buildCli().parseAsync(process.argv);
+/** Errors a user can fix get one clear message and exit code 1; anything else is a bug and shows its stack. */
+function reportFailure(error: unknown): number {
+  if (error instanceof InvalidSettingsError) {
+    console.error(`crmsync: invalid setting\n${error.message.replace(/^/gm, '  ')}`);
+    return 1;
+  }
+  if (error instanceof Error && error.name === 'ConfigError') {
+    console.error(error.message);
+    return 2;
+  }
+  console.error(error);
+  return 70;
+}
+
+await buildCli()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    process.exitCode = reportFailure(error);
+  });
