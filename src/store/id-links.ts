@@ -150,6 +150,18 @@ export class IdLinksRepository {
     return rows.map(toIdLink);
   }
 
+  /** How many pairs are linked, per HubSpot type and Salesforce object (Sync Health, import progress). */
+  async countByObject(): Promise<Array<{ hubspotObjectType: string; salesforceObject: string; links: number }>> {
+    const rows = await this.context.db
+      .selectFrom('idLinks')
+      .select(['hubspotObjectType', 'salesforceObject', (eb) => eb.fn.countAll<number>().as('links')])
+      .groupBy(['hubspotObjectType', 'salesforceObject'])
+      .orderBy('hubspotObjectType')
+      .orderBy('salesforceObject')
+      .execute();
+    return rows.map((r) => ({ ...r, links: Number(r.links) }));
+  }
+
   /** Drops a link (a record deleted on one side); its last-synced values go with it. */
   async unlink(linkId: string): Promise<boolean> {
     const result = await this.context.db.deleteFrom('idLinks').where('linkId', '=', linkId).executeTakeFirst();

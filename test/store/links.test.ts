@@ -26,6 +26,15 @@ describeEachDatabase('id links', (database) => {
     expect(bySalesforce.get('00Q000000000000007')).toMatchObject({ hubspotId: '1007', salesforceObject: 'Lead', createdAt: t0 });
     // The same HubSpot id in another object type is another record.
     expect((await store.idLinks.findByHubspotIds('companies', ['1007'])).size).toBe(0);
+    await store.idLinks.link({ hubspotObjectType: 'companies', hubspotId: '1007', salesforceObject: 'Account', salesforceId: '001000000000000007' }, t0);
+    expect(await store.idLinks.countByObject()).toEqual([
+      { hubspotObjectType: 'companies', salesforceObject: 'Account', links: 1 },
+      { hubspotObjectType: 'contacts', salesforceObject: 'Lead', links: 1200 },
+    ]);
+    const firstPage = await store.idLinks.listPage('contacts', null, 1000);
+    const secondPage = await store.idLinks.listPage('contacts', firstPage.at(-1)!.linkId, 1000);
+    expect(firstPage.length + secondPage.length).toBe(1200);
+    expect(new Set([...firstPage, ...secondPage].map((l) => l.linkId)).size).toBe(1200);
   });
 
   it('refuses a second link for a record already linked, naming both records', async () => {
