@@ -177,12 +177,16 @@ export class IdLinksRepository {
       const repo = new IdLinksRepository(context);
       const outcome = await repo.repointSalesforceRecords([conversion.leadId], { salesforceObject: 'Contact', salesforceId: conversion.contactId }, now);
       if (conversion.accountId !== null && conversion.hubspotCompanyId !== null) {
-        const { linked } = await repo.linkMany(
-          [{ hubspotObjectType: 'companies', hubspotId: conversion.hubspotCompanyId, salesforceObject: 'Account', salesforceId: conversion.accountId }],
-          now,
-        );
+        const companyLinked = (await repo.findByHubspotIds('companies', [conversion.hubspotCompanyId])).size > 0;
+        const accountLinked = (await repo.findBySalesforceIds([conversion.accountId])).size > 0;
         // Either side already linked (to each other or elsewhere) is the normal case of an existing Account.
-        outcome.created.push(...linked);
+        if (!companyLinked && !accountLinked) {
+          const { linked } = await repo.linkMany(
+            [{ hubspotObjectType: 'companies', hubspotId: conversion.hubspotCompanyId, salesforceObject: 'Account', salesforceId: conversion.accountId }],
+            now,
+          );
+          outcome.created.push(...linked);
+        }
       }
       return outcome;
     });

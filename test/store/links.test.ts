@@ -92,6 +92,13 @@ describeEachDatabase('id links', (database) => {
       t1,
     );
     expect(second.created).toEqual([]);
+    // Converting into the Account the company is already linked to creates nothing either.
+    await store.idLinks.link({ hubspotObjectType: 'contacts', hubspotId: '13', salesforceObject: 'Lead', salesforceId: '00Q000000000000013' }, t0);
+    const third = await store.idLinks.recordLeadConversion(
+      { leadId: '00Q000000000000013', contactId: '003000000000000013', accountId: '001000000000000011', hubspotCompanyId: '77' },
+      t1,
+    );
+    expect(third).toMatchObject({ moved: [{ after: { salesforceId: '003000000000000013' } }], created: [], removed: [] });
     expect((await store.idLinks.findByHubspotIds('companies', ['77'])).get('77')?.salesforceId).toBe('001000000000000011');
   });
 
