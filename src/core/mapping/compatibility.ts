@@ -5,8 +5,9 @@
  * Contract: `checkTypeCompatibility(property, field)` returns `{ ok: true, value }` or `{ ok: false, reason }`,
  * the reason a sentence naming both sides and what the HubSpot type may map to. Salesforce currency, percent,
  * phone, email and url are not in HubSpot's table; they are taken as number and text, which is what they hold.
+ * `allowedSyncRules` / `syncRuleRefusal` say which rules a pair can honour (a formula field can only feed HubSpot).
  */
-import type { HubSpotPropertyDescription, SalesforceFieldDescription, SalesforceFieldType, ValueKind, ValueShape } from './model.ts';
+import { fieldSyncRules, type FieldSyncRule, type HubSpotPropertyDescription, type SalesforceFieldDescription, type SalesforceFieldType, type ValueKind, type ValueShape } from './model.ts';
 
 export type CompatibilityResult = { ok: true; value: ValueShape } | { ok: false; reason: string };
 
@@ -57,4 +58,34 @@ export function checkTypeCompatibility(property: HubSpotPropertyDescription, fie
 
 function listed(types: readonly string[]): string {
   return types.length === 1 ? types[0]! : `${types.slice(0, -1).join(', ')} or ${types.at(-1)!}`;
+}
+
+/** Rules that never write into Salesforce / into HubSpot (the tests of src/core/rules/conflict.ts hold decideField to them). */
+const neverWritesSalesforce: readonly FieldSyncRule[] = ['always_use_salesforce', 'dont_sync'];
+const neverWritesHubspot: readonly FieldSyncRule[] = ['always_use_hubspot', 'dont_sync'];
+
+/**
+ * The sync rules a pair can honour. A Salesforce field that is not updateable (formula, roll-up, system field)
+ * can only feed HubSpot; a HubSpot property whose value HubSpot calculates can only feed Salesforce; an owner
+ * mapping is two-way. Offering another rule would promise writes that can only fail.
+ */
+export function allowedSyncRules(property: HubSpotPropertyDescription, field: SalesforceFieldDescription): FieldSyncRule[] {
+  const compatibility = checkTypeCompatibility(property, field);
+  if (compatibility.ok && compatibility.value.meaning === 'owner') return ['two_way'];
+  return fieldSyncRules.filter(
+    (rule) => (field.updateable !== false || neverWritesSalesforce.includes(rule)) && (!property.readOnlyValue || neverWritesHubspot.includes(rule)),
+  );
+}
+
+/** Why `rule` cannot be used for the pair, or undefined when it can. */
+export function syncRuleRefusal(property: HubSpotPropertyDescription, field: SalesforceFieldDescription, rule: FieldSyncRule): string | undefined {
+  const allowed = allowedSyncRules(property, field);
+  if (allowed.includes(rule)) return undefined;
+  const because =
+    field.updateable === false && !neverWritesSalesforce.includes(rule)
+      ? `Salesforce field ${field.name} cannot be written (formula or system field)`
+      : property.readOnlyValue && !neverWritesHubspot.includes(rule)
+        ? `HubSpot property ${property.name} is calculated by HubSpot and cannot be written`
+        : 'the owner mapping is always two_way';
+  return `sync rule ${rule} cannot be used for ${property.name} ↔ ${field.name}: ${because}; allowed: ${allowed.join(', ')}`;
 }

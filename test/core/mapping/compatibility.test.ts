@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTypeCompatibility } from '../../../src/core/mapping/compatibility.ts';
+import { allowedSyncRules, checkTypeCompatibility, syncRuleRefusal } from '../../../src/core/mapping/compatibility.ts';
 import type { HubSpotFieldType, HubSpotPropertyType, SalesforceFieldType } from '../../../src/core/mapping/model.ts';
 
 const property = (type: HubSpotPropertyType, fieldType: HubSpotFieldType) => ({ name: 'p', type, fieldType });
@@ -45,5 +45,25 @@ describe('checkTypeCompatibility', () => {
       ok: true,
       value: { kind: 'choice', salesforceType: 'reference', meaning: 'owner' },
     });
+  });
+});
+
+describe('allowedSyncRules', () => {
+  it('allows every rule for a writable pair', () => {
+    expect(allowedSyncRules(property('string', 'text'), field('string'))).toHaveLength(6);
+  });
+  it('lets a non-updateable Salesforce field only feed HubSpot', () => {
+    const formula = { name: 'Score__c', type: 'double' as const, updateable: false };
+    expect(allowedSyncRules(property('number', 'number'), formula)).toEqual(['always_use_salesforce', 'dont_sync']);
+    expect(syncRuleRefusal(property('number', 'number'), formula, 'two_way')).toBe(
+      'sync rule two_way cannot be used for p ↔ Score__c: Salesforce field Score__c cannot be written (formula or system field); allowed: always_use_salesforce, dont_sync',
+    );
+    expect(syncRuleRefusal(property('number', 'number'), formula, 'always_use_salesforce')).toBeUndefined();
+  });
+  it('lets a HubSpot-calculated property only feed Salesforce', () => {
+    expect(allowedSyncRules({ ...property('number', 'calculation_equation'), readOnlyValue: true, fieldType: 'number' }, field('double'))).toEqual(['always_use_hubspot', 'dont_sync']);
+  });
+  it('keeps owner mappings two_way', () => {
+    expect(allowedSyncRules(property('enumeration', 'select'), field('reference', ['User']))).toEqual(['two_way']);
   });
 });
