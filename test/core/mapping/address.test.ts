@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { iso31661, iso31662 } from 'iso-3166';
 import { convertAddressForSalesforce, matchCountry, matchState } from '../../../src/core/mapping/address.ts';
 
 const enabled = { salesforcePicklists: 'enabled', stateCountryMode: 'match_salesforce_defaults' } as const;
@@ -96,5 +97,28 @@ describe('convertAddressForSalesforce', () => {
   it('clears both with blanks', () => {
     const result = convertAddressForSalesforce({ state: ' ', country: null }, enabled);
     expect(result.ok && [result.state.canonical, result.country.canonical]).toEqual([null, null]);
+  });
+});
+
+describe('every default picklist value matches itself', () => {
+  it('each ISO country by alpha-2, alpha-3 and its Salesforce label', () => {
+    const misses = iso31661.flatMap((country) => {
+      const label = matchCountry(country.alpha2)?.label ?? '';
+      return [country.alpha2, country.alpha3, label].filter((text) => matchCountry(text)?.code !== country.alpha2).map((text) => `${country.alpha2}: ${text}`);
+    });
+    expect(misses).toEqual([]);
+  });
+
+  it('each state of the countries Salesforce ships states for, by code and by label', () => {
+    const misses: string[] = [];
+    for (const countryCode of ['AU', 'BR', 'CA', 'CN', 'IE', 'IN', 'IT', 'JP', 'MX', 'US']) {
+      const leaves = iso31662.filter((subdivision) => subdivision.parent === countryCode || subdivision.parent.startsWith(`${countryCode}-`));
+      const parents = new Set(iso31662.map((subdivision) => subdivision.parent));
+      for (const subdivision of leaves.filter((candidate) => !parents.has(candidate.code))) {
+        const code = subdivision.code.slice(3);
+        for (const text of [code, subdivision.name]) if (matchState(text, countryCode)?.code !== code) misses.push(`${subdivision.code}: ${text}`);
+      }
+    }
+    expect(misses).toEqual([]);
   });
 });
