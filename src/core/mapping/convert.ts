@@ -4,6 +4,9 @@
  * HubSpot sends and accepts every property value as a string ("true", "12.5", "a;b", "2026-01-31" or midnight-UTC
  * epoch ms for dates, ISO 8601 or epoch ms for datetimes; "" clears a value). Salesforce's REST API speaks JSON:
  * booleans, numbers, "YYYY-MM-DD" dates and "2026-01-31T12:00:00.000+0000" datetimes, null for blank.
+ * (HubSpot: https://developers.hubspot.com/docs/faq/how-should-timestamps-be-formatted-for-hubspots-apis, a date
+ * property must be midnight UTC; Salesforce: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_valid_date_formats.htm,
+ * a dateTime carries an offset or Z, a date carries none.)
  *
  * Contract:
  * - The canonical form of a mapped value is its Salesforce JSON value (`SalesforceValue`): last-synced values
