@@ -1,0 +1,611 @@
+/**
+ * One cycle of contact sync, decided: `planContactSync(input) → ContactSyncPlan`. Pure; the engine gathers the
+ * input (detect), applies the plan in batches (apply) and stores links and last-synced values (record).
+ *
+ * What the engine must put in (`ContactSyncInput`):
+ * - the HubSpot contacts and Salesforce Leads/Contacts that changed this cycle, with their current values
+ *   (HubSpot wire strings; Salesforce JSON values), per-field change times where known, created/modified times,
+ *   deleted / merged / converted facts;
+ * - the stored ID links for every record in the changes, and their last-synced values (keyed by HubSpot
+ *   property, in canonical Salesforce JSON form: src/core/mapping/convert.ts);
+ * - for records without a link, the other side's records sharing their email (`salesforceMatches`,
+ *   `hubspotMatches`), so dedup decides on real values;
+ * - inclusion-list membership, company → Account links, lifecycle context, the owner directory.
+ * A linked record absent from the changes is taken to hold its last-synced values (it did not change); a field
+ * never synced whose partner is absent is left alone until both sides are seen (new mappings backfill only on
+ * request, SPEC section 6).
+ *
+ * What comes out (`ContactSyncPlan`):
+ * - `salesforceCreates` / `hubspotCreates` with a deterministic `idempotencyKey` (the same change planned twice
+ *   gives the same key, so a retried create can be recognised) and the last-synced values to store once the
+ *   create succeeded and the link is made;
+ * - `salesforceUpdates` / `hubspotUpdates` with only the fields that change (HubSpot updates also carry the
+ *   Salesforce-id properties and lifecycle moves for the contact: one write per contact);
+ * - `hubspotDeletes`, `linkChanges` (new links from email matches; moves on conversion and merges; unlinks),
+ *   `syncedValues` per pair (store after that pair's writes succeed), `lifecycleUpdates` (why a stage moved),
+ *   `skips` with a reason and per-record `errors` (category + message), never silently dropped.
+ * Invariant (property-tested): applying a plan and planning again on the result yields an empty plan.
+ */
+import { convertAddressForSalesforce } from './mapping/address.ts';
+import { hubspotToSalesforce, salesforceToHubspot, sameSyncedValue, type ConversionContext, type OwnerDirectory, type SalesforceValue } from './mapping/convert.ts';
+import { mappingsForSalesforceObject, type ResolvedFieldMapping, type TypedFieldMapping } from './mapping/model.ts';
+import { decideField, type FieldDecision } from './rules/conflict.ts';
+import { chooseSalesforceMatch, normaliseEmail, routeNewHubspotContact, type SalesforcePersonObject } from './rules/contact-identity.ts';
+import { planLifecycleUpdates, type LifecycleContact, type LifecycleUpdate, type OpportunityRole } from './rules/lifecycle.ts';
+import { linkChangeForHubspotMerge, linkChangeForSalesforceFate, type ContactLink, type LinkChange, type SalesforcePersonFate } from './rules/links.ts';
+import { contactSyncScope, hubspotDeleteOutcome, type ContactSyncScope } from './rules/scope.ts';
+import type { Settings } from './settings.ts';
+import type { CoreSyncError } from './sync-error.ts';
+
+/** Epoch milliseconds. */
+type Millis = number;
+
+export interface HubspotContactRecord {
+  id: string;
+  /** As HubSpot sends them: every value a string, "" or null for blank. */
+  properties: Readonly<Record<string, string | null | undefined>>;
+  /** Per property, when it last changed (propertiesWithHistory); falls back to `modifiedAt`. */
+  propertyChangedAt?: Readonly<Record<string, Millis>>;
+  createdAt: Millis;
+  modifiedAt: Millis;
+  deleted?: boolean;
+  /** Set when this contact was merged away into another (HubSpot merge): the surviving contact's id. */
+  mergedIntoId?: string;
+  /** The primary associated company. */
+  companyId?: string | null;
+}
+
+export interface SalesforcePersonRecord {
+  object: SalesforcePersonObject;
+  id: string;
+  /** As the REST API returns them (JSON values), keyed by field API name. */
+  fields: Readonly<Record<string, SalesforceValue | undefined>>;
+  fieldChangedAt?: Readonly<Record<string, Millis>>;
+  /** CreatedDate and LastModifiedDate. */
+  createdAt: Millis;
+  modifiedAt: Millis;
+  deleted?: boolean;
+  /** A record deleted by a merge names its master (MasterRecordId). */
+  masterRecordId?: string | null;
+  /** A converted Lead (IsConverted): the Contact and Account it became. */
+  converted?: { contactId: string; accountId: string | null } | null;
+  /** For a Contact: its OpportunityContactRoles, with the opportunity's state. */
+  opportunityRoles?: readonly OpportunityRole[];
+}
+
+export interface StoredContactLink extends ContactLink {
+  linkId: string;
+}
+
+/** What src/objects/contacts.ts says about the pair that the plan needs (core does not import objects). */
+export interface ContactPairFacts {
+  salesforceIdProperty: Readonly<Record<string, string>>;
+  requiredOnCreate: Readonly<Record<string, ReadonlyArray<{ field: string; placeholder: string }>>>;
+}
+
+export interface ContactSyncInput {
+  now: Millis;
+  settings: Settings;
+  mappings: readonly TypedFieldMapping[];
+  pair: ContactPairFacts;
+  hubspotChanges: readonly HubspotContactRecord[];
+  salesforceChanges: readonly SalesforcePersonRecord[];
+  links: readonly StoredContactLink[];
+  /** linkId → HubSpot property → canonical value last synced. */
+  lastSynced: ReadonlyMap<string, Readonly<Record<string, SalesforceValue>>>;
+  salesforceMatches?: readonly SalesforcePersonRecord[];
+  hubspotMatches?: readonly HubspotContactRecord[];
+  /** HubSpot ids in `contacts.inclusionListId`, among the contacts of this cycle; ignored without a list. */
+  inclusionListMembers?: ReadonlySet<string>;
+  accountIdByHubspotCompanyId?: ReadonlyMap<string, string>;
+  /** For contacts not in the changes: their lifecycle stage and company; and each company's contacts. */
+  lifecycleContext?: {
+    contacts: ReadonlyMap<string, { stage: string | null; companyId: string | null }>;
+    companyMembers: ReadonlyMap<string, ReadonlyArray<{ hubspotId: string; stage: string | null }>>;
+  };
+  owners?: OwnerDirectory;
+}
+
+export interface PairRef {
+  hubspotId: string;
+  salesforceObject: SalesforcePersonObject;
+  salesforceId: string;
+}
+
+export interface SalesforceCreate {
+  idempotencyKey: string;
+  object: SalesforcePersonObject;
+  hubspotId: string;
+  fields: Record<string, SalesforceValue>;
+  /** Store under the new link once the create succeeded. */
+  syncedValues: Record<string, SalesforceValue>;
+}
+
+export interface HubspotCreate {
+  idempotencyKey: string;
+  salesforceObject: SalesforcePersonObject;
+  salesforceId: string;
+  properties: Record<string, string>;
+  syncedValues: Record<string, SalesforceValue>;
+}
+
+export interface SalesforceUpdate {
+  object: SalesforcePersonObject;
+  id: string;
+  fields: Record<string, SalesforceValue>;
+}
+
+export interface HubspotUpdate {
+  id: string;
+  properties: Record<string, string>;
+}
+
+export type PlannedLinkChange = LinkChange | { change: 'create'; hubspotId: string; salesforceObject: SalesforcePersonObject; salesforceId: string; because: 'matched_by_email' };
+
+export interface PlannedSyncError {
+  side: 'hubspot' | 'salesforce';
+  object: 'contacts' | SalesforcePersonObject;
+  id: string;
+  error: CoreSyncError;
+}
+
+export interface PlanSkip {
+  side: 'hubspot' | 'salesforce';
+  id: string;
+  reason: string;
+}
+
+export interface ContactSyncPlan {
+  plannedAt: Millis;
+  salesforceCreates: SalesforceCreate[];
+  salesforceUpdates: SalesforceUpdate[];
+  hubspotCreates: HubspotCreate[];
+  hubspotUpdates: HubspotUpdate[];
+  hubspotDeletes: Array<{ hubspotId: string; because: string }>;
+  linkChanges: PlannedLinkChange[];
+  /** Per pair (by its stored link id when it has one; a link made by this plan has none yet). */
+  syncedValues: Array<{ linkId?: string; pair: PairRef; values: Record<string, SalesforceValue> }>;
+  lifecycleUpdates: LifecycleUpdate[];
+  skips: PlanSkip[];
+  errors: PlannedSyncError[];
+}
+
+/** True when the plan writes nothing and records nothing: what a second plan after applying the first must be. */
+export function isEmptyPlan(plan: ContactSyncPlan): boolean {
+  return (
+    plan.salesforceCreates.length + plan.salesforceUpdates.length + plan.hubspotCreates.length + plan.hubspotUpdates.length + plan.hubspotDeletes.length + plan.linkChanges.length + plan.syncedValues.length + plan.lifecycleUpdates.length ===
+    0
+  );
+}
+
+const sfKey = (object: string, id: string): string => `${object}:${id}`;
+
+export function planContactSync(input: ContactSyncInput): ContactSyncPlan {
+  return new ContactPlanner(input).plan();
+}
+
+/** Canonical value of one mapped field on one side, or an error; undefined when the side is not known. */
+type Reading = { ok: true; value: SalesforceValue; changedAt: Millis | null } | { ok: false; error: CoreSyncError } | undefined;
+
+class ContactPlanner {
+  private readonly result: ContactSyncPlan;
+  private readonly contacts: Settings['contacts'];
+  private readonly conversion: ConversionContext;
+  private readonly hubspotById = new Map<string, HubspotContactRecord>();
+  private readonly salesforceByKey = new Map<string, SalesforcePersonRecord>();
+  private readonly linkByHubspot = new Map<string, StoredContactLink | PairRef>();
+  private readonly linkBySalesforce = new Map<string, StoredContactLink | PairRef>();
+  private readonly hubspotUpdates = new Map<string, Record<string, string>>();
+  private readonly salesforceUpdates = new Map<string, SalesforceUpdate>();
+  private readonly pairsDone = new Set<string>();
+  private readonly claimedEmails = new Set<string>();
+  /** `hubspotId|property` → how a matched state/country is written (text or picklist code). */
+  private readonly addressWrites = new Map<string, { into: 'text' | 'code'; value: string | null; canonical: string | null }>();
+
+  constructor(private readonly input: ContactSyncInput) {
+    this.contacts = input.settings.contacts;
+    this.conversion = input.owners ? { owners: input.owners } : {};
+    this.result = {
+      plannedAt: input.now,
+      salesforceCreates: [],
+      salesforceUpdates: [],
+      hubspotCreates: [],
+      hubspotUpdates: [],
+      hubspotDeletes: [],
+      linkChanges: [],
+      syncedValues: [],
+      lifecycleUpdates: [],
+      skips: [],
+      errors: [],
+    };
+    for (const record of [...(input.hubspotMatches ?? []), ...input.hubspotChanges]) this.hubspotById.set(record.id, record);
+    for (const record of [...(input.salesforceMatches ?? []), ...input.salesforceChanges]) this.salesforceByKey.set(sfKey(record.object, record.id), record);
+    for (const link of input.links) this.setLink(link);
+  }
+
+  plan(): ContactSyncPlan {
+    // Fates first: a conversion or merge moves a link before any field is compared on it.
+    for (const record of this.input.salesforceChanges) this.planSalesforceFate(record);
+    for (const record of this.input.hubspotChanges) if (record.deleted) this.planHubspotDelete(record);
+
+    for (const record of this.input.hubspotChanges) {
+      if (record.deleted) continue;
+      const link = this.linkByHubspot.get(record.id);
+      if (link) this.planPair(link);
+      else this.planNewHubspotContact(record);
+    }
+    for (const record of this.input.salesforceChanges) {
+      if (record.deleted || record.converted) continue;
+      const link = this.linkBySalesforce.get(sfKey(record.object, record.id));
+      if (link) this.planPair(link);
+      else this.planNewSalesforcePerson(record);
+    }
+    this.planLifecycle();
+
+    for (const [id, properties] of this.hubspotUpdates) if (Object.keys(properties).length > 0) this.result.hubspotUpdates.push({ id, properties });
+    for (const update of this.salesforceUpdates.values()) if (Object.keys(update.fields).length > 0) this.result.salesforceUpdates.push(update);
+    return this.result;
+  }
+
+  // ---- links ---------------------------------------------------------------------------------------------
+
+  private setLink(link: StoredContactLink | PairRef): void {
+    this.linkByHubspot.set(link.hubspotId, link);
+    this.linkBySalesforce.set(sfKey(link.salesforceObject, link.salesforceId), link);
+  }
+
+  private dropLink(link: PairRef): void {
+    this.linkByHubspot.delete(link.hubspotId);
+    this.linkBySalesforce.delete(sfKey(link.salesforceObject, link.salesforceId));
+  }
+
+  private planSalesforceFate(record: SalesforcePersonRecord): void {
+    const fate = salesforceFate(record);
+    if (!fate) return;
+    const link = this.linkBySalesforce.get(sfKey(record.object, record.id));
+    if (!link) {
+      this.skip('salesforce', record.id, `${record.object} ${record.id} was ${fate.kind} but is not linked to a HubSpot contact`);
+      return;
+    }
+    const target = fate.kind === 'converted' ? sfKey('Contact', fate.convertedContactId) : fate.kind === 'merged' ? sfKey(fate.masterObject, fate.masterId) : undefined;
+    const companyId = this.hubspotById.get(link.hubspotId)?.companyId ?? this.input.lifecycleContext?.contacts.get(link.hubspotId)?.companyId ?? null;
+    const change = linkChangeForSalesforceFate(
+      link,
+      fate,
+      {
+        hubspotIdLinkedToTarget: target ? (this.linkBySalesforce.get(target)?.hubspotId ?? null) : null,
+        hubspotCompany: companyId ? { companyId, linkedAccountId: this.input.accountIdByHubspotCompanyId?.get(companyId) ?? null } : null,
+      },
+      this.contacts,
+    );
+    this.applyLinkChange(change, link);
+  }
+
+  private planHubspotDelete(record: HubspotContactRecord): void {
+    const link = this.linkByHubspot.get(record.id);
+    if (!link) return;
+    if (record.mergedIntoId) {
+      const winnerLink = this.linkByHubspot.get(record.mergedIntoId);
+      this.applyLinkChange(linkChangeForHubspotMerge(link, { hubspotId: record.mergedIntoId, link: winnerLink ?? null }), link);
+      return;
+    }
+    const outcome = hubspotDeleteOutcome();
+    const because = outcome.action === 'unlink' ? outcome.reason : 'the HubSpot contact was deleted';
+    this.applyLinkChange({ change: 'unlink', hubspotId: link.hubspotId, salesforceObject: link.salesforceObject, salesforceId: link.salesforceId, because, hubspotProperties: {} }, link);
+  }
+
+  private applyLinkChange(change: LinkChange, current: PairRef): void {
+    this.result.linkChanges.push(change);
+    this.dropLink(current);
+    if (change.change === 'delete_hubspot_contact') {
+      this.result.hubspotDeletes.push({ hubspotId: change.hubspotId, because: change.because });
+      return;
+    }
+    if (change.change === 'move') this.setLink({ ...current, hubspotId: change.hubspotId, salesforceObject: change.to.salesforceObject, salesforceId: change.to.salesforceId });
+    // A contact deleted in HubSpot cannot take property writes.
+    if (!this.hubspotById.get(change.hubspotId)?.deleted) {
+      for (const [property, value] of Object.entries(change.hubspotProperties)) if (value !== undefined) this.writeHubspot(change.hubspotId, property, value ?? '');
+    }
+  }
+
+  // ---- new records ---------------------------------------------------------------------------------------
+
+  private planNewHubspotContact(record: HubspotContactRecord): void {
+    const email = normaliseEmail(record.properties.email);
+    if (email === null) return this.skip('hubspot', record.id, 'no email: a contact without an email never syncs');
+    const scope = this.scopeFor(record.id, false);
+    if (!scope.hubspotToSalesforce) return this.skip('hubspot', record.id, scope.reason ?? 'HubSpot → Salesforce is closed');
+    if (this.claimedEmails.has(email)) return this.skip('hubspot', record.id, `another record with email ${email} is being synced in this cycle`);
+    this.claimedEmails.add(email);
+
+    const candidates = [...this.salesforceByKey.values()].filter(
+      (candidate) => !candidate.deleted && !candidate.converted && normaliseEmail(candidate.fields.Email) === email && !this.linkBySalesforce.has(sfKey(candidate.object, candidate.id)),
+    );
+    const linkedBefore = Object.values(this.input.pair.salesforceIdProperty).some((property) => (record.properties[property] ?? '') !== '');
+    const match = chooseSalesforceMatch(candidates, linkedBefore ? 'later_sync' : 'first_sync');
+    if (match) return this.linkByEmail({ hubspotId: record.id, salesforceObject: match.object, salesforceId: match.id });
+
+    const accountId = record.companyId ? this.input.accountIdByHubspotCompanyId?.get(record.companyId) : undefined;
+    const route = routeNewHubspotContact(this.contacts.hubspotCreatesIn, accountId);
+    const fields: Record<string, SalesforceValue> = {};
+    const syncedValues: Record<string, SalesforceValue> = {};
+    for (const { mapping, decision } of this.decideFields(route.object, record, undefined, undefined, scope)) {
+      if (decision.write === 'salesforce') this.putSalesforceValue(fields, mapping, decision.value, record.id);
+      if (decision.write !== 'hubspot' && decision.nextLastSynced !== undefined) syncedValues[mapping.hubspotProperty] = decision.nextLastSynced;
+    }
+    for (const required of this.input.pair.requiredOnCreate[route.object] ?? []) {
+      if (fields[required.field] === undefined || fields[required.field] === null || fields[required.field] === '') fields[required.field] = required.placeholder;
+    }
+    if (route.accountId) fields.AccountId = route.accountId;
+    this.result.salesforceCreates.push({ idempotencyKey: `contacts:hubspot:${record.id}:${route.object}`, object: route.object, hubspotId: record.id, fields, syncedValues });
+  }
+
+  private planNewSalesforcePerson(record: SalesforcePersonRecord): void {
+    if (this.contacts.onSalesforceUpsert === 'do_nothing') return this.skip('salesforce', record.id, 'contacts.onSalesforceUpsert is do_nothing');
+    const email = normaliseEmail(record.fields.Email);
+    if (email === null) return this.skip('salesforce', record.id, 'no email: a person without an email never syncs');
+    const existing = [...this.hubspotById.values()].find((contact) => !contact.deleted && normaliseEmail(contact.properties.email) === email);
+    if (existing) {
+      const existingLink = this.linkByHubspot.get(existing.id);
+      if (existingLink) {
+        return this.skip(
+          'salesforce',
+          record.id,
+          `HubSpot contact ${existing.id} with email ${email} is already linked to ${existingLink.salesforceObject} ${existingLink.salesforceId}`,
+        );
+      }
+      if (this.claimedEmails.has(email)) return this.skip('salesforce', record.id, `another record with email ${email} is being synced in this cycle`);
+    } else if (this.claimedEmails.has(email)) {
+      return this.skip('salesforce', record.id, `another record with email ${email} is being synced in this cycle`);
+    }
+    // Several unlinked records with one email: the first sync takes the oldest (SPEC section 5).
+    const rivals = [...this.salesforceByKey.values()].filter(
+      (candidate) => !candidate.deleted && !candidate.converted && normaliseEmail(candidate.fields.Email) === email && !this.linkBySalesforce.has(sfKey(candidate.object, candidate.id)),
+    );
+    const chosen = chooseSalesforceMatch(rivals, 'first_sync') ?? record;
+    if (chosen.id !== record.id || chosen.object !== record.object) {
+      return this.skip('salesforce', record.id, `${chosen.object} ${chosen.id} is the older record with email ${email}; it is the one synced`);
+    }
+    this.claimedEmails.add(email);
+    if (existing) return this.linkByEmail({ hubspotId: existing.id, salesforceObject: record.object, salesforceId: record.id });
+
+    const properties: Record<string, string> = {};
+    const syncedValues: Record<string, SalesforceValue> = {};
+    const scope: ContactSyncScope = { hubspotToSalesforce: false, salesforceToHubspot: 'all' };
+    for (const { mapping, decision } of this.decideFields(record.object, undefined, record, undefined, scope)) {
+      if (decision.write === 'hubspot') {
+        const written = this.toHubspot(decision.value, mapping, record);
+        if (written === undefined) continue;
+        if (written !== '') properties[mapping.hubspotProperty] = written;
+      }
+      if (decision.write !== 'salesforce' && decision.nextLastSynced !== undefined) syncedValues[mapping.hubspotProperty] = decision.nextLastSynced;
+    }
+    const idProperty = this.input.pair.salesforceIdProperty[record.object];
+    if (idProperty) properties[idProperty] = record.id;
+    this.result.hubspotCreates.push({ idempotencyKey: `contacts:salesforce:${record.object}:${record.id}`, salesforceObject: record.object, salesforceId: record.id, properties, syncedValues });
+  }
+
+  private linkByEmail(pair: PairRef): void {
+    this.result.linkChanges.push({ change: 'create', ...pair, because: 'matched_by_email' });
+    this.setLink(pair);
+    const idProperty = this.input.pair.salesforceIdProperty[pair.salesforceObject];
+    if (idProperty && this.hubspotById.get(pair.hubspotId)?.properties[idProperty] !== pair.salesforceId) this.writeHubspot(pair.hubspotId, idProperty, pair.salesforceId);
+    this.planPair(pair);
+  }
+
+  // ---- linked pairs --------------------------------------------------------------------------------------
+
+  private planPair(link: StoredContactLink | PairRef): void {
+    const key = `${link.hubspotId}|${sfKey(link.salesforceObject, link.salesforceId)}`;
+    if (this.pairsDone.has(key)) return;
+    this.pairsDone.add(key);
+    const hubspot = this.hubspotById.get(link.hubspotId);
+    const salesforce = this.salesforceByKey.get(sfKey(link.salesforceObject, link.salesforceId));
+    const scope = this.scopeFor(link.hubspotId, true);
+    if (!scope.hubspotToSalesforce && scope.salesforceToHubspot !== 'all') {
+      return this.skip(hubspot ? 'hubspot' : 'salesforce', hubspot ? link.hubspotId : link.salesforceId, scope.reason ?? 'no direction open');
+    }
+    const lastSynced = 'linkId' in link ? this.input.lastSynced.get(link.linkId) : undefined;
+    const synced: Record<string, SalesforceValue> = {};
+    for (const { mapping, decision } of this.decideFields(link.salesforceObject, hubspot, salesforce, lastSynced ?? {}, scope)) {
+      if (decision.write === 'salesforce') {
+        const update = this.salesforceUpdate(link);
+        this.putSalesforceValue(update.fields, mapping, decision.value, hubspot?.id);
+      } else if (decision.write === 'hubspot') {
+        const written = this.toHubspot(decision.value, mapping, salesforce ?? { object: link.salesforceObject, id: link.salesforceId });
+        if (written === undefined) continue;
+        this.writeHubspot(link.hubspotId, mapping.hubspotProperty, written);
+      }
+      const previous = lastSynced?.[mapping.hubspotProperty];
+      const next = decision.nextLastSynced;
+      if (next !== undefined && (previous === undefined || !this.same(mapping, previous, next))) synced[mapping.hubspotProperty] = next;
+    }
+    if (Object.keys(synced).length > 0) {
+      const pair = { hubspotId: link.hubspotId, salesforceObject: link.salesforceObject, salesforceId: link.salesforceId };
+      this.result.syncedValues.push('linkId' in link ? { linkId: link.linkId, pair, values: synced } : { pair, values: synced });
+    }
+  }
+
+  /**
+   * Reads both sides of every mapping for one Salesforce object and decides each field. `lastSynced` undefined
+   * means a record being created: the missing side counts as blank. A decision a closed direction forbids is
+   * turned into "keep the last-synced value", so it is neither written nor remembered.
+   */
+  private decideFields(
+    salesforceObject: SalesforcePersonObject,
+    hubspot: HubspotContactRecord | undefined,
+    salesforce: SalesforcePersonRecord | undefined,
+    lastSynced: Readonly<Record<string, SalesforceValue>> | undefined,
+    scope: ContactSyncScope,
+  ): Array<{ mapping: ResolvedFieldMapping; decision: FieldDecision }> {
+    const creating = lastSynced === undefined;
+    const hubspotReadings = hubspot ? this.readHubspot(hubspot, salesforceObject) : new Map<string, Reading>();
+    const decisions: Array<{ mapping: ResolvedFieldMapping; decision: FieldDecision }> = [];
+    for (const mapping of mappingsForSalesforceObject(this.input.mappings, salesforceObject)) {
+      const previous = lastSynced?.[mapping.hubspotProperty];
+      const fromHubspot: Reading = hubspot ? hubspotReadings.get(mapping.hubspotProperty) : creating ? { ok: true, value: null, changedAt: null } : previous === undefined ? undefined : { ok: true, value: previous, changedAt: null };
+      const fromSalesforce: Reading = salesforce
+        ? this.readSalesforce(salesforce, mapping)
+        : creating
+          ? { ok: true, value: null, changedAt: null }
+          : previous === undefined
+            ? undefined
+            : { ok: true, value: previous, changedAt: null };
+      if (fromHubspot && !fromHubspot.ok) this.error('hubspot', 'contacts', hubspot?.id ?? '', fromHubspot.error);
+      if (fromSalesforce && !fromSalesforce.ok) this.error('salesforce', salesforceObject, salesforce?.id ?? '', fromSalesforce.error);
+      if (!fromHubspot?.ok || !fromSalesforce?.ok) continue;
+      let decision = decideField(
+        mapping.rule,
+        { hubspot: { value: fromHubspot.value, changedAt: fromHubspot.changedAt }, salesforce: { value: fromSalesforce.value, changedAt: fromSalesforce.changedAt }, lastSynced: previous },
+        (a, b) => this.same(mapping, a, b),
+      );
+      const closed = (decision.write === 'salesforce' && !scope.hubspotToSalesforce) || (decision.write === 'hubspot' && scope.salesforceToHubspot !== 'all');
+      if (closed) decision = { write: 'none', why: 'rule_forbids', nextLastSynced: previous };
+      decisions.push({ mapping, decision });
+    }
+    return decisions;
+  }
+
+  private readHubspot(record: HubspotContactRecord, salesforceObject: SalesforcePersonObject): Map<string, Reading> {
+    const readings = new Map<string, Reading>();
+    const changedAt = (property: string): Millis => record.propertyChangedAt?.[property] ?? record.modifiedAt;
+    const mappings = mappingsForSalesforceObject(this.input.mappings, salesforceObject);
+    for (const mapping of mappings) {
+      if (mapping.value.meaning === 'state' || mapping.value.meaning === 'country') continue;
+      const converted = hubspotToSalesforce(record.properties[mapping.hubspotProperty], mapping.value, this.conversion);
+      readings.set(
+        mapping.hubspotProperty,
+        converted.ok ? { ok: true, value: converted.value, changedAt: changedAt(mapping.hubspotProperty) } : { ok: false, error: { category: 'property_value', field: mapping.hubspotProperty, message: converted.error.message } },
+      );
+    }
+    // State and country convert together: a state is matched within its country (SPEC section 5).
+    const state = mappings.find((mapping) => mapping.value.meaning === 'state');
+    const country = mappings.find((mapping) => mapping.value.meaning === 'country');
+    if (state || country) {
+      const address = convertAddressForSalesforce(
+        { state: state ? record.properties[state.hubspotProperty] : null, country: country ? record.properties[country.hubspotProperty] : null },
+        this.contacts,
+        { state: state?.hubspotProperty ?? 'state', country: country?.hubspotProperty ?? 'country' },
+      );
+      for (const [mapping, part] of [
+        [state, 'state'],
+        [country, 'country'],
+      ] as const) {
+        if (!mapping) continue;
+        if (address.ok) {
+          readings.set(mapping.hubspotProperty, { ok: true, value: address[part].canonical, changedAt: changedAt(mapping.hubspotProperty) });
+          this.addressWrites.set(`${record.id}|${mapping.hubspotProperty}`, { ...address[part].write, canonical: address[part].canonical });
+        } else {
+          const error = address.errors.find((candidate) => candidate.field === mapping.hubspotProperty);
+          if (error) readings.set(mapping.hubspotProperty, { ok: false, error });
+          else readings.set(mapping.hubspotProperty, undefined);
+        }
+      }
+    }
+    return readings;
+  }
+
+  private readSalesforce(record: SalesforcePersonRecord, mapping: ResolvedFieldMapping): Reading {
+    const raw = record.fields[mapping.salesforceField];
+    let value: SalesforceValue = raw === undefined || raw === '' ? null : raw;
+    // A placeholder crmsync (or HubSpot's integration) put in to satisfy a required field is not a value.
+    const placeholders = (this.input.pair.requiredOnCreate[record.object] ?? []).filter((required) => required.field === mapping.salesforceField);
+    if (placeholders.some((required) => required.placeholder === value)) value = null;
+    if (mapping.value.meaning === 'owner' && value !== null) {
+      // Canonical owner values are Salesforce user ids; make sure the user has a HubSpot owner before comparing.
+      const back = salesforceToHubspot(value, mapping.value, this.conversion);
+      if (!back.ok) return { ok: false, error: { category: 'property_value', field: mapping.salesforceField, message: back.error.message } };
+    }
+    return { ok: true, value, changedAt: record.fieldChangedAt?.[mapping.salesforceField] ?? record.modifiedAt };
+  }
+
+  private toHubspot(value: SalesforceValue, mapping: ResolvedFieldMapping, record: Pick<SalesforcePersonRecord, 'object' | 'id'>): string | undefined {
+    const converted = salesforceToHubspot(value, mapping.value, this.conversion);
+    if (converted.ok) return converted.value;
+    this.error('salesforce', record.object, record.id, { category: 'property_value', field: mapping.salesforceField, message: converted.error.message });
+    return undefined;
+  }
+
+  /**
+   * State and country go into the …Code fields when the org uses picklists (SPEC section 5): the code comes from
+   * the matching done when the HubSpot record was read, so a state is coded within its own country.
+   */
+  private putSalesforceValue(fields: Record<string, SalesforceValue>, mapping: ResolvedFieldMapping, value: SalesforceValue, hubspotId: string | undefined): void {
+    const addressWrite = hubspotId === undefined ? undefined : this.addressWrites.get(`${hubspotId}|${mapping.hubspotProperty}`);
+    if (addressWrite?.into === 'code' && value !== null && this.same(mapping, addressWrite.canonical, value)) {
+      fields[`${mapping.salesforceField}Code`] = addressWrite.value;
+      return;
+    }
+    fields[mapping.salesforceField] = value;
+  }
+
+  private salesforceUpdate(link: PairRef): SalesforceUpdate {
+    const key = sfKey(link.salesforceObject, link.salesforceId);
+    let update = this.salesforceUpdates.get(key);
+    if (!update) {
+      update = { object: link.salesforceObject, id: link.salesforceId, fields: {} };
+      this.salesforceUpdates.set(key, update);
+    }
+    return update;
+  }
+
+  private writeHubspot(hubspotId: string, property: string, value: string): void {
+    const properties = this.hubspotUpdates.get(hubspotId) ?? {};
+    properties[property] = value;
+    this.hubspotUpdates.set(hubspotId, properties);
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------------------
+
+  private planLifecycle(): void {
+    const candidates: LifecycleContact[] = [];
+    for (const record of this.input.salesforceChanges) {
+      if (record.object !== 'Contact' || record.deleted || !record.opportunityRoles?.length) continue;
+      const link = this.linkBySalesforce.get(sfKey('Contact', record.id));
+      if (!link || !this.scopeFor(link.hubspotId, true).hubspotToSalesforce) continue;
+      const hubspot = this.hubspotById.get(link.hubspotId);
+      const context = this.input.lifecycleContext?.contacts.get(link.hubspotId);
+      candidates.push({
+        hubspotId: link.hubspotId,
+        stage: this.hubspotUpdates.get(link.hubspotId)?.lifecyclestage ?? hubspot?.properties.lifecyclestage ?? context?.stage ?? null,
+        companyId: hubspot?.companyId ?? context?.companyId ?? null,
+        roles: record.opportunityRoles,
+      });
+    }
+    const members = this.input.lifecycleContext?.companyMembers ?? new Map<string, ReadonlyArray<{ hubspotId: string; stage: string | null }>>();
+    for (const update of planLifecycleUpdates(candidates, this.contacts, members)) {
+      if (this.contacts.inclusionListId !== null && !this.isMember(update.hubspotId)) continue;
+      this.result.lifecycleUpdates.push(update);
+      this.writeHubspot(update.hubspotId, 'lifecyclestage', update.stage);
+    }
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------------
+
+  private isMember(hubspotId: string): boolean {
+    return this.input.inclusionListMembers?.has(hubspotId) ?? false;
+  }
+
+  private scopeFor(hubspotId: string, linked: boolean): ContactSyncScope {
+    return contactSyncScope(this.contacts, { inInclusionList: this.isMember(hubspotId), linked });
+  }
+
+  private same(mapping: ResolvedFieldMapping, a: SalesforceValue, b: SalesforceValue): boolean {
+    return sameSyncedValue(a === '' ? null : a, b === '' ? null : b, mapping.value);
+  }
+
+  private skip(side: PlanSkip['side'], id: string, reason: string): void {
+    this.result.skips.push({ side, id, reason });
+  }
+
+  private error(side: PlannedSyncError['side'], object: PlannedSyncError['object'], id: string, error: CoreSyncError): void {
+    this.result.errors.push({ side, object, id, error });
+  }
+}
+
+function salesforceFate(record: SalesforcePersonRecord): SalesforcePersonFate | undefined {
+  if (record.deleted && record.masterRecordId) return { kind: 'merged', masterId: record.masterRecordId, masterObject: record.object };
+  if (record.deleted) return { kind: 'deleted' };
+  if (record.object === 'Lead' && record.converted) return { kind: 'converted', convertedContactId: record.converted.contactId, convertedAccountId: record.converted.accountId };
+  return undefined;
+}
