@@ -17,7 +17,7 @@ describe('ensureStartupSecrets', () => {
     const first = ensureStartupSecrets({ dataDir, secret: null, adminToken: null });
     expect(first.adminTokenIsNew).toBe(true);
     expect(first.secret.length).toBeGreaterThanOrEqual(32);
-    expect(statSync(join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, 'crmsync.secret')).mode & 0o777).toBe(0o600);
     expect(statSync(join(dataDir, 'admin-token')).mode & 0o777).toBe(0o600);
     const second = ensureStartupSecrets({ dataDir, secret: null, adminToken: null });
     expect(second).toEqual({ ...first, adminTokenIsNew: false });
@@ -26,12 +26,12 @@ describe('ensureStartupSecrets', () => {
   it('uses configured values and writes nothing for them', () => {
     const result = ensureStartupSecrets({ dataDir, secret: 'configured-secret-0123456789', adminToken: 'configured-admin-token-0123' });
     expect(result).toEqual({ secret: 'configured-secret-0123456789', adminToken: 'configured-admin-token-0123', adminTokenIsNew: false });
-    expect(() => statSync(join(dataDir, 'secret.key'))).toThrow();
+    expect(() => statSync(join(dataDir, 'crmsync.secret'))).toThrow();
   });
 
   it('refuses a secret file other users can read, saying how to fix it', () => {
     ensureStartupSecrets({ dataDir, secret: null, adminToken: null });
-    chmodSync(join(dataDir, 'secret.key'), 0o644);
+    chmodSync(join(dataDir, 'crmsync.secret'), 0o644);
     expect(() => ensureStartupSecrets({ dataDir, secret: null, adminToken: null })).toThrow(/readable by other users .*chmod 600/);
   });
 });
