@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applySettingChange, defaultSettings, knownSettingKeys, parseSettings, type Settings } from '../../src/core/settings.ts';
 
@@ -112,5 +113,22 @@ describe('applySettingChange', () => {
 
   it('knows the leaf keys of every section', () => {
     expect(knownSettingKeys()).toEqual(expect.arrayContaining(['contacts.stateCountryMode', 'tickets.onSalesforceDelete', 'activities.fromSalesforce.meetings', 'customObjects', 'apiCallAllocation']));
+  });
+});
+
+describe('applySettingChange invariants', () => {
+  it('property: any key and any text either yields valid settings or changes nothing', () => {
+    const keys = knownSettingKeys();
+    const text = fc.oneof(fc.constantFrom('true', 'false', 'null', '0', '12', '-3', 'auto', 'lead', '{"calls":true}', '[]', '{', '"x"', 'delete'), fc.string());
+    fc.assert(
+      fc.property(fc.constantFrom(...keys, 'contacts.foo', 'nope'), text, (key, value) => {
+        const before = defaultSettings();
+        const snapshot = structuredClone(before);
+        const result = applySettingChange(before, key, value);
+        expect(before).toEqual(snapshot);
+        if (result.ok) expect(parseSettings(result.settings)).toEqual({ ok: true, settings: result.settings });
+        else expect(result.issues.length).toBeGreaterThan(0);
+      }),
+    );
   });
 });
