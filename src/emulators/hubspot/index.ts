@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
 import { listen, type RunningEmulator } from '../shared/server.ts';
 import { registerAdminRoutes } from './admin.ts';
+import { createAssociationsModule } from './associations.ts';
 import { HubSpotEmulatorCore } from './emulator.ts';
 import { errorBody, HubSpotApiError } from './errors.ts';
 import { adminPrefix, installGateway } from './gateway.ts';
@@ -16,10 +17,7 @@ export interface HubSpotEmulatorOptions {
   /** When set, state is loaded from and saved to this JSON file. */
   persistFile?: string;
   logger?: boolean;
-  /**
-   * The associations, lists and webhooks modules (ports.ts). Defaults to none: the record store works alone,
-   * and index callers pass the modules they have.
-   */
+  /** Replaces the associations, lists and webhooks modules (ports.ts): tests plug in stand-ins. */
   modules?: (reader: HubSpotRecordReader, emit: (change: HubSpotChange) => void) => Array<{
     module: HubSpotEmulatorModule;
     associations?: HubSpotAssociationStore;
@@ -77,7 +75,8 @@ export async function buildHubSpotEmulator(options: HubSpotEmulatorOptions = {})
   core.tokens.registerRoutes(app);
   registerAdminRoutes(app, core);
 
-  for (const { module, associations } of options.modules?.(core.store, (change) => core.forward(change)) ?? defaultModules(core)) {
+  const emit = (change: HubSpotChange) => core.forward(change);
+  for (const { module, associations } of (options.modules ?? defaultModules)(core.store, emit)) {
     core.addModule(module, associations);
     module.register(app);
   }
@@ -87,9 +86,10 @@ export async function buildHubSpotEmulator(options: HubSpotEmulatorOptions = {})
   return app;
 }
 
-/** The modules built beside the record store; wired here once they exist. */
-function defaultModules(_core: HubSpotEmulatorCore): Array<{ module: HubSpotEmulatorModule; associations?: HubSpotAssociationStore }> {
-  return [];
+/** The modules built beside the record store (ports.ts), each reading records through the store. */
+function defaultModules(reader: HubSpotRecordReader, emit: (change: HubSpotChange) => void): Array<{ module: HubSpotEmulatorModule; associations?: HubSpotAssociationStore }> {
+  const associations = createAssociationsModule(reader, emit);
+  return [{ module: associations, associations }];
 }
 
 export async function startHubSpotEmulator(

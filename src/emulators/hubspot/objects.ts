@@ -126,10 +126,18 @@ export class ObjectRenderer {
   }
 }
 
-/** v3 names association types "contact_to_company" (HubSpot-defined) or "contact_to_company_unlabeled"-style ids. */
+/**
+ * The default (unlabelled) type ids of the pairs that also have a Primary type: contact/company 279/280,
+ * deal/company 341/342, ticket/company 339/340. v3 reads call those "contact_to_company_unlabeled" and the
+ * Primary one "contact_to_company"; pairs without a Primary ("deal_to_contact") carry no suffix.
+ */
+const unlabelledBesidePrimary = new Set([279, 280, 341, 342, 339, 340]);
+
+/** An association type as v3 object reads name it. */
 function associationLabel(from: ObjectTypeDefinition, to: ObjectTypeDefinition, type: HubSpotAssociationType): string {
   const base = `${from.singular}_to_${to.singular}`;
-  return type.associationCategory === 'HUBSPOT_DEFINED' ? base : `${base}_${type.associationTypeId}`;
+  if (type.associationCategory !== 'HUBSPOT_DEFINED') return `${base}_${type.associationTypeId}`;
+  return unlabelledBesidePrimary.has(type.associationTypeId) ? `${base}_unlabeled` : base;
 }
 
 function batchBody(results: unknown[], errors: HubSpotErrorBody[], startedAt: string) {

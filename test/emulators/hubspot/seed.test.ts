@@ -30,6 +30,13 @@ describe('HubSpot demo seed', () => {
       expect(owners.filter((e) => salesforceEmails.has(e as string)).length).toBeGreaterThanOrEqual(4);
       expect(owners.some((e) => !salesforceEmails.has(e as string))).toBe(true);
 
+      // Associated through the associations module: the primary company and the unlabelled one, as v3 names them.
+      const withCompanies = await h.client.crm.contacts.basicApi.getPage(5, undefined, ['email'], undefined, ['companies']);
+      expect(withCompanies.results[0]?.associations?.companies?.results.map((a) => a.type).sort()).toEqual(['contact_to_company', 'contact_to_company_unlabeled']);
+      const company = withCompanies.results[0]?.associations?.companies?.results[0]?.id as string;
+      const v4 = await h.client.crm.associations.v4.basicApi.getPage('companies', company, 'contacts');
+      expect(v4.results.map((r) => String(r.toObjectId))).toContain(withCompanies.results[0]?.id);
+
       const deals = await h.client.crm.deals.basicApi.getPage(100, undefined, ['dealstage', 'pipeline']);
       expect(new Set(deals.results.map((d) => d.properties.dealstage)).size).toBeGreaterThan(3);
     } finally {
