@@ -53,6 +53,7 @@ export function checkTypeCompatibility(property: HubSpotPropertyDescription, fie
   const value: ValueShape = { kind: rule.kind, salesforceType: field.type };
   // Owner ids differ between the systems; they are translated through users' emails, never copied.
   if (field.type === 'reference' && field.referenceTo?.includes('User')) value.meaning = 'owner';
+  if (rule.kind === 'text' && field.length !== undefined && field.length > 0) value.maxLength = field.length;
   return { ok: true, value };
 }
 

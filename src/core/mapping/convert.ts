@@ -58,6 +58,10 @@ export function hubspotToSalesforce(raw: string | null | undefined, shape: Value
   if (text.trim() === '') return ok(null);
   switch (shape.kind) {
     case 'text':
+      // Salesforce refuses the whole record with STRING_TOO_LONG; saying so here saves the call and names the field's limit.
+      if (shape.maxLength !== undefined && text.length > shape.maxLength) {
+        return refused(text, `value is ${text.length} characters; the Salesforce field holds at most ${shape.maxLength}`);
+      }
       return ok(text);
     case 'choice':
       return shape.meaning === 'owner' ? translateOwner(text.trim(), context, 'hubspot') : ok(text);

@@ -87,6 +87,8 @@ export interface SalesforceFieldDescription {
   type: SalesforceFieldType;
   /** `describe`'s extraTypeInfo 'richtextarea' / 'plaintextarea' and length matter little here; a textarea is text. */
   updateable?: boolean;
+  /** `describe`'s length for text fields: the most characters Salesforce stores (FirstName 40, LastName 80). */
+  length?: number;
   /** For a reference: the objects it may point to (OwnerId → ['User', 'Group']). */
   referenceTo?: string[];
 }
@@ -106,6 +108,8 @@ export interface ValueShape {
    * section 3: owners map by email); a state or country is matched to Salesforce's picklists (SPEC section 5).
    */
   meaning?: 'owner' | 'state' | 'country';
+  /** For text written to Salesforce: its field length, checked before the call rather than refused by it. */
+  maxLength?: number;
 }
 
 export interface FieldMapping {

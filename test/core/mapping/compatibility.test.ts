@@ -40,6 +40,10 @@ describe('checkTypeCompatibility', () => {
     expect(!result.ok && result.reason).toContain('Salesforce field F__c');
   });
 
+  it('carries a text field length so conversion can check it', () => {
+    expect(checkTypeCompatibility(property('string', 'text'), { name: 'FirstName', type: 'string', length: 40 })).toEqual({ ok: true, value: { kind: 'text', salesforceType: 'string', maxLength: 40 } });
+  });
+
   it('marks a reference to User as an owner value, translated rather than copied', () => {
     expect(checkTypeCompatibility(property('enumeration', 'select'), field('reference', ['User', 'Group']))).toEqual({
       ok: true,

@@ -34,6 +34,12 @@ describe('HubSpot → Salesforce', () => {
     expect(refusal('1,234', shape('number', 'double'))?.message).toMatch(/not a number/);
   });
 
+  it('refuses text longer than the Salesforce field instead of letting the whole record fail', () => {
+    const firstName = { ...shape('text', 'string'), maxLength: 5 };
+    expect(toSalesforce('Alice', firstName)).toBe('Alice');
+    expect(refusal('Alicia', firstName)?.message).toBe('value is 6 characters; the Salesforce field holds at most 5');
+  });
+
   it('joins multi-checkbox values with ; and drops empty options', () => {
     expect(toSalesforce('a;b; c;', shape('multi_choice', 'multipicklist'))).toBe('a;b;c');
   });
