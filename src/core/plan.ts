@@ -26,8 +26,8 @@
  *   `skips` with a reason and per-record `errors` (category + message), never silently dropped.
  * Invariant (property-tested): applying a plan and planning again on the result yields an empty plan.
  */
-import { convertAddressForSalesforce } from './mapping/address.ts';
-import { hubspotToSalesforce, salesforceToHubspot, sameSyncedValue, type ConversionContext, type OwnerDirectory, type SalesforceValue } from './mapping/convert.ts';
+import { sameSyncedValue, type ConversionContext, type OwnerDirectory, type SalesforceValue } from './mapping/convert.ts';
+import { hubspotWriteProperties, readHubspotRecord, readSalesforceRecord, salesforceWritePayload } from './mapping/record.ts';
 import { mappingsForSalesforceObject, type ResolvedFieldMapping, type TypedFieldMapping } from './mapping/model.ts';
 import { decideField, type FieldDecision } from './rules/conflict.ts';
 import { chooseSalesforceMatch, normaliseEmail, routeNewHubspotContact, type SalesforcePersonObject } from './rules/contact-identity.ts';
@@ -184,8 +184,13 @@ export function planContactSync(input: ContactSyncInput): ContactSyncPlan {
   return new ContactPlanner(input).plan();
 }
 
-/** Canonical value of one mapped field on one side, or an error; undefined when the side is not known. */
-type Reading = { ok: true; value: SalesforceValue; changedAt: Millis | null } | { ok: false; error: CoreSyncError } | undefined;
+/** The decisions for one record's fields, as the payloads each side is written with and the values to remember. */
+interface FieldDecisions {
+  salesforcePayload(): Record<string, SalesforceValue>;
+  hubspotProperties(): Record<string, string>;
+  /** Values to store as last-synced, given what was stored before (undefined for a record being created). */
+  syncedValues(before: Readonly<Record<string, SalesforceValue>> | undefined): Record<string, SalesforceValue>;
+}
 
 class ContactPlanner {
   private readonly result: ContactSyncPlan;
@@ -199,8 +204,6 @@ class ContactPlanner {
   private readonly salesforceUpdates = new Map<string, SalesforceUpdate>();
   private readonly pairsDone = new Set<string>();
   private readonly claimedEmails = new Set<string>();
-  /** `hubspotId|property` → how a matched state/country is written (text or picklist code). */
-  private readonly addressWrites = new Map<string, { into: 'text' | 'code'; value: string | null; canonical: string | null }>();
 
   constructor(private readonly input: ContactSyncInput) {
     this.contacts = input.settings.contacts;
@@ -327,17 +330,14 @@ class ContactPlanner {
 
     const accountId = record.companyId ? this.input.accountIdByHubspotCompanyId?.get(record.companyId) : undefined;
     const route = routeNewHubspotContact(this.contacts.hubspotCreatesIn, accountId);
-    const fields: Record<string, SalesforceValue> = {};
-    const syncedValues: Record<string, SalesforceValue> = {};
-    for (const { mapping, decision } of this.decideFields(route.object, record, undefined, undefined, scope)) {
-      if (decision.write === 'salesforce') this.putSalesforceValue(fields, mapping, decision.value, record.id);
-      if (decision.write !== 'hubspot' && decision.nextLastSynced !== undefined) syncedValues[mapping.hubspotProperty] = decision.nextLastSynced;
-    }
+    const fields = this.decideFields(route.object, record, undefined, undefined, scope);
+    const syncedValues = fields.syncedValues(undefined);
+    const payload = fields.salesforcePayload();
     for (const required of this.input.pair.requiredOnCreate[route.object] ?? []) {
-      if (fields[required.field] === undefined || fields[required.field] === null || fields[required.field] === '') fields[required.field] = required.placeholder;
+      if (payload[required.field] === undefined || payload[required.field] === null || payload[required.field] === '') payload[required.field] = required.placeholder;
     }
-    if (route.accountId) fields.AccountId = route.accountId;
-    this.result.salesforceCreates.push({ idempotencyKey: `contacts:hubspot:${record.id}:${route.object}`, object: route.object, hubspotId: record.id, fields, syncedValues });
+    if (route.accountId) payload.AccountId = route.accountId;
+    this.result.salesforceCreates.push({ idempotencyKey: `contacts:hubspot:${record.id}:${route.object}`, object: route.object, hubspotId: record.id, fields: payload, syncedValues });
   }
 
   private planNewSalesforcePerson(record: SalesforcePersonRecord): void {
@@ -369,17 +369,10 @@ class ContactPlanner {
     this.claimedEmails.add(email);
     if (existing) return this.linkByEmail({ hubspotId: existing.id, salesforceObject: record.object, salesforceId: record.id });
 
-    const properties: Record<string, string> = {};
-    const syncedValues: Record<string, SalesforceValue> = {};
     const scope: ContactSyncScope = { hubspotToSalesforce: false, salesforceToHubspot: 'all' };
-    for (const { mapping, decision } of this.decideFields(record.object, undefined, record, undefined, scope)) {
-      if (decision.write === 'hubspot') {
-        const written = this.toHubspot(decision.value, mapping, record);
-        if (written === undefined) continue;
-        if (written !== '') properties[mapping.hubspotProperty] = written;
-      }
-      if (decision.write !== 'salesforce' && decision.nextLastSynced !== undefined) syncedValues[mapping.hubspotProperty] = decision.nextLastSynced;
-    }
+    const fields = this.decideFields(record.object, undefined, record, undefined, scope);
+    const properties = Object.fromEntries(Object.entries(fields.hubspotProperties()).filter(([, value]) => value !== ''));
+    const syncedValues = fields.syncedValues(undefined);
     const idProperty = this.input.pair.salesforceIdProperty[record.object];
     if (idProperty) properties[idProperty] = record.id;
     this.result.hubspotCreates.push({ idempotencyKey: `contacts:salesforce:${record.object}:${record.id}`, salesforceObject: record.object, salesforceId: record.id, properties, syncedValues });
@@ -406,20 +399,11 @@ class ContactPlanner {
       return this.skip(hubspot ? 'hubspot' : 'salesforce', hubspot ? link.hubspotId : link.salesforceId, scope.reason ?? 'no direction open');
     }
     const lastSynced = 'linkId' in link ? this.input.lastSynced.get(link.linkId) : undefined;
-    const synced: Record<string, SalesforceValue> = {};
-    for (const { mapping, decision } of this.decideFields(link.salesforceObject, hubspot, salesforce, lastSynced ?? {}, scope)) {
-      if (decision.write === 'salesforce') {
-        const update = this.salesforceUpdate(link);
-        this.putSalesforceValue(update.fields, mapping, decision.value, hubspot?.id);
-      } else if (decision.write === 'hubspot') {
-        const written = this.toHubspot(decision.value, mapping, salesforce ?? { object: link.salesforceObject, id: link.salesforceId });
-        if (written === undefined) continue;
-        this.writeHubspot(link.hubspotId, mapping.hubspotProperty, written);
-      }
-      const previous = lastSynced?.[mapping.hubspotProperty];
-      const next = decision.nextLastSynced;
-      if (next !== undefined && (previous === undefined || !this.same(mapping, previous, next))) synced[mapping.hubspotProperty] = next;
-    }
+    const fields = this.decideFields(link.salesforceObject, hubspot, salesforce, lastSynced ?? {}, scope);
+    const salesforceFields = fields.salesforcePayload();
+    if (Object.keys(salesforceFields).length > 0) Object.assign(this.salesforceUpdate(link).fields, salesforceFields);
+    for (const [property, value] of Object.entries(fields.hubspotProperties())) this.writeHubspot(link.hubspotId, property, value);
+    const synced = fields.syncedValues(lastSynced ?? {});
     if (Object.keys(synced).length > 0) {
       const pair = { hubspotId: link.hubspotId, salesforceObject: link.salesforceObject, salesforceId: link.salesforceId };
       this.result.syncedValues.push('linkId' in link ? { linkId: link.linkId, pair, values: synced } : { pair, values: synced });
@@ -429,7 +413,8 @@ class ContactPlanner {
   /**
    * Reads both sides of every mapping for one Salesforce object and decides each field. `lastSynced` undefined
    * means a record being created: the missing side counts as blank. A decision a closed direction forbids is
-   * turned into "keep the last-synced value", so it is neither written nor remembered.
+   * turned into "keep the last-synced value", so it is neither written nor remembered. A field that cannot be
+   * read on a side present is an error and is decided not at all (reading it as blank would wipe the other side).
    */
   private decideFields(
     salesforceObject: SalesforcePersonObject,
@@ -437,106 +422,61 @@ class ContactPlanner {
     salesforce: SalesforcePersonRecord | undefined,
     lastSynced: Readonly<Record<string, SalesforceValue>> | undefined,
     scope: ContactSyncScope,
-  ): Array<{ mapping: ResolvedFieldMapping; decision: FieldDecision }> {
+  ): FieldDecisions {
     const creating = lastSynced === undefined;
-    const hubspotReadings = hubspot ? this.readHubspot(hubspot, salesforceObject) : new Map<string, Reading>();
+    const mappings = mappingsForSalesforceObject(this.input.mappings, salesforceObject);
+    const hubspotReading = hubspot ? readHubspotRecord(hubspot.properties, mappings, this.contacts, this.conversion) : undefined;
+    const salesforceReading = salesforce ? readSalesforceRecord(this.withoutPlaceholders(salesforce), mappings) : undefined;
+    for (const error of hubspotReading?.errors ?? []) this.error('hubspot', 'contacts', hubspot?.id ?? '', error);
+    for (const error of salesforceReading?.errors ?? []) this.error('salesforce', salesforceObject, salesforce?.id ?? '', error);
+
     const decisions: Array<{ mapping: ResolvedFieldMapping; decision: FieldDecision }> = [];
-    for (const mapping of mappingsForSalesforceObject(this.input.mappings, salesforceObject)) {
-      const previous = lastSynced?.[mapping.hubspotProperty];
-      const fromHubspot: Reading = hubspot ? hubspotReadings.get(mapping.hubspotProperty) : creating ? { ok: true, value: null, changedAt: null } : previous === undefined ? undefined : { ok: true, value: previous, changedAt: null };
-      const fromSalesforce: Reading = salesforce
-        ? this.readSalesforce(salesforce, mapping)
-        : creating
-          ? { ok: true, value: null, changedAt: null }
-          : previous === undefined
-            ? undefined
-            : { ok: true, value: previous, changedAt: null };
-      if (fromHubspot && !fromHubspot.ok) this.error('hubspot', 'contacts', hubspot?.id ?? '', fromHubspot.error);
-      if (fromSalesforce && !fromSalesforce.ok) this.error('salesforce', salesforceObject, salesforce?.id ?? '', fromSalesforce.error);
-      if (!fromHubspot?.ok || !fromSalesforce?.ok) continue;
+    for (const mapping of mappings) {
+      const property = mapping.hubspotProperty;
+      const previous = lastSynced?.[property];
+      const absent = (): SalesforceValue | undefined => (creating ? null : previous);
+      const hubspotValue = hubspotReading ? (hubspotReading.values.has(property) ? hubspotReading.values.get(property)! : undefined) : absent();
+      const salesforceValue = salesforceReading ? (salesforceReading.values.has(property) ? salesforceReading.values.get(property)! : undefined) : absent();
+      if (hubspotValue === undefined || salesforceValue === undefined) continue;
+      const hubspotAt = hubspot ? (hubspot.propertyChangedAt?.[property] ?? hubspot.modifiedAt) : null;
+      const salesforceAt = salesforce ? (salesforce.fieldChangedAt?.[mapping.salesforceField] ?? salesforce.modifiedAt) : null;
       let decision = decideField(
         mapping.rule,
-        { hubspot: { value: fromHubspot.value, changedAt: fromHubspot.changedAt }, salesforce: { value: fromSalesforce.value, changedAt: fromSalesforce.changedAt }, lastSynced: previous },
+        { hubspot: { value: hubspotValue, changedAt: hubspotAt }, salesforce: { value: salesforceValue, changedAt: salesforceAt }, lastSynced: previous },
         (a, b) => this.same(mapping, a, b),
       );
       const closed = (decision.write === 'salesforce' && !scope.hubspotToSalesforce) || (decision.write === 'hubspot' && scope.salesforceToHubspot !== 'all');
       if (closed) decision = { write: 'none', why: 'rule_forbids', nextLastSynced: previous };
       decisions.push({ mapping, decision });
     }
-    return decisions;
-  }
 
-  private readHubspot(record: HubspotContactRecord, salesforceObject: SalesforcePersonObject): Map<string, Reading> {
-    const readings = new Map<string, Reading>();
-    const changedAt = (property: string): Millis => record.propertyChangedAt?.[property] ?? record.modifiedAt;
-    const mappings = mappingsForSalesforceObject(this.input.mappings, salesforceObject);
-    for (const mapping of mappings) {
-      if (mapping.value.meaning === 'state' || mapping.value.meaning === 'country') continue;
-      const converted = hubspotToSalesforce(record.properties[mapping.hubspotProperty], mapping.value, this.conversion);
-      readings.set(
-        mapping.hubspotProperty,
-        converted.ok ? { ok: true, value: converted.value, changedAt: changedAt(mapping.hubspotProperty) } : { ok: false, error: { category: 'property_value', field: mapping.hubspotProperty, message: converted.error.message } },
-      );
-    }
-    // State and country convert together: a state is matched within its country (SPEC section 5).
-    const state = mappings.find((mapping) => mapping.value.meaning === 'state');
-    const country = mappings.find((mapping) => mapping.value.meaning === 'country');
-    if (state || country) {
-      const address = convertAddressForSalesforce(
-        { state: state ? record.properties[state.hubspotProperty] : null, country: country ? record.properties[country.hubspotProperty] : null },
-        this.contacts,
-        { state: state?.hubspotProperty ?? 'state', country: country?.hubspotProperty ?? 'country' },
-      );
-      for (const [mapping, part] of [
-        [state, 'state'],
-        [country, 'country'],
-      ] as const) {
-        if (!mapping) continue;
-        if (address.ok) {
-          readings.set(mapping.hubspotProperty, { ok: true, value: address[part].canonical, changedAt: changedAt(mapping.hubspotProperty) });
-          this.addressWrites.set(`${record.id}|${mapping.hubspotProperty}`, { ...address[part].write, canonical: address[part].canonical });
-        } else {
-          const error = address.errors.find((candidate) => candidate.field === mapping.hubspotProperty);
-          if (error) readings.set(mapping.hubspotProperty, { ok: false, error });
-          else readings.set(mapping.hubspotProperty, undefined);
+    const writesTo = (side: 'salesforce' | 'hubspot') =>
+      new Map(decisions.flatMap(({ mapping, decision }) => (decision.write === side ? [[mapping.hubspotProperty, decision.value] as const] : [])));
+    const hubspotWrite = hubspotWriteProperties(mappings, writesTo('hubspot'), this.conversion);
+    for (const error of hubspotWrite.errors) this.error('salesforce', salesforceObject, salesforce?.id ?? '', error);
+    const failed = new Set(hubspotWrite.errors.map((error) => error.field));
+    return {
+      salesforcePayload: () => salesforceWritePayload(mappings, writesTo('salesforce'), hubspotReading),
+      hubspotProperties: () => hubspotWrite.properties,
+      syncedValues: (before) => {
+        const synced: Record<string, SalesforceValue> = {};
+        for (const { mapping, decision } of decisions) {
+          const next = decision.nextLastSynced;
+          const previous = before?.[mapping.hubspotProperty];
+          // A value that failed to convert for HubSpot was not written: the last-synced value stays as it was.
+          if (next === undefined || failed.has(mapping.hubspotProperty)) continue;
+          if (previous === undefined || !this.same(mapping, previous, next)) synced[mapping.hubspotProperty] = next;
         }
-      }
-    }
-    return readings;
+        return synced;
+      },
+    };
   }
 
-  private readSalesforce(record: SalesforcePersonRecord, mapping: ResolvedFieldMapping): Reading {
-    const raw = record.fields[mapping.salesforceField];
-    let value: SalesforceValue = raw === undefined || raw === '' ? null : raw;
-    // A placeholder crmsync (or HubSpot's integration) put in to satisfy a required field is not a value.
-    const placeholders = (this.input.pair.requiredOnCreate[record.object] ?? []).filter((required) => required.field === mapping.salesforceField);
-    if (placeholders.some((required) => required.placeholder === value)) value = null;
-    if (mapping.value.meaning === 'owner' && value !== null) {
-      // Canonical owner values are Salesforce user ids; make sure the user has a HubSpot owner before comparing.
-      const back = salesforceToHubspot(value, mapping.value, this.conversion);
-      if (!back.ok) return { ok: false, error: { category: 'property_value', field: mapping.salesforceField, message: back.error.message } };
-    }
-    return { ok: true, value, changedAt: record.fieldChangedAt?.[mapping.salesforceField] ?? record.modifiedAt };
-  }
-
-  private toHubspot(value: SalesforceValue, mapping: ResolvedFieldMapping, record: Pick<SalesforcePersonRecord, 'object' | 'id'>): string | undefined {
-    const converted = salesforceToHubspot(value, mapping.value, this.conversion);
-    if (converted.ok) return converted.value;
-    this.error('salesforce', record.object, record.id, { category: 'property_value', field: mapping.salesforceField, message: converted.error.message });
-    return undefined;
-  }
-
-  /**
-   * State and country go into the …Code fields when the org uses picklists (SPEC section 5): the code comes from
-   * the matching done when the HubSpot record was read, so a state is coded within its own country.
-   */
-  private putSalesforceValue(fields: Record<string, SalesforceValue>, mapping: ResolvedFieldMapping, value: SalesforceValue, hubspotId: string | undefined): void {
-    const addressWrite = hubspotId === undefined ? undefined : this.addressWrites.get(`${hubspotId}|${mapping.hubspotProperty}`);
-    if (addressWrite?.into === 'code' && value !== null && this.same(mapping, addressWrite.canonical, value)) {
-      fields[`${mapping.salesforceField}Code`] = addressWrite.value;
-      return;
-    }
-    fields[mapping.salesforceField] = value;
+  /** A placeholder put in to satisfy a required field (a Lead's "[not provided]" Company) is not a value. */
+  private withoutPlaceholders(record: SalesforcePersonRecord): Record<string, SalesforceValue | undefined> {
+    const fields = { ...record.fields };
+    for (const required of this.input.pair.requiredOnCreate[record.object] ?? []) if (fields[required.field] === required.placeholder) fields[required.field] = null;
+    return fields;
   }
 
   private salesforceUpdate(link: PairRef): SalesforceUpdate {
