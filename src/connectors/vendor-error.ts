@@ -4,15 +4,9 @@
  * vendor's `code` and `message`.
  */
 
-/** The error cards of Sync Health (SPEC section 7). */
-export type SyncErrorCategory =
-  | 'duplicates'
-  | 'property_value'
-  | 'custom_code'
-  | 'permissions'
-  | 'associations'
-  | 'api_limit'
-  | 'connection';
+import type { SyncErrorCategory } from '../core/sync-error.ts';
+
+export type { SyncErrorCategory };
 
 /** Whole-integration states that stop syncing until an admin clears them (SPEC section 7). */
 export type SuspensionReason =

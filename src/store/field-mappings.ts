@@ -1,13 +1,7 @@
+import type { FieldSyncRule } from '../core/mapping/model.ts';
 import type { StoreContext } from './context.ts';
 
-/** SPEC section 6: which side wins for one mapped field. */
-export type FieldSyncRule =
-  | 'prefer_salesforce_unless_blank'
-  | 'always_use_salesforce'
-  | 'two_way'
-  | 'prefer_hubspot_unless_blank'
-  | 'always_use_hubspot'
-  | 'dont_sync';
+export type { FieldSyncRule };
 
 export interface FieldMapping {
   /** The synced pair, named by its HubSpot object type: 'contacts' serves both Lead and Contact. */

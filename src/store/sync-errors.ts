@@ -1,10 +1,10 @@
 import { sql, type Selectable } from 'kysely';
 import { chunks, type StoreContext } from './context.ts';
 import type { SyncErrorsTable } from './schema.ts';
+import { syncErrorCategories as SYNC_ERROR_CATEGORIES, type SyncErrorCategory } from '../core/sync-error.ts';
 
-/** The error cards of Sync Health (SPEC section 7). */
-export const SYNC_ERROR_CATEGORIES = ['duplicates', 'property_value', 'custom_code', 'permissions', 'associations', 'api_limit', 'connection'] as const;
-export type SyncErrorCategory = (typeof SYNC_ERROR_CATEGORIES)[number];
+// The error cards of Sync Health (SPEC section 7): the core's vocabulary, shared by core decisions and vendor refusals.
+export { SYNC_ERROR_CATEGORIES, type SyncErrorCategory };
 
 /** A record that a system refused, as the engine reports it. */
 export interface SyncErrorReport {
