@@ -6,8 +6,11 @@
  * Contract: every function is pure and returns a new list or the refusal reasons; none throws on bad input.
  * - `validateMappingSet(mappings, salesforceObjects)` → the problems of a whole set (empty when it is valid).
  * - `addMapping`, `changeMappingRule`, `removeMapping` → `{ ok: true, mappings }` or `{ ok: false, reasons }`.
+ * - `proposeMapping(property, field, rule, mappings, salesforceObjects)`: what the mappings API calls for a new
+ *   mapping from the two sides' metadata: type compatibility, the rules the pair can honour, then the set rules.
  */
-import { mappingsForSalesforceObject, type FieldSyncRule, type TypedFieldMapping } from './model.ts';
+import { checkTypeCompatibility, syncRuleRefusal } from './compatibility.ts';
+import { mappingsForSalesforceObject, type FieldSyncRule, type HubSpotPropertyDescription, type SalesforceFieldDescription, type TypedFieldMapping } from './model.ts';
 
 export type MappingSetResult = { ok: true; mappings: TypedFieldMapping[] } | { ok: false; reasons: string[] };
 
@@ -40,6 +43,20 @@ export function validateMappingSet(mappings: readonly TypedFieldMapping[], sales
 
 export function addMapping(mappings: readonly TypedFieldMapping[], added: TypedFieldMapping, salesforceObjects: readonly string[]): MappingSetResult {
   return checked([...mappings, { ...added, isDefault: false }], salesforceObjects);
+}
+
+export function proposeMapping(
+  property: HubSpotPropertyDescription,
+  field: SalesforceFieldDescription,
+  rule: FieldSyncRule,
+  mappings: readonly TypedFieldMapping[],
+  salesforceObjects: readonly string[],
+): MappingSetResult {
+  const compatibility = checkTypeCompatibility(property, field);
+  if (!compatibility.ok) return { ok: false, reasons: [compatibility.reason] };
+  const refusal = syncRuleRefusal(property, field, rule);
+  if (refusal) return { ok: false, reasons: [refusal] };
+  return addMapping(mappings, { hubspotProperty: property.name, salesforceField: field.name, rule, isDefault: false, value: compatibility.value }, salesforceObjects);
 }
 
 export function changeMappingRule(mappings: readonly TypedFieldMapping[], hubspotProperty: string, rule: FieldSyncRule, salesforceObjects: readonly string[]): MappingSetResult {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMapping, changeMappingRule, removeMapping, validateMappingSet } from '../../../src/core/mapping/mapping-set.ts';
+import { addMapping, changeMappingRule, proposeMapping, removeMapping, validateMappingSet } from '../../../src/core/mapping/mapping-set.ts';
 import { mappingsForSalesforceObject, type TypedFieldMapping } from '../../../src/core/mapping/model.ts';
 
 const text = { kind: 'text', salesforceType: 'string' } as const;
@@ -51,5 +51,21 @@ describe('mapping set rules', () => {
     if (!added.ok) throw new Error('setup');
     expect(removeMapping(added.mappings, 'x')).toEqual({ ok: true, mappings: base });
     expect(removeMapping(base, 'nope')).toEqual({ ok: false, reasons: ['HubSpot property nope is not mapped'] });
+  });
+});
+
+describe('proposeMapping', () => {
+  const score = { name: 'score', type: 'number', fieldType: 'number' } as const;
+  it('adds a compatible mapping with the value shape from both sides', () => {
+    const result = proposeMapping(score, { name: 'Score__c', type: 'double' }, 'two_way', base, objects);
+    expect(result.ok && result.mappings.at(-1)).toEqual({ hubspotProperty: 'score', salesforceField: 'Score__c', rule: 'two_way', isDefault: false, value: { kind: 'number', salesforceType: 'double' } });
+  });
+  it('refuses incompatible types, impossible rules and taken fields, each with its reason', () => {
+    expect(proposeMapping(score, { name: 'Score__c', type: 'string' }, 'two_way', base, objects)).toEqual({ ok: false, reasons: [expect.stringMatching(/number property maps only to/)] });
+    expect(proposeMapping(score, { name: 'Score__c', type: 'double', updateable: false }, 'two_way', base, objects)).toEqual({ ok: false, reasons: [expect.stringMatching(/cannot be written/)] });
+    expect(proposeMapping({ name: 'town', type: 'string', fieldType: 'text' }, { name: 'City', type: 'string' }, 'two_way', base, objects)).toEqual({
+      ok: false,
+      reasons: ['Salesforce field Lead.City is already mapped to HubSpot property city'],
+    });
   });
 });
