@@ -10,6 +10,7 @@ import { registerObjectRoutes } from './objects.ts';
 import { registerPipelineRoutes } from './pipelines.ts';
 import type { HubSpotAssociationStore, HubSpotChange, HubSpotEmulatorModule, HubSpotRecordReader } from './ports.ts';
 import { registerPropertyRoutes } from './properties.ts';
+import { createWebhooksModule } from './webhooks.ts';
 
 export interface HubSpotEmulatorOptions {
   /** 'demo' seeds realistic demo data; 'none' starts empty. */
@@ -89,7 +90,7 @@ export async function buildHubSpotEmulator(options: HubSpotEmulatorOptions = {})
 /** The modules built beside the record store (ports.ts), each reading records through the store. */
 function defaultModules(reader: HubSpotRecordReader, emit: (change: HubSpotChange) => void): Array<{ module: HubSpotEmulatorModule; associations?: HubSpotAssociationStore }> {
   const associations = createAssociationsModule(reader, emit);
-  return [{ module: associations, associations }];
+  return [{ module: associations, associations }, { module: createWebhooksModule(reader) }];
 }
 
 export async function startHubSpotEmulator(
