@@ -147,11 +147,12 @@ function unknownSettingMessage(key: string): string {
  * is first the number 123, then the text "123" (a list id), so the schema at the key picks the sensible one.
  */
 export function interpretSettingText(text: string): { candidates: unknown[]; jsonError?: string } {
+  // Shells keep stray spaces ("auto "); no setting's value starts or ends with one.
   const trimmed = text.trim();
-  if (trimmed === 'true') return { candidates: [true, text] };
-  if (trimmed === 'false') return { candidates: [false, text] };
-  if (trimmed === 'null') return { candidates: [null, text] };
-  if (/^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return { candidates: [Number(trimmed), text] };
+  if (trimmed === 'true') return { candidates: [true, trimmed] };
+  if (trimmed === 'false') return { candidates: [false, trimmed] };
+  if (trimmed === 'null') return { candidates: [null, trimmed] };
+  if (/^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed)) return { candidates: [Number(trimmed), trimmed] };
   if (/^[[{"]/.test(trimmed)) {
     try {
       return { candidates: [JSON.parse(trimmed) as unknown] };
@@ -159,7 +160,7 @@ export function interpretSettingText(text: string): { candidates: unknown[]; jso
       return { candidates: [], jsonError: `the value looks like JSON but does not parse: ${(error as Error).message}` };
     }
   }
-  return { candidates: [text] };
+  return { candidates: [trimmed] };
 }
 
 /**

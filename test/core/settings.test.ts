@@ -68,7 +68,7 @@ describe('applySettingChange', () => {
   const base = defaultSettings();
 
   it('sets an enum from text', () => {
-    const result = applySettingChange(base, 'contacts.hubspotCreatesIn', 'auto');
+    const result = applySettingChange(base, 'contacts.hubspotCreatesIn', ' auto ');
     expect(result.ok && result.settings.contacts.hubspotCreatesIn).toBe('auto');
   });
 
