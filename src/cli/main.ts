@@ -1,6 +1,8 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, type CrmsyncConfig } from '../config.ts';
+import { formatMappingTable, listMappings } from '../engine/mappings.ts';
 import { changeSetting, InvalidSettingsError, readSettings, settingAt } from '../engine/settings.ts';
+import { syncObjectDescriptions, type SyncObjectName } from '../objects/index.ts';
 import { startHubSpotEmulator } from '../emulators/hubspot/index.ts';
 import { openStore, type Store } from '../store/open.ts';
 import { startSalesforceEmulator } from '../emulators/salesforce/index.ts';
@@ -108,6 +110,19 @@ export function buildCli(config: () => CrmsyncConfig = () => loadConfig(process.
     .action(async (key: string, value: string) => {
       const changed = await withStore(config, (store) => changeSetting(store.settings, key, value, new Date()));
       console.log(`${key} = ${JSON.stringify(settingAt(changed.settings, key))} (settings version ${changed.version})`);
+    });
+
+  const mappings = program.command('mappings').description('field mappings between HubSpot properties and Salesforce fields');
+  mappings
+    .command('list')
+    .description('print the field mappings in force for an object')
+    .addArgument(new Argument('<object>', 'the synced object').choices(Object.keys(syncObjectDescriptions)))
+    .option('--json', 'print JSON instead of a table')
+    .action(async (object: SyncObjectName, opts: { json?: boolean }) => {
+      const description = syncObjectDescriptions[object];
+      const rows = await withStore(config, (store) => listMappings(store.fieldMappings, description));
+      if (opts.json) printJson(rows);
+      else console.log(formatMappingTable(rows, description.salesforceObjects));
     });
 
   return program;
