@@ -54,6 +54,12 @@ export class MemoryCrm implements HubSpotRecordReader {
     yield* this.records.get(objectType)?.values() ?? [];
   }
 
+  /** Forgets every record (ids keep counting up, so a later test never meets an earlier test's id). */
+  clear(): void {
+    this.records.clear();
+    this.mergedInto.clear();
+  }
+
   private announce(change: HubSpotChange): void {
     for (const listener of this.listeners) listener(change);
   }
