@@ -67,4 +67,15 @@ describe('HubSpot contract: batch rules, owners and read-only values', () => {
     const filtered = await client.crm.owners.ownersApi.getPage('owner3@example.com', undefined, 100, false);
     expect(filtered.results.map((o) => o.email)).toEqual(['owner3@example.com']);
   });
+  it(`an archived contact frees its email: a new contact may take it, and the archived one is still readable with archived=true (${ARCHIVE})`, async () => {
+    const { client, raw } = await hubspot();
+    const first = await client.crm.objects.basicApi.create('contacts', { properties: { email: 'again@example.com' }, associations: [] });
+    await client.crm.objects.basicApi.archive('contacts', first.id);
+    const second = await client.crm.objects.basicApi.create('contacts', { properties: { email: 'again@example.com' }, associations: [] });
+    expect(second.id).not.toBe(first.id);
+    const archived = await raw('GET', `/crm/v3/objects/contacts/${first.id}?archived=true`);
+    expect(archived.body).toMatchObject({ id: first.id, archived: true, archivedAt: expect.any(String) });
+    const byEmail = await client.crm.objects.basicApi.getById('contacts', 'again@example.com', undefined, undefined, undefined, false, 'email');
+    expect(byEmail.id).toBe(second.id);
+  });
 });
