@@ -61,14 +61,6 @@ const searchBody = z.object({
   sort: z.string().optional(),
 });
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue?.path.join('.') ?? '';
-  throw validationError(`Invalid input JSON: ${field ? `${field}: ` : ''}${issue?.message ?? 'invalid input'}`, { context: { field: [field] } });
-}
-
 /** Memberships pages: HubSpot's default is 100, its maximum 250. */
 const defaultPageSize = 100;
 const maxPageSize = 250;
@@ -245,7 +237,7 @@ export function createListsModule(reader: HubSpotRecordReader): HubSpotEmulatorM
     // The official client posts to "/crm/v3/lists/" (trailing slash); HubSpot answers both spellings.
     for (const path of ['/crm/v3/lists', '/crm/v3/lists/']) {
       app.post(path, async (request) => {
-        const list = create(parse(createBody, request.body));
+        const list = create(createBody.parse(request.body));
         return { list: render(list, true) };
       });
       app.get<{ Querystring: { listIds?: string | string[]; includeFilters?: string } }>(path, async (request) => {
@@ -256,7 +248,7 @@ export function createListsModule(reader: HubSpotRecordReader): HubSpotEmulatorM
     }
 
     app.post('/crm/v3/lists/search', async (request) => {
-      const input = parse(searchBody, request.body);
+      const input = searchBody.parse(request.body);
       const query = input.query?.toLowerCase() ?? '';
       const found = [...lists.values()].filter(
         (l) =>
@@ -318,7 +310,7 @@ export function createListsModule(reader: HubSpotRecordReader): HubSpotEmulatorM
       if (list.processingType !== 'DYNAMIC') {
         throw validationError(`List ${list.listId} is a ${list.processingType} list; only DYNAMIC lists have filters that can be updated.`, { context: { listId: [list.listId] } });
       }
-      const { filterBranch } = parse(z.object({ filterBranch: z.unknown() }), request.body);
+      const { filterBranch } = z.object({ filterBranch: z.unknown() }).parse(request.body);
       list.filterBranch = parseFilterBranch(filterBranch);
       const now = Date.now();
       list.listVersion += 1;
@@ -350,10 +342,10 @@ export function createListsModule(reader: HubSpotRecordReader): HubSpotEmulatorM
       };
     });
 
-    app.put<ListParams>('/crm/v3/lists/:listId/memberships/add', async (request, reply) => sendChange(reply, change(live(request.params.listId), parse(idList, request.body), [])));
-    app.put<ListParams>('/crm/v3/lists/:listId/memberships/remove', async (request, reply) => sendChange(reply, change(live(request.params.listId), [], parse(idList, request.body))));
+    app.put<ListParams>('/crm/v3/lists/:listId/memberships/add', async (request, reply) => sendChange(reply, change(live(request.params.listId), idList.parse(request.body), [])));
+    app.put<ListParams>('/crm/v3/lists/:listId/memberships/remove', async (request, reply) => sendChange(reply, change(live(request.params.listId), [], idList.parse(request.body))));
     app.put<ListParams>('/crm/v3/lists/:listId/memberships/add-and-remove', async (request, reply) => {
-      const input = parse(changeBody, request.body);
+      const input = changeBody.parse(request.body);
       return sendChange(reply, change(live(request.params.listId), input.recordIdsToAdd, input.recordIdsToRemove));
     });
     app.delete<ListParams>('/crm/v3/lists/:listId/memberships', async (request, reply) => {
@@ -377,7 +369,7 @@ export function createListsModule(reader: HubSpotRecordReader): HubSpotEmulatorM
 
     // Admin: seed a list (with manual members) without spending API calls.
     app.post('/__emulator/lists', async (request) => {
-      const input = parse(adminBody, request.body);
+      const input = adminBody.parse(request.body);
       const { recordIds, ...definition } = input;
       return { list: render(create(definition, recordIds), true) };
     });

@@ -1,5 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { ZodError } from 'zod';
 import { errorBody, HubSpotApiError } from '../../../src/emulators/hubspot/errors.ts';
 import type { HubSpotChange, HubSpotEmulatorModule, HubSpotRecordReader, HubSpotRecordView } from '../../../src/emulators/hubspot/ports.ts';
 import { listen, type RunningEmulator } from '../../../src/emulators/shared/server.ts';
@@ -126,8 +127,13 @@ export interface ModuleApp {
  */
 export async function startModuleApp(crm: MemoryCrm, modules: HubSpotEmulatorModule[]): Promise<ModuleApp> {
   const app = Fastify({ logger: false });
-  app.setErrorHandler((error: FastifyError | HubSpotApiError, _request, reply) => {
+  // As index.ts renders refusals: the modules throw HubSpotApiError, and their body schemas throw ZodError.
+  app.setErrorHandler((error: FastifyError | HubSpotApiError | ZodError, _request, reply) => {
     if (error instanceof HubSpotApiError) return reply.code(error.statusCode).send(error.body());
+    if (error instanceof ZodError) {
+      const field = error.issues[0]?.path.join('.') ?? '';
+      return reply.code(400).send(errorBody('VALIDATION_ERROR', `${field ? `${field}: ` : ''}${error.issues[0]?.message ?? 'invalid input'}`, { context: { field: [field] } }));
+    }
     const status = error.statusCode ?? 500;
     return reply.code(status).send(errorBody(status < 500 ? 'VALIDATION_ERROR' : 'INTERNAL_ERROR', error.message));
   });
