@@ -47,6 +47,7 @@ const associationSpec = z.object({
   associationCategory: z.enum(['HUBSPOT_DEFINED', 'USER_DEFINED', 'INTEGRATOR_DEFINED']),
   associationTypeId: z.number().int(),
 });
+const associationSpecs = z.array(associationSpec).min(1);
 const objectId = z.object({ id: z.union([z.string().min(1), z.number()]).transform(String) });
 const batchCreateBody = z.object({ inputs: z.array(z.object({ from: objectId, to: objectId, types: z.array(associationSpec).min(1) })) });
 const batchDefaultBody = z.object({ inputs: z.array(z.object({ from: objectId, to: objectId })) });
@@ -55,15 +56,6 @@ const batchArchiveBody = z.object({ inputs: z.array(z.object({ from: objectId, t
 const labelCreateBody = z.object({ label: z.string().min(1), name: z.string().min(1), inverseLabel: z.string().min(1).optional() });
 const labelUpdateBody = z.object({ associationTypeId: z.number().int(), label: z.string().min(1), inverseLabel: z.string().min(1).optional() });
 const limitBody = z.object({ fromObjectType: z.string(), toObjectType: z.string(), maxToObjects: z.number().int().min(1).max(defaultAssociationLimit) });
-
-/** Zod's refusal in HubSpot's words: the error handler renders HubSpotApiError as HubSpot's JSON. */
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue?.path.join('.') ?? '';
-  throw validationError(`Invalid input JSON: ${field ? `${field}: ` : ''}${issue?.message ?? 'invalid input'}`, { context: { field: [field] } });
-}
 
 /** A batch input's refusal, as the `errors[]` of a 207 carries it (HubSpot's StandardError). */
 const batchError = (error: HubSpotApiError): HubSpotErrorBody => error.body();
@@ -326,7 +318,7 @@ export function createAssociationsModule(
     type PairParams = { objectType: string; objectId: string; toObjectType: string; toObjectId: string };
 
     app.put<{ Params: PairParams }>('/crm/v4/objects/:objectType/:objectId/associations/:toObjectType/:toObjectId', async (request, reply) => {
-      const types = parse(z.array(associationSpec).min(1), request.body);
+      const types = associationSpecs.parse(request.body);
       const fromType = typeOf(request.params.objectType);
       const toType = typeOf(request.params.toObjectType);
       const fromId = requireRecord(fromType, request.params.objectId);
@@ -380,7 +372,7 @@ export function createAssociationsModule(
     const batchRoute = <I>(action: string, body: z.ZodType<{ inputs: I[] }>, status: { ok: number; partial: number }, run: (input: I, fromType: string, toType: string) => unknown[]) =>
       app.post<{ Params: BatchParams }>(batchPath(action), async (request, reply) => {
         const startedAt = new Date().toISOString();
-        const { inputs } = parse(body, request.body);
+        const { inputs } = body.parse(request.body);
         const fromType = typeOf(request.params.fromObjectType);
         const toType = typeOf(request.params.toObjectType);
         const results: unknown[] = [];
@@ -418,7 +410,7 @@ export function createAssociationsModule(
     });
 
     app.post<{ Params: BatchParams }>(batchPath('archive'), async (request, reply) => {
-      const { inputs } = parse(batchArchiveBody, request.body);
+      const { inputs } = batchArchiveBody.parse(request.body);
       const fromType = typeOf(request.params.fromObjectType);
       const toType = typeOf(request.params.toObjectType);
       for (const input of batchInputs(inputs)) {
@@ -429,7 +421,7 @@ export function createAssociationsModule(
     });
 
     app.post<{ Params: BatchParams }>(batchPath('labels/archive'), async (request, reply) => {
-      const { inputs } = parse(batchCreateBody, request.body);
+      const { inputs } = batchCreateBody.parse(request.body);
       const fromType = typeOf(request.params.fromObjectType);
       const toType = typeOf(request.params.toObjectType);
       for (const input of batchInputs(inputs)) {
@@ -457,7 +449,7 @@ export function createAssociationsModule(
     app.get<{ Params: BatchParams }>(labelsPath, async (request) => labelList(typeOf(request.params.fromObjectType), typeOf(request.params.toObjectType)));
 
     app.post<{ Params: BatchParams }>(labelsPath, async (request) => {
-      const input = parse(labelCreateBody, request.body);
+      const input = labelCreateBody.parse(request.body);
       const fromType = typeOf(request.params.fromObjectType);
       const toType = typeOf(request.params.toObjectType);
       if (catalogue.definitions(fromType, toType).some((d) => d.label === input.label)) {
@@ -468,7 +460,7 @@ export function createAssociationsModule(
     });
 
     app.put<{ Params: BatchParams }>(labelsPath, async (request, reply) => {
-      const input = parse(labelUpdateBody, request.body);
+      const input = labelUpdateBody.parse(request.body);
       const fromType = typeOf(request.params.fromObjectType);
       const toType = typeOf(request.params.toObjectType);
       if (!catalogue.updateLabel(fromType, toType, input.associationTypeId, input.label, input.inverseLabel)) {
@@ -499,7 +491,7 @@ export function createAssociationsModule(
 
     app.get('/__emulator/associations/limits', async () => ({ default: defaultAssociationLimit, limits: limitList() }));
     app.post('/__emulator/associations/limits', async (request) => {
-      const input = parse(limitBody, request.body);
+      const input = limitBody.parse(request.body);
       const fromType = typeOf(input.fromObjectType);
       const toType = typeOf(input.toObjectType);
       limits.set(`${fromType}\u0000${toType}`, input.maxToObjects);

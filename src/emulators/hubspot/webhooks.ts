@@ -1,7 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { validationError } from './errors.ts';
 import type { HubSpotChange, HubSpotEmulatorModule, HubSpotObjectType, HubSpotRecordReader } from './ports.ts';
 
 /**
@@ -31,7 +30,11 @@ const deliveryTimeoutMs = 5_000;
 const subscriptionPattern = /^(contact|company|deal|ticket)\.(\*|creation|deletion|propertyChange|merge|restore|associationChange)$/;
 
 const configSchema = z.object({
-  targetUrl: z.url({ protocol: /^https?$/ }),
+  targetUrl: z
+    .url({ protocol: /^https?$/ })
+    // The emulator holds demo customer data and answers to no real portal: it delivers to this machine only,
+    // so a misconfigured target can never post that data to (or probe) another host.
+    .refine((url) => isLoopback(new URL(url).hostname), { message: 'targetUrl must be on loopback (localhost, 127.0.0.0/8 or [::1])' }),
   clientSecret: z.string().min(1),
   appId: z.number().int().positive().default(1_160_452),
   portalId: z.number().int().positive().optional(),
@@ -94,9 +97,23 @@ export interface WebhooksSnapshot {
   nextEventId: number;
 }
 
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * The URI as HubSpot signs it: the characters of its table ("Validating the v3 request signature", request
+ * validation guide) decoded, so a receiver that decodes them before checking, as the guide tells it to, agrees.
+ */
+const decodedInSignature: Record<string, string> = {
+  '%3A': ':', '%2F': '/', '%3F': '?', '%40': '@', '%21': '!', '%24': '$', '%27': "'", '%28': '(', '%29': ')', '%2A': '*', '%2C': ',', '%3B': ';',
+};
+const signedUri = (uri: string) => uri.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (match) => decodedInSignature[match.toUpperCase()] ?? match);
+
 /** `base64(HMAC-SHA256(clientSecret, method + uri + body + timestamp))`: HubSpot's signature v3. */
 export function signatureV3(clientSecret: string, method: string, uri: string, body: string, timestamp: number): string {
-  return createHmac('sha256', clientSecret).update(`${method}${uri}${body}${timestamp}`).digest('base64');
+  return createHmac('sha256', clientSecret).update(`${method}${signedUri(uri)}${body}${timestamp}`).digest('base64');
 }
 
 /** `hex(SHA-256(clientSecret + body))`: signature v1, which HubSpot still sends on app webhooks. */
@@ -299,13 +316,7 @@ export function createWebhooksModule(_reader: HubSpotRecordReader): HubSpotEmula
 
   const register = (app: FastifyInstance) => {
     app.post('/__emulator/webhooks', async (request) => {
-      const parsed = configSchema.safeParse(request.body);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const field = issue?.path.join('.') ?? '';
-        throw validationError(`${field ? `${field}: ` : ''}${issue?.message ?? 'invalid webhook settings'}`, { context: { field: [field] } });
-      }
-      configure(parsed.data);
+      configure(configSchema.parse(request.body));
       return describe();
     });
     app.get('/__emulator/webhooks', async () => describe());
