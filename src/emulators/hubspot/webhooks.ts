@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { defaultPortalId } from './emulator.ts';
 import type { HubSpotChange, HubSpotEmulatorModule, HubSpotObjectType, HubSpotRecordReader } from './ports.ts';
 
 /**
@@ -37,7 +38,7 @@ const configSchema = z.object({
     .refine((url) => isLoopback(new URL(url).hostname), { message: 'targetUrl must be on loopback (localhost, 127.0.0.0/8 or [::1])' }),
   clientSecret: z.string().min(1),
   appId: z.number().int().positive().default(1_160_452),
-  portalId: z.number().int().positive().optional(),
+  portalId: z.number().int().positive().default(defaultPortalId),
   subscriptions: z.array(z.string().regex(subscriptionPattern, 'must be {contact|company|deal|ticket}.{creation|deletion|propertyChange|merge|restore|associationChange|*}')).min(1),
   /** Properties a propertyChange subscription listens to, per object ("contact": ["email"]); all when absent. */
   propertyNames: z.record(z.string(), z.array(z.string().min(1))).optional(),
@@ -177,7 +178,7 @@ export function createWebhooksModule(_reader: HubSpotRecordReader): HubSpotEmula
     queue.push({
       eventId: nextEventId++,
       subscriptionId: subscription.subscriptionId,
-      portalId: config.portalId ?? 0,
+      portalId: config.portalId,
       appId: config.appId,
       occurredAt: Date.now(),
       subscriptionType: subscription.subscriptionType,
