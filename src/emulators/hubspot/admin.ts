@@ -41,7 +41,7 @@ export function registerAdminRoutes(app: FastifyInstance, core: HubSpotEmulatorC
   app.post('/__emulator/seed', async (request) => {
     const input = parseBody(seedSchema, request.body);
     if ('preset' in input && typeof input.preset === 'string') {
-      return { created: input.preset === 'demo' ? core.seedDemo() : {} };
+      return { created: input.preset === 'demo' ? await core.seedDemo() : {} };
     }
     const counts = input as Record<string, number>;
     for (const name of Object.keys(counts)) {

@@ -67,8 +67,15 @@ export class HubSpotEmulatorCore {
     this.scheduleSave();
   }
 
-  seedDemo(): Record<string, number> {
-    const created = seedDemo({ store: this.store, owners: this.owners, associations: () => this.associationStore });
+  /**
+   * Demo parts that live in modules (lists) and are seeded through their admin routes once the records exist;
+   * index.ts registers them, since only it knows which modules are present.
+   */
+  readonly demoExtras: Array<() => Promise<Record<string, number>>> = [];
+
+  async seedDemo(): Promise<Record<string, number>> {
+    let created = seedDemo({ store: this.store, owners: this.owners, associations: () => this.associationStore });
+    for (const extra of this.demoExtras) created = { ...created, ...(await extra()) };
     this.scheduleSave();
     return created;
   }

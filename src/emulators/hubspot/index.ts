@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { listen, type RunningEmulator } from '../shared/server.ts';
 import { registerAdminRoutes } from './admin.ts';
 import { createAssociationsModule } from './associations.ts';
+import { createListsModule } from './lists.ts';
 import { HubSpotEmulatorCore } from './emulator.ts';
 import { errorBody, HubSpotApiError } from './errors.ts';
 import { adminPrefix, installGateway } from './gateway.ts';
@@ -82,7 +83,16 @@ export async function buildHubSpotEmulator(options: HubSpotEmulatorOptions = {})
     module.register(app);
   }
 
-  if (!core.load() && options.seed === 'demo') core.seedDemo();
+  if (core.modules.some((m) => m.name === 'lists')) {
+    core.demoExtras.push(async () => {
+      for (const list of demoLists(core)) {
+        const response = await app.inject({ method: 'POST', url: '/__emulator/lists', payload: list });
+        if (response.statusCode !== 200) throw new Error(`demo list "${list.name}" refused: ${response.body}`);
+      }
+      return { lists: demoLists(core).length };
+    });
+  }
+  if (!core.load() && options.seed === 'demo') await core.seedDemo();
   if (options.persistFile) app.addHook('onClose', async () => core.save());
   return app;
 }
@@ -90,7 +100,26 @@ export async function buildHubSpotEmulator(options: HubSpotEmulatorOptions = {})
 /** The modules built beside the record store (ports.ts), each reading records through the store. */
 function defaultModules(reader: HubSpotRecordReader, emit: (change: HubSpotChange) => void): Array<{ module: HubSpotEmulatorModule; associations?: HubSpotAssociationStore }> {
   const associations = createAssociationsModule(reader, emit);
-  return [{ module: associations, associations }, { module: createWebhooksModule(reader) }];
+  return [{ module: associations, associations }, { module: createListsModule(reader) }, { module: createWebhooksModule(reader) }];
+}
+
+const enumerationFilter = (property: string, values: string[]) => ({
+  filterBranchType: 'OR',
+  filters: [],
+  filterBranches: [{ filterBranchType: 'AND', filterBranches: [], filters: [{ filterType: 'PROPERTY', property, operation: { operationType: 'ENUMERATION', operator: 'IS_ANY_OF', values } }] }],
+});
+
+/**
+ * The demo's lists: a manual inclusion list (the "sync only these contacts" setting of SPEC section 5) holding
+ * the contacts past the subscriber stage, and dynamic lists that follow record changes.
+ */
+function demoLists(core: HubSpotEmulatorCore) {
+  const engaged = [...core.store.records('contacts').values()].filter((r) => !r.archived && r.values.lifecyclestage !== 'subscriber').map((r) => r.id);
+  return [
+    { name: 'Sync to Salesforce', objectTypeId: '0-1', processingType: 'MANUAL', recordIds: engaged },
+    { name: 'Customers', objectTypeId: '0-1', processingType: 'DYNAMIC', filterBranch: enumerationFilter('lifecyclestage', ['customer']) },
+    { name: 'Technology companies', objectTypeId: '0-2', processingType: 'DYNAMIC', filterBranch: enumerationFilter('industry', ['Technology']) },
+  ];
 }
 
 export async function startHubSpotEmulator(

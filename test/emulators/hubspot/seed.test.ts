@@ -37,6 +37,14 @@ describe('HubSpot demo seed', () => {
       const v4 = await h.client.crm.associations.v4.basicApi.getPage('companies', company, 'contacts');
       expect(v4.results.map((r) => String(r.toObjectId))).toContain(withCompanies.results[0]?.id);
 
+      // Lists through the lists module: the manual inclusion list and dynamic lists that already hold members.
+      const lists = (await h.admin('GET', 'lists')).body.lists as Array<{ name: string; processingType: string; memberIds: string[] }>;
+      const byName = new Map(lists.map((l) => [l.name, l]));
+      expect(byName.get('Sync to Salesforce')?.processingType).toBe('MANUAL');
+      expect(byName.get('Sync to Salesforce')?.memberIds.length).toBeGreaterThan(100);
+      expect(byName.get('Customers')?.memberIds.length).toBeGreaterThan(0);
+      expect(byName.get('Technology companies')?.processingType).toBe('DYNAMIC');
+
       const deals = await h.client.crm.deals.basicApi.getPage(100, undefined, ['dealstage', 'pipeline']);
       expect(new Set(deals.results.map((d) => d.properties.dealstage)).size).toBeGreaterThan(3);
     } finally {

@@ -87,11 +87,26 @@ describe('HubSpot emulator with its modules', () => {
     expect((await h.admin('GET', 'records/contacts')).body.total).toBe(0);
   });
 
+  it('re-evaluates dynamic lists when a record changes through the objects API', async () => {
+    const created = await h.admin('POST', 'lists', {
+      name: 'Customers',
+      objectTypeId: '0-1',
+      processingType: 'DYNAMIC',
+      filterBranch: { filterBranchType: 'OR', filters: [], filterBranches: [{ filterBranchType: 'AND', filterBranches: [], filters: [{ filterType: 'PROPERTY', property: 'lifecyclestage', operation: { operationType: 'ENUMERATION', operator: 'IS_ANY_OF', values: ['customer'] } }] }] },
+    });
+    const listId = created.body.list.listId as string;
+    const contact = await h.client.crm.contacts.basicApi.create({ properties: { email: 'soon@example.com', lifecyclestage: 'lead' }, associations: [] });
+    const members = async () => ((await h.http('GET', `/crm/v3/lists/${listId}/memberships`)).body.results as Array<{ recordId: string }>).map((m) => String(m.recordId));
+    expect(await members()).toEqual([]);
+    await h.client.crm.contacts.batchApi.update({ inputs: [{ id: contact.id, properties: { lifecyclestage: 'customer' } }] });
+    expect(await members()).toEqual([contact.id]);
+  });
+
   it('persists and resets the modules with the store', async () => {
     const company = await h.client.crm.companies.basicApi.create({ properties: { name: 'Acme' }, associations: [] });
     await h.client.crm.contacts.basicApi.create({ properties: { email: 'a@example.com' }, associations: [{ to: { id: company.id }, types: [primaryCompany] }] });
     const snapshot = h.app.hubspot.snapshot();
-    expect(Object.keys(snapshot.modules).sort()).toEqual(['associations', 'webhooks'].sort());
+    expect(Object.keys(snapshot.modules).sort()).toEqual(['associations', 'lists', 'webhooks']);
     await h.admin('POST', 'reset');
     expect((await h.admin('GET', 'webhooks')).body.configured).toBe(false);
     h.app.hubspot.restore(snapshot);
