@@ -23,7 +23,8 @@ const primaryTypeIds = new Set([1, 2, 5, 6, 25, 26]);
 /**
  * HubSpot retries a failed notification up to 10 times, spread over the next 24 hours with randomised delays
  * (webhooks guide, "Retries"): connection failures, timeouts over 5 seconds and 5xx answers are retried,
- * 4xx answers are not. The emulator keeps the count and the rule but compresses the schedule to
+ * 4xx answers are not, except 429 (the exception HubSpot's workflow-webhook rules spell out; app webhooks are
+ * assumed to honour a receiver's rate limit the same way). The emulator keeps the count and the rule but compresses the schedule to
  * `retryBaseMs` doubling per attempt (capped at `retryMaxMs`), so a test sees a retry in milliseconds.
  */
 const deliveryTimeoutMs = 5_000;
@@ -241,7 +242,7 @@ export function createWebhooksModule(_reader: HubSpotRecordReader): HubSpotEmula
       });
       await response.arrayBuffer().catch(() => undefined);
       entry.status = response.status;
-      retryable = response.status >= 500;
+      retryable = response.status >= 500 || response.status === 429;
       if (response.ok) entry.outcome = 'delivered';
     } catch (error) {
       entry.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

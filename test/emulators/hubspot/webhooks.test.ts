@@ -153,8 +153,8 @@ describe('HubSpot webhook delivery', () => {
     await vi.waitFor(() => expect(received).toHaveLength(1));
   });
 
-  it('retries a 5xx with the same events and a higher attemptNumber, logging each attempt', async () => {
-    answers.push(500, 503);
+  it('retries a 5xx or 429 with the same events and a higher attemptNumber, logging each attempt', async () => {
+    answers.push(500, 429);
     await configure();
     crm.create('contacts', {});
     await flush();
@@ -162,7 +162,7 @@ describe('HubSpot webhook delivery', () => {
     const attempts = received.map(eventsOf);
     expect(attempts.map((a) => a[0]?.attemptNumber)).toEqual([0, 1, 2]);
     expect(new Set(attempts.map((a) => a[0]?.eventId)).size).toBe(1);
-    await vi.waitFor(async () => expect((await deliveries()).map((d) => [d.status, d.outcome])).toEqual([[500, 'retrying'], [503, 'retrying'], [200, 'delivered']]));
+    await vi.waitFor(async () => expect((await deliveries()).map((d) => [d.status, d.outcome])).toEqual([[500, 'retrying'], [429, 'retrying'], [200, 'delivered']]));
   });
 
   it('does not retry a 4xx, and gives up after maxAttempts', async () => {
