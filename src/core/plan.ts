@@ -26,6 +26,7 @@
  *   `skips` with a reason and per-record `errors` (category + message), never silently dropped.
  * Invariant (property-tested): applying a plan and planning again on the result yields an empty plan.
  */
+import { convertAddressForSalesforce } from './mapping/address.ts';
 import { sameSyncedValue, type ConversionContext, type OwnerDirectory, type SalesforceValue } from './mapping/convert.ts';
 import { hubspotWriteProperties, readHubspotRecord, readSalesforceRecord, salesforceWritePayload } from './mapping/record.ts';
 import { mappingsForSalesforceObject, type ResolvedFieldMapping, type TypedFieldMapping } from './mapping/model.ts';
@@ -400,9 +401,13 @@ class ContactPlanner {
     }
     const lastSynced = 'linkId' in link ? this.input.lastSynced.get(link.linkId) : undefined;
     const fields = this.decideFields(link.salesforceObject, hubspot, salesforce, lastSynced ?? {}, scope);
-    const salesforceFields = fields.salesforcePayload();
-    if (Object.keys(salesforceFields).length > 0) Object.assign(this.salesforceUpdate(link).fields, salesforceFields);
-    for (const [property, value] of Object.entries(fields.hubspotProperties())) this.writeHubspot(link.hubspotId, property, value);
+    // Never send a side what it already holds, to the letter: two texts can read differently (a state is read
+    // within its country, and the sides' countries may differ) and would otherwise be rewritten every cycle.
+    const salesforceFields = Object.entries(fields.salesforcePayload()).filter(([field, value]) => !salesforce || !sameText(salesforce.fields[field], value));
+    if (salesforceFields.length > 0) Object.assign(this.salesforceUpdate(link).fields, Object.fromEntries(salesforceFields));
+    for (const [property, value] of Object.entries(fields.hubspotProperties())) {
+      if (!hubspot || !sameText(hubspot.properties[property], value)) this.writeHubspot(link.hubspotId, property, value);
+    }
     const synced = fields.syncedValues(lastSynced ?? {});
     if (Object.keys(synced).length > 0) {
       const pair = { hubspotId: link.hubspotId, salesforceObject: link.salesforceObject, salesforceId: link.salesforceId };
@@ -426,7 +431,7 @@ class ContactPlanner {
     const creating = lastSynced === undefined;
     const mappings = mappingsForSalesforceObject(this.input.mappings, salesforceObject);
     const hubspotReading = hubspot ? readHubspotRecord(hubspot.properties, mappings, this.contacts, this.conversion) : undefined;
-    const salesforceReading = salesforce ? readSalesforceRecord(this.withoutPlaceholders(salesforce), mappings) : undefined;
+    const salesforceReading = salesforce ? readSalesforceRecord(this.withCanonicalAddress(this.withoutPlaceholders(salesforce), mappings), mappings) : undefined;
     for (const error of hubspotReading?.errors ?? []) this.error('hubspot', 'contacts', hubspot?.id ?? '', error);
     for (const error of salesforceReading?.errors ?? []) this.error('salesforce', salesforceObject, salesforce?.id ?? '', error);
 
@@ -470,6 +475,28 @@ class ContactPlanner {
         return synced;
       },
     };
+  }
+
+  /**
+   * Salesforce's address text read the way HubSpot's is: "US" in a text Country field is "United States", as the
+   * same text in HubSpot would be. Without this, a Salesforce "US" written to HubSpot would read back as "United
+   * States" and bounce between the sides forever. Values that match nothing stay as they are.
+   */
+  private withCanonicalAddress(fields: Record<string, SalesforceValue | undefined>, mappings: readonly ResolvedFieldMapping[]): Record<string, SalesforceValue | undefined> {
+    if (this.contacts.stateCountryMode === 'sync_as_is') return fields;
+    const state = mappings.find((mapping) => mapping.value.meaning === 'state');
+    const country = mappings.find((mapping) => mapping.value.meaning === 'country');
+    const text = (mapping: ResolvedFieldMapping | undefined): string | null => {
+      const value = mapping ? fields[mapping.salesforceField] : null;
+      return typeof value === 'string' ? value : null;
+    };
+    // The same settings as the HubSpot reading, so equal text gives equal canonical values on both sides.
+    const matched = convertAddressForSalesforce({ state: text(state), country: text(country) }, this.contacts);
+    if (!matched.ok) return fields;
+    const canonical = { ...fields };
+    if (state && text(state) !== null) canonical[state.salesforceField] = matched.state.canonical;
+    if (country && text(country) !== null) canonical[country.salesforceField] = matched.country.canonical;
+    return canonical;
   }
 
   /** A placeholder put in to satisfy a required field (a Lead's "[not provided]" Company) is not a value. */
@@ -541,6 +568,11 @@ class ContactPlanner {
   private error(side: PlannedSyncError['side'], object: PlannedSyncError['object'], id: string, error: CoreSyncError): void {
     this.result.errors.push({ side, object, id, error });
   }
+}
+
+function sameText(current: SalesforceValue | undefined, written: SalesforceValue): boolean {
+  const blank = (value: SalesforceValue | undefined): boolean => value === null || value === undefined || value === '';
+  return blank(current) ? blank(written) : current === written;
 }
 
 function salesforceFate(record: SalesforcePersonRecord): SalesforcePersonFate | undefined {

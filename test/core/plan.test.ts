@@ -30,7 +30,7 @@ const mappings: TypedFieldMapping[] = [
 ];
 
 const hubspotContact = (id: string, properties: Record<string, string | null>, extra: Partial<HubspotContactRecord> = {}): HubspotContactRecord => ({ id, properties, createdAt: 1_000, modifiedAt: 2_000, ...extra });
-const salesforcePerson = (object: 'Lead' | 'Contact', id: string, fields: Record<string, SalesforceValue>, extra: Partial<SalesforcePersonRecord> = {}): SalesforcePersonRecord => ({
+const salesforcePerson = (object: 'Lead' | 'Contact', id: string, fields: Record<string, SalesforceValue | undefined>, extra: Partial<SalesforcePersonRecord> = {}): SalesforcePersonRecord => ({
   object,
   id,
   fields,
@@ -240,13 +240,24 @@ interface World {
   lastSynced: Map<string, Record<string, SalesforceValue>>;
 }
 
+/** Salesforce fills the text fields of a picklist address from the codes it was given (default labels). */
+function fillLabelsFromCodes(fields: Record<string, SalesforceValue | undefined>): Record<string, SalesforceValue | undefined> {
+  const stateLabels: Record<string, string> = { CA: 'California', NY: 'New York' };
+  if (typeof fields.StateCode === 'string') fields.State = stateLabels[fields.StateCode] ?? fields.StateCode;
+  const countryLabels: Record<string, string> = { US: 'United States', CA: 'Canada' };
+  if (typeof fields.CountryCode === 'string') fields.Country = countryLabels[fields.CountryCode] ?? fields.CountryCode;
+  delete fields.StateCode;
+  delete fields.CountryCode;
+  return fields;
+}
+
 /** Applies a plan as the engine would: writes, then links, then last-synced values. */
 function applyPlan(world: World, result: ContactSyncPlan, at: number): void {
   let nextLink = world.links.length;
   const linkOf = (hubspotId: string) => world.links.find((link) => link.hubspotId === hubspotId);
   for (const create of result.salesforceCreates) {
     const id = `sf-${create.hubspotId}`;
-    world.salesforce.set(`${create.object}:${id}`, salesforcePerson(create.object, id, { ...create.fields }, { createdAt: at, modifiedAt: at }));
+    world.salesforce.set(`${create.object}:${id}`, salesforcePerson(create.object, id, fillLabelsFromCodes({ ...create.fields }), { createdAt: at, modifiedAt: at }));
     const link = { linkId: `L${++nextLink}`, hubspotId: create.hubspotId, salesforceObject: create.object, salesforceId: id };
     world.links.push(link);
     world.lastSynced.set(link.linkId, { ...create.syncedValues });
@@ -262,8 +273,7 @@ function applyPlan(world: World, result: ContactSyncPlan, at: number): void {
     const record = world.salesforce.get(`${update.object}:${update.id}`)!;
     const fields = { ...record.fields, ...update.fields };
     // Salesforce fills the text fields from the codes it was given.
-    if ('StateCode' in update.fields) fields.State = update.fields.StateCode === 'CA' ? 'California' : update.fields.StateCode;
-    if ('CountryCode' in update.fields) fields.Country = update.fields.CountryCode === 'US' ? 'United States' : update.fields.CountryCode;
+    fillLabelsFromCodes(fields);
     world.salesforce.set(`${update.object}:${update.id}`, { ...record, fields, modifiedAt: at });
   }
   for (const update of result.hubspotUpdates) {
@@ -332,6 +342,98 @@ describe('planContactSync properties', () => {
         expect(second.errors).toEqual([]);
         expect({ ...second, skips: [] }).toEqual({ ...emptyPlanAt(1_000) });
       }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+const stateValue = fc.constantFrom<string | null>(null, 'CA', 'California', 'Calif.', 'NY', 'New York');
+const countryValue = fc.constantFrom<string | null>(null, 'US', 'USA', 'United States');
+const edit = fc.record({
+  side: fc.constantFrom<'hubspot' | 'salesforce'>('hubspot', 'salesforce'),
+  index: fc.nat({ max: 4 }),
+  field: fc.constantFrom<'firstname' | 'jobtitle' | 'state' | 'country'>('firstname', 'jobtitle', 'state', 'country'),
+  value: fc.constantFrom<string | null>(null, 'one', 'two', 'CA', 'New York', 'US', 'USA'),
+});
+
+describe('planContactSync properties over several cycles', () => {
+  it('after edits on both sides are planned and applied (only changed records in the cycle), a full replan writes nothing', () => {
+    const fieldOf = { firstname: 'FirstName', jobtitle: 'Title', state: 'State', country: 'Country' } as const;
+    fc.assert(
+      fc.property(
+        fc.record({
+          people: fc.uniqueArray(fc.record({ email: fc.constantFrom(...emailPool), firstname: textValue, state: stateValue, country: countryValue, inList: fc.boolean() }), { minLength: 1, maxLength: 3, selector: (p) => p.email }),
+          rules: fc.record({ firstname: fc.constantFrom(...fieldSyncRules), jobtitle: fc.constantFrom(...fieldSyncRules), state: fc.constantFrom(...fieldSyncRules), country: fc.constantFrom(...fieldSyncRules) }),
+          picklists: fc.constantFrom<Settings['contacts']['salesforcePicklists']>('disabled', 'enabled', 'enabled_customized'),
+          withList: fc.boolean(),
+          edits: fc.array(edit, { maxLength: 6 }),
+        }),
+        (generated) => {
+          const worldMappings: TypedFieldMapping[] = [
+            mapping('email', 'Email', 'prefer_salesforce_unless_blank', { value: { kind: 'text', salesforceType: 'email' } }),
+            mapping('firstname', 'FirstName', generated.rules.firstname),
+            mapping('jobtitle', 'Title', generated.rules.jobtitle),
+            mapping('state', 'State', generated.rules.state, { value: { kind: 'text', salesforceType: 'string', meaning: 'state' } }),
+            mapping('country', 'Country', generated.rules.country, { value: { kind: 'text', salesforceType: 'string', meaning: 'country' } }),
+          ];
+          const settings = settingsWith({ salesforcePicklists: generated.picklists, inclusionListId: generated.withList ? '42' : null });
+          const members = new Set(generated.people.flatMap((person, index) => (person.inList ? [`h${index}`] : [])));
+          const world: World = { hubspot: new Map(), salesforce: new Map(), links: [], lastSynced: new Map() };
+          generated.people.forEach((person, index) => {
+            world.hubspot.set(`h${index}`, hubspotContact(`h${index}`, { email: person.email, firstname: person.firstname, state: person.state, country: person.country }, { modifiedAt: 100 }));
+          });
+          const cycle = (now: number, hubspotChanges: HubspotContactRecord[], salesforceChanges: SalesforcePersonRecord[]) =>
+            planContactSync({
+              now,
+              settings,
+              mappings: worldMappings,
+              pair,
+              hubspotChanges,
+              salesforceChanges,
+              links: [...world.links],
+              lastSynced: new Map(world.lastSynced),
+              hubspotMatches: [...world.hubspot.values()],
+              salesforceMatches: [...world.salesforce.values()],
+              inclusionListMembers: members,
+            });
+
+          applyPlan(world, cycle(1_000, [...world.hubspot.values()], []), 1_000);
+          // Edits on both sides, each a later change; only the edited records come to the next cycle.
+          const editedHubspot = new Set<string>();
+          const editedSalesforce = new Set<string>();
+          generated.edits.forEach((change, order) => {
+            const at = 2_000 + order;
+            if (change.side === 'hubspot') {
+              const record = [...world.hubspot.values()][change.index % world.hubspot.size]!;
+              world.hubspot.set(record.id, { ...record, properties: { ...record.properties, [change.field]: change.value }, modifiedAt: at });
+              editedHubspot.add(record.id);
+            } else if (world.salesforce.size > 0) {
+              const [key, record] = [...world.salesforce.entries()][change.index % world.salesforce.size]!;
+              world.salesforce.set(key, { ...record, fields: { ...record.fields, [fieldOf[change.field]]: change.value ?? null }, modifiedAt: at });
+              editedSalesforce.add(key);
+            }
+          });
+          const second = cycle(
+            3_000,
+            [...editedHubspot].map((id) => world.hubspot.get(id)!),
+            [...editedSalesforce].map((key) => world.salesforce.get(key)!),
+          );
+          applyPlan(world, second, 3_000);
+          const third = cycle(4_000, [...world.hubspot.values()], [...world.salesforce.values()]);
+          // A state is read within its country: when both change in one cycle, the state's reading can settle once
+          // more (Salesforce "CA" is California beside "United States", plain "CA" beside no country). Nothing else may move.
+          const written = [
+            ...third.salesforceUpdates.flatMap((update) => Object.keys(update.fields)),
+            ...third.hubspotUpdates.flatMap((update) => Object.keys(update.properties)),
+            ...third.syncedValues.flatMap((entry) => Object.keys(entry.values)),
+          ];
+          expect(written.filter((field) => !/^(state|country|State|Country)(Code)?$/.test(field))).toEqual([]);
+          expect(third.salesforceCreates.length + third.hubspotCreates.length + third.linkChanges.length).toBe(0);
+          applyPlan(world, third, 4_000);
+          const fourth = cycle(5_000, [...world.hubspot.values()], [...world.salesforce.values()]);
+          expect({ ...fourth, skips: [], errors: [] }).toEqual(emptyPlanAt(5_000));
+        },
+      ),
       { numRuns: 300 },
     );
   });
