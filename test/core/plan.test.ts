@@ -219,6 +219,47 @@ describe('planContactSync: linked pairs', () => {
     expect(hubspotDeleted.linkChanges).toMatchObject([{ change: 'unlink', salesforceId: '00Q1' }]);
   });
 
+  it('a Salesforce merge re-points the link to the master; nothing is created or deleted', () => {
+    const result = plan({ links: [link], salesforceChanges: [salesforcePerson('Lead', '00Q1', {}, { deleted: true, masterRecordId: '00Q9' })] });
+    expect(result.linkChanges).toMatchObject([{ change: 'move', hubspotId: '101', to: { salesforceObject: 'Lead', salesforceId: '00Q9' }, because: 'merged_in_salesforce' }]);
+    expect(result.hubspotDeletes).toEqual([]);
+    expect(result.hubspotCreates).toEqual([]);
+  });
+
+  it('a HubSpot merge moves the link of the merged-away contact to the surviving one', () => {
+    const result = plan({ links: [link], hubspotChanges: [hubspotContact('101', {}, { deleted: true, mergedIntoId: '555' })] });
+    expect(result.linkChanges).toMatchObject([{ change: 'move', hubspotId: '555', fromHubspotId: '101', to: { salesforceId: '00Q1' }, because: 'merged_in_hubspot' }]);
+    expect(result.salesforceCreates).toEqual([]);
+  });
+
+  it('a new Salesforce person outside the inclusion list links to the existing HubSpot contact but updates nothing', () => {
+    const result = plan({
+      settings: settingsWith({ inclusionListId: '42' }),
+      inclusionListMembers: new Set(),
+      salesforceChanges: [salesforcePerson('Contact', '003N', { Email: 'n@x.com', FirstName: 'Nia', LastName: 'N' })],
+      hubspotMatches: [hubspotContact('301', { email: 'N@x.com', firstname: 'Other' })],
+    });
+    expect(result.linkChanges).toEqual([{ change: 'create', hubspotId: '301', salesforceObject: 'Contact', salesforceId: '003N', because: 'matched_by_email' }]);
+    expect(result.hubspotUpdates).toEqual([{ id: '301', properties: { salesforcecontactid: '003N' } }]);
+    expect(result.salesforceUpdates).toEqual([]);
+    expect(result.hubspotCreates).toEqual([]);
+  });
+
+  it('a value HubSpot cannot take (an owner without a HubSpot user) is an error and is not remembered as synced', () => {
+    const ownerMappings = [...mappings, mapping('hubspot_owner_id', 'OwnerId', 'two_way', { value: { kind: 'choice', salesforceType: 'reference', meaning: 'owner' } })];
+    const owners = { salesforceUserIdByHubspotOwnerId: new Map([['77', '005A']]), hubspotOwnerIdBySalesforceUserId: new Map([['005A', '77']]) };
+    const result = plan({
+      mappings: ownerMappings,
+      owners,
+      links: [link],
+      lastSynced: new Map([['L1', { ...synced, hubspot_owner_id: '005A' }]]),
+      salesforceChanges: [salesforcePerson('Lead', '00Q1', { Email: 'a@x.com', FirstName: 'Ada', LastName: 'L', Title: 'Engineer', Company: 'Acme', OwnerId: '005Unknown' })],
+    });
+    expect(result.errors).toMatchObject([{ side: 'salesforce', object: 'Lead', id: '00Q1', error: { category: 'property_value' } }]);
+    expect(result.hubspotUpdates).toEqual([]);
+    expect(result.syncedValues).toEqual([]);
+  });
+
   it('an opportunity contact role moves the lifecycle stage forward, never back', () => {
     const contactLink: StoredContactLink = { linkId: 'L2', hubspotId: '201', salesforceObject: 'Contact', salesforceId: '003A' };
     const person = (isWon: boolean) =>
