@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CountingMeter } from '../../../src/connectors/meter.ts';
 import { SalesforceClient } from '../../../src/connectors/salesforce/client.ts';
@@ -14,14 +11,13 @@ import {
   soqlDateTime,
   type SalesforceChangedBatch,
 } from '../../../src/engine/detect/salesforce-poll.ts';
-import { openStore, type Store } from '../../../src/store/open.ts';
 import { emulatorAdmin } from '../../helpers/emulator-admin.ts';
+import { freshStoreEachTest } from './fresh-store.ts';
 
 // The org's clock stands still unless a test moves it (POST /__emulator/clock), so every stamp is known.
 const orgEpoch = Date.parse('2026-03-02T09:00:00.000Z');
 let emulator: RunningEmulator;
-let store: Store;
-let folder: string;
+const store = freshStoreEachTest();
 
 const admin = (path: string, body?: unknown) => emulatorAdmin(emulator.url, path, body);
 
@@ -36,11 +32,11 @@ function client(meter = new CountingMeter()): SalesforceClient {
 
 /** One poll as the engine runs it: from the stored checkpoint, advancing it after each batch. */
 async function pollLeads(sf: SalesforceClient, fields: string[] = ['Email', 'Title']): Promise<SalesforceChangedBatch[]> {
-  const checkpoint = await store.checkpoints.read('salesforce', 'Lead');
+  const checkpoint = await store().checkpoints.read('salesforce', 'Lead');
   const batches: SalesforceChangedBatch[] = [];
   for await (const batch of pollSalesforceChanges(sf, { object: 'Lead', fields, checkpoint: checkpoint && { time: checkpoint.cursorTime, lastId: checkpoint.cursorLastId } })) {
     batches.push(batch);
-    await store.checkpoints.advance('salesforce', 'Lead', batch.checkpoint, new Date());
+    await store().checkpoints.advance('salesforce', 'Lead', batch.checkpoint, new Date());
   }
   return batches;
 }
@@ -54,16 +50,12 @@ async function leadIds(): Promise<string[]> {
 
 beforeAll(async () => {
   emulator = await startSalesforceEmulator({ port: 0, seed: 'none', clock: () => orgEpoch });
-  folder = mkdtempSync(join(tmpdir(), 'crmsync-detect-'));
 });
 afterAll(async () => {
   await emulator.close();
-  rmSync(folder, { recursive: true, force: true });
 });
 beforeEach(async () => {
   await admin('reset', {});
-  await store?.close();
-  store = await openStore(`sqlite:${join(folder, `${crypto.randomUUID()}.db`)}`);
 });
 
 describe('SOQL for a change poll', () => {
@@ -96,7 +88,7 @@ describe('polling Salesforce for changes', () => {
     expect(new Set(idsOf(first)).size).toBe(4501);
     expect(first[0]?.records[0]?.SystemModstamp).toMatch(new RegExp(`^${seededAt.toISOString().slice(0, 19)}`));
     expect(meter.calls.filter((c) => c.operation === 'query').reduce((n, c) => n + c.count, 0)).toBe(3);
-    expect(await store.checkpoints.read('salesforce', 'Lead')).toMatchObject({ cursorTime: checkpointAt, cursorLastId: marker?.id });
+    expect(await store().checkpoints.read('salesforce', 'Lead')).toMatchObject({ cursorTime: checkpointAt, cursorLastId: marker?.id });
 
     // Ten more minutes, and 2,100 of the seeded leads change.
     const changedAt = await advanceOrgClock(10 * 60_000);
@@ -109,7 +101,7 @@ describe('polling Salesforce for changes', () => {
     expect(second.map((b) => b.records.length)).toEqual([2000, 101]);
     expect(idsOf(second).sort()).toEqual([...changed, marker?.id].sort());
     expect(second.flatMap((b) => b.records).filter((r) => r.Id !== marker?.id).every((r) => r.Title === 'VP Sales')).toBe(true);
-    expect((await store.checkpoints.read('salesforce', 'Lead'))?.cursorTime).toEqual(changedAt);
+    expect((await store().checkpoints.read('salesforce', 'Lead'))?.cursorTime).toEqual(changedAt);
   });
 
   it('finds a record changed while a poll was running in the next poll, with its new values', async () => {
@@ -123,7 +115,7 @@ describe('polling Salesforce for changes', () => {
     let changedMidPoll = false;
     for await (const batch of pollSalesforceChanges(sf, { object: 'Lead', fields: ['Title'], checkpoint: null })) {
       for (const record of batch.records) seen.set(String(record.Id), record.Title);
-      await store.checkpoints.advance('salesforce', 'Lead', batch.checkpoint, new Date());
+      await store().checkpoints.advance('salesforce', 'Lead', batch.checkpoint, new Date());
       if (!changedMidPoll) {
         changedMidPoll = true;
         // One already read, one on a page not yet fetched: the query's result set was fixed when it started.
@@ -147,12 +139,12 @@ describe('polling Salesforce for changes', () => {
     const late = await sf.create('Lead', [{ LastName: 'Late', Company: 'B' }, { LastName: 'Later', Company: 'C' }]);
     const first = await pollLeads(sf);
     expect(idsOf(first)).toHaveLength(3);
-    const checkpoint = await store.checkpoints.read('salesforce', 'Lead');
+    const checkpoint = await store().checkpoints.read('salesforce', 'Lead');
 
     // Nothing changed: the two-minute overlap reaches back past both stamps, so all three are read again, once.
     const again = await pollLeads(sf);
     expect(idsOf(again).sort()).toEqual([early[0]?.id, late[0]?.id, late[1]?.id].sort());
-    expect(await store.checkpoints.read('salesforce', 'Lead')).toMatchObject({ cursorTime: checkpoint?.cursorTime, cursorLastId: checkpoint?.cursorLastId });
+    expect(await store().checkpoints.read('salesforce', 'Lead')).toMatchObject({ cursorTime: checkpoint?.cursorTime, cursorLastId: checkpoint?.cursorLastId });
 
     // With a 30-second overlap only the second-stamped pair is inside the window.
     const narrow = [];
@@ -191,20 +183,20 @@ describe('polling Salesforce for deletions', () => {
     const start = await pollSalesforceDeletions(sf, { object: 'Lead', checkpoint: null, now });
     expect(start).toMatchObject({ kind: 'deleted', deletions: [] });
     if (start.kind !== 'deleted') throw new Error('unreachable');
-    await store.checkpoints.advance('salesforce', key, start.checkpoint, new Date());
+    await store().checkpoints.advance('salesforce', key, start.checkpoint, new Date());
 
     const deletedAt = await advanceOrgClock(10_000);
     const gone = [created[0]?.id, created[2]?.id] as string[];
     await sf.delete('Lead', gone);
     now = await advanceOrgClock(2 * 60_000);
-    const stored = await store.checkpoints.read('salesforce', key);
+    const stored = await store().checkpoints.read('salesforce', key);
     const outcome = await pollSalesforceDeletions(sf, { object: 'Lead', checkpoint: { time: stored!.cursorTime, lastId: null }, now });
     if (outcome.kind !== 'deleted') throw new Error(`expected deletions, got ${outcome.kind}`);
     expect(outcome.deletions.map((d) => d.id).sort()).toEqual([...gone].sort());
     expect(outcome.deletions[0]?.deletedDate).toEqual(deletedAt);
     // Salesforce never covers the running minute: the cursor stops at its start.
     expect(outcome.checkpoint.time.toISOString()).toBe(new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString());
-    expect(await store.checkpoints.advance('salesforce', key, outcome.checkpoint, new Date())).toBe(true);
+    expect(await store().checkpoints.advance('salesforce', key, outcome.checkpoint, new Date())).toBe(true);
     expect(meter.calls.filter((c) => c.operation === 'deleted').length).toBe(2);
   });
 
