@@ -218,7 +218,7 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: ObjectRoutesCont
   /** Creates one record with its associations; nothing is kept or announced when an association is refused. */
   const createOne = (type: ObjectTypeDefinition, values: Record<string, string>, associations: Array<z.infer<typeof associationInput>>, at: number): StoredRecord => {
     if (associations.length === 0) return store.create(type, values, apiSource, at);
-    const record = store.create(type, values, apiSource, at, { silent: true });
+    const record = store.create(type, values, apiSource, at, { announce: 'none' });
     try {
       associate(type, record, associations);
     } catch (error) {

@@ -238,7 +238,7 @@ export function seedCounts(ctx: SeedContext, counts: Record<string, number>): Re
           for (const required of type.requiredProperties) values[required] ??= `Bench ${required} ${serial}`;
         }
       }
-      ctx.store.create(type, values, seedSource, at);
+      ctx.store.create(type, values, seedSource, at, { announce: 'creation' });
     }
     created[type.name] = (created[type.name] ?? 0) + count;
   }
