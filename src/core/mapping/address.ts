@@ -167,6 +167,22 @@ function addressIndex(): AddressIndex {
   return index;
 }
 
+/**
+ * Salesforce's default State and Country/Territory picklists as plain data (code + label), the same tables the
+ * matching uses. The Salesforce emulator may not import core (STYLE: an emulator sharing the engine's
+ * assumptions cannot catch them), so this is meant to be written out as JSON and reviewed against Salesforce's
+ * documentation before the emulator adopts it. Sorted by code, so the output is stable.
+ */
+export function salesforceDefaultAddressPicklists(): { countries: CountryMatch[]; states: StateMatch[] } {
+  const { countriesByCode, statesByCountry } = addressIndex();
+  const byCode = (a: { code: string }, b: { code: string }): number => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  const countryList = [...countriesByCode.values()].map((country) => ({ ...country })).sort(byCode);
+  const states = [...statesByCountry.keys()]
+    .sort()
+    .flatMap((countryCode) => [...statesByCountry.get(countryCode)!.all].sort(byCode).map((state) => ({ ...state })));
+  return { countries: countryList, states };
+}
+
 export function matchCountry(text: string): CountryMatch | undefined {
   return addressIndex().countriesByKey.get(addressKey(text));
 }

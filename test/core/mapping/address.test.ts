@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { iso31661, iso31662 } from 'iso-3166';
-import { convertAddressForSalesforce, matchCountry, matchState } from '../../../src/core/mapping/address.ts';
+import { convertAddressForSalesforce, matchCountry, matchState, salesforceDefaultAddressPicklists } from '../../../src/core/mapping/address.ts';
 
 const enabled = { salesforcePicklists: 'enabled', stateCountryMode: 'match_salesforce_defaults' } as const;
 const disabled = { salesforcePicklists: 'disabled', stateCountryMode: 'match_salesforce_defaults' } as const;
@@ -121,4 +121,23 @@ describe('every default picklist value matches itself', () => {
     }
     expect(misses).toEqual([]);
   });
+});
+
+describe('salesforceDefaultAddressPicklists (data for the Salesforce emulator)', () => {
+  const picklists = salesforceDefaultAddressPicklists();
+
+  it('lists every ISO country once, with Salesforce labels where they differ from ISO', () => {
+    expect(picklists.countries).toHaveLength(iso31661.length);
+    expect(new Set(picklists.countries.map((country) => country.code)).size).toBe(iso31661.length);
+    expect(picklists.countries.find((country) => country.code === 'US')).toEqual({ code: 'US', label: 'United States' });
+    expect(picklists.countries.find((country) => country.code === 'DE')).toEqual({ code: 'DE', label: 'Germany' });
+  });
+
+  it('lists states only for the countries Salesforce ships states for, and survives a JSON round trip', () => {
+    expect(new Set(picklists.states.map((state) => state.countryCode))).toEqual(new Set(['AU', 'BR', 'CA', 'CN', 'IE', 'IN', 'IT', 'JP', 'MX', 'US']));
+    expect(picklists.states).toContainEqual({ countryCode: 'US', code: 'CA', label: 'California' });
+    expect(picklists.states).toContainEqual({ countryCode: 'CA', code: 'QC', label: expect.stringMatching(/^Qu[eé]bec$/) as string });
+    expect(JSON.parse(JSON.stringify(picklists))).toEqual(picklists);
+  });
+
 });
