@@ -315,7 +315,12 @@ export function createListsModule(reader: HubSpotRecordReader): HubSpotEmulatorM
       const now = Date.now();
       list.listVersion += 1;
       list.updatedAt = list.filtersUpdatedAt = now;
-      list.members.clear();
+      // Members that still pass keep their join time; the others leave, and newly passing records join.
+      const branch = list.filterBranch;
+      for (const id of [...list.members.keys()]) {
+        const record = existing(list, id);
+        if (!record || !matches(branch, record)) list.members.delete(id);
+      }
       evaluateAll(list);
       return { updatedList: render(list, true) };
     });

@@ -131,6 +131,20 @@ describe('HubSpot lists v3', () => {
     expect(await memberIds(list.listId)).toEqual([contact.id]);
   });
 
+  it('applies new filters at once, and members that still pass keep their join time', async () => {
+    const oslo = crm.create('contacts', { city: 'Oslo' });
+    const bergen = crm.create('contacts', { city: 'Bergen' });
+    crm.create('contacts', { city: 'Tromsø' });
+    const list = await createDynamic('West', property('city', { operationType: 'STRING', operator: 'IS_EQUAL_TO', value: 'Oslo' }));
+    const before = (await api().membershipsApi.getPage(list.listId)).results[0]?.membershipTimestamp;
+    const wider = branch(property('city', { operationType: 'MULTISTRING', operator: 'IS_EQUAL_TO', values: ['Oslo', 'Bergen'] }));
+    const { updatedList } = await api().listsApi.updateListFilters(list.listId, { filterBranch: wider as never });
+    expect(updatedList?.listVersion).toBe(2);
+    const after = (await api().membershipsApi.getPage(list.listId)).results;
+    expect(after.map((m) => m.recordId)).toEqual([oslo.id, bergen.id]);
+    expect(after[0]?.membershipTimestamp).toEqual(before);
+  });
+
   it('takes a snapshot list from its filters once, then keeps it manual', async () => {
     const a = crm.create('contacts', { city: 'Oslo' });
     const created = await h.http('POST', '/crm/v3/lists', { name: 'Oslo today', objectTypeId: '0-1', processingType: 'SNAPSHOT', filterBranch: branch(property('city', { operationType: 'STRING', operator: 'IS_EQUAL_TO', value: 'Oslo' })) });
