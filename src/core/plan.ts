@@ -25,6 +25,17 @@
  *   `syncedValues` per pair (store after that pair's writes succeed), `lifecycleUpdates` (why a stage moved),
  *   `skips` with a reason and per-record `errors` (category + message), never silently dropped.
  * Invariant (property-tested): applying a plan and planning again on the result yields an empty plan.
+ *
+ * Decisions worth knowing:
+ * - Dedup (SPEC section 5): a contact never linked takes the OLDEST Salesforce record with its email; one that
+ *   was linked before (it carries a salesforceleadid / salesforcecontactid) but lost its link takes the most
+ *   recently modified. A live link is never moved to another record with the same email just because that one
+ *   changed later: links move only on conversion, merge or delete, so two records cannot take turns.
+ * - A new Salesforce person whose email belongs to a HubSpot contact linked elsewhere is skipped with a reason.
+ * - Outside the inclusion list, a new Salesforce person still creates or links its HubSpot contact; a linked
+ *   non-member gets no field updates either way.
+ * - A value is never sent to a side that already holds it letter for letter; a state is read within its country,
+ *   so when both sides' countries change in one cycle the state may settle in one more cycle (tested).
  */
 import { convertAddressForSalesforce } from './mapping/address.ts';
 import { sameSyncedValue, type ConversionContext, type OwnerDirectory, type SalesforceValue } from './mapping/convert.ts';

@@ -139,5 +139,4 @@ describe('salesforceDefaultAddressPicklists (data for the Salesforce emulator)',
     expect(picklists.states).toContainEqual({ countryCode: 'CA', code: 'QC', label: expect.stringMatching(/^Qu[eé]bec$/) as string });
     expect(JSON.parse(JSON.stringify(picklists))).toEqual(picklists);
   });
-
 });
