@@ -154,7 +154,9 @@ export function createAssociationsModule(
     if (linksOf(fromType, fromId, toType)?.has(toId)) return;
     for (const [type, id, other] of [[fromType, fromId, toType], [toType, toId, fromType]] as const) {
       const limit = limitFor(type, other);
-      if (liveLinks(type, id, other).length >= limit) {
+      // The raw count bounds the live one: only a record near its limit pays for looking its links up.
+      const stored = linksOf(type, id, other)?.size ?? 0;
+      if (stored >= limit && liveLinks(type, id, other).length >= limit) {
         throw new HubSpotApiError(400, 'VALIDATION_ERROR', `${capitalise(singular(type))} ${id} has reached its limit of ${limit} associated ${other}; remove an association before adding another`, {
           context: { fromObjectId: [id], toObjectType: [other], limit: [String(limit)] },
         });
