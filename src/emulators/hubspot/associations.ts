@@ -286,7 +286,7 @@ export function createAssociationsModule(
 
   // ---- HTTP ----------------------------------------------------------------------------------------
 
-  /** The official client throws on any status its generated code does not list, so each route says what a partial batch answers. */
+  /** Each route says what a partial batch answers: 207 where HubSpot's spec lists it, else the route's success status. */
   const batchReply = (reply: FastifyReply, okStatus: number, startedAt: string, results: unknown[], errors: ReturnType<typeof batchError>[], partialStatus = 207) => {
     const body = {
       status: 'COMPLETE',
@@ -390,7 +390,7 @@ export function createAssociationsModule(
       return [labelsBetween(fromType, fromId, toType, toId)];
     });
 
-    // The official client accepts no status but 200 here, so refused inputs ride inside a 200.
+    // HubSpot's spec lists only 200 for associate/default, so refused inputs ride inside a 200 with `errors[]`.
     batchRoute('associate/default', batchDefaultBody, { ok: 200, partial: 200 }, (input, fromType, toType) => {
       const fromId = requireRecord(fromType, input.from.id);
       const toId = requireRecord(toType, input.to.id);
