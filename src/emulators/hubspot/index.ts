@@ -3,14 +3,15 @@ import { ZodError } from 'zod';
 import { listen, type RunningEmulator } from '../shared/server.ts';
 import { registerAdminRoutes } from './admin.ts';
 import { createAssociationsModule } from './associations.ts';
-import { createListsModule } from './lists.ts';
 import { HubSpotEmulatorCore } from './emulator.ts';
 import { errorBody, HubSpotApiError } from './errors.ts';
 import { adminPrefix, installGateway } from './gateway.ts';
+import { createListsModule } from './lists.ts';
 import { registerObjectRoutes } from './objects.ts';
 import { registerPipelineRoutes } from './pipelines.ts';
 import type { HubSpotAssociationStore, HubSpotChange, HubSpotEmulatorModule, HubSpotRecordReader } from './ports.ts';
 import { registerPropertyRoutes } from './properties.ts';
+import { demoLists } from './seed.ts';
 import { createWebhooksModule } from './webhooks.ts';
 
 export interface HubSpotEmulatorOptions {
@@ -84,12 +85,14 @@ export async function buildHubSpotEmulator(options: HubSpotEmulatorOptions = {})
   }
 
   if (core.modules.some((m) => m.name === 'lists')) {
+    // Through the lists module's own admin route: the emulator knows no more of lists than their contract.
     core.demoExtras.push(async () => {
-      for (const list of demoLists(core)) {
+      const lists = demoLists(core.store);
+      for (const list of lists) {
         const response = await app.inject({ method: 'POST', url: '/__emulator/lists', payload: list });
         if (response.statusCode !== 200) throw new Error(`demo list "${list.name}" refused: ${response.body}`);
       }
-      return { lists: demoLists(core).length };
+      return { lists: lists.length };
     });
   }
   if (!core.load() && options.seed === 'demo') await core.seedDemo();
@@ -101,25 +104,6 @@ export async function buildHubSpotEmulator(options: HubSpotEmulatorOptions = {})
 function defaultModules(reader: HubSpotRecordReader, emit: (change: HubSpotChange) => void): Array<{ module: HubSpotEmulatorModule; associations?: HubSpotAssociationStore }> {
   const associations = createAssociationsModule(reader, emit);
   return [{ module: associations, associations }, { module: createListsModule(reader) }, { module: createWebhooksModule(reader) }];
-}
-
-const enumerationFilter = (property: string, values: string[]) => ({
-  filterBranchType: 'OR',
-  filters: [],
-  filterBranches: [{ filterBranchType: 'AND', filterBranches: [], filters: [{ filterType: 'PROPERTY', property, operation: { operationType: 'ENUMERATION', operator: 'IS_ANY_OF', values } }] }],
-});
-
-/**
- * The demo's lists: a manual inclusion list (the "sync only these contacts" setting of SPEC section 5) holding
- * the contacts past the subscriber stage, and dynamic lists that follow record changes.
- */
-function demoLists(core: HubSpotEmulatorCore) {
-  const engaged = [...core.store.records('contacts').values()].filter((r) => !r.archived && r.values.lifecyclestage !== 'subscriber').map((r) => r.id);
-  return [
-    { name: 'Sync to Salesforce', objectTypeId: '0-1', processingType: 'MANUAL', recordIds: engaged },
-    { name: 'Customers', objectTypeId: '0-1', processingType: 'DYNAMIC', filterBranch: enumerationFilter('lifecyclestage', ['customer']) },
-    { name: 'Technology companies', objectTypeId: '0-2', processingType: 'DYNAMIC', filterBranch: enumerationFilter('industry', ['Technology']) },
-  ];
 }
 
 export async function startHubSpotEmulator(

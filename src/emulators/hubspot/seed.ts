@@ -244,3 +244,23 @@ export function seedCounts(ctx: SeedContext, counts: Record<string, number>): Re
   }
   return created;
 }
+
+const enumerationFilter = (property: string, values: string[]) => ({
+  filterBranchType: 'OR',
+  filters: [],
+  filterBranches: [{ filterBranchType: 'AND', filterBranches: [], filters: [{ filterType: 'PROPERTY', property, operation: { operationType: 'ENUMERATION', operator: 'IS_ANY_OF', values } }] }],
+});
+
+/**
+ * The demo's lists, as the lists module's admin route takes them: a manual inclusion list (the "sync only these
+ * contacts" setting of SPEC section 5) holding the contacts past the subscriber stage, and dynamic lists that
+ * follow record changes.
+ */
+export function demoLists(store: HubSpotStore) {
+  const engaged = [...store.records('contacts').values()].filter((r) => !r.archived && r.values.lifecyclestage !== 'subscriber').map((r) => r.id);
+  return [
+    { name: 'Sync to Salesforce', objectTypeId: '0-1', processingType: 'MANUAL', recordIds: engaged },
+    { name: 'Customers', objectTypeId: '0-1', processingType: 'DYNAMIC', filterBranch: enumerationFilter('lifecyclestage', ['customer']) },
+    { name: 'Technology companies', objectTypeId: '0-2', processingType: 'DYNAMIC', filterBranch: enumerationFilter('industry', ['Technology']) },
+  ];
+}
