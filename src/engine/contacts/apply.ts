@@ -1,0 +1,535 @@
+/**
+ * Apply and record: a contact plan written in batches, each batch recorded before and after it is sent.
+ *
+ * - Every write is an intent in the store before its batch goes out and is settled after (done or abandoned), so
+ *   a process killed mid-batch leaves the evidence of what may have happened. A Salesforce create whose intent is
+ *   already done is not sent again; one left pending by a dead process is looked up by email before it is.
+ * - Salesforce: sObject Collections of 200 with allOrNone=false, so a refused record is a sync error with the
+ *   vendor's category and message and the other 199 still sync. HubSpot: creates by batch upsert on email (a
+ *   retried create finds the contact it made), updates in batches of 100; a batch HubSpot refuses as a whole is
+ *   split in halves until the refused inputs stand alone.
+ * - After each batch, in one transaction: new links, last-synced values of the pairs whose every write has now
+ *   succeeded (a pair half-written keeps its old values, so the unwritten side is not later mistaken for a
+ *   change), settled intents, an audit row per write, errors recorded or resolved.
+ */
+import {
+  planContactSync,
+  type ContactSyncInput,
+  type ContactSyncPlan,
+  type HubspotCreate,
+  type PairRef,
+  type SalesforceCreate,
+  type SalesforcePersonRecord,
+  type SalesforceUpdate,
+  type StoredContactLink,
+} from '../../core/plan.ts';
+import type { SalesforceValue } from '../../core/mapping/convert.ts';
+import { normaliseEmail, type SalesforcePersonObject } from '../../core/rules/contact-identity.ts';
+import { HubSpotRequestError, type HubSpotBatchOutcome, type HubSpotClient } from '../../connectors/hubspot/client.ts';
+import { COLLECTION_WRITE_LIMIT, type SalesforceClient, type SalesforceWriteResult } from '../../connectors/salesforce/client.ts';
+import { BATCH_LIMIT } from '../../connectors/hubspot/client.ts';
+import type { VendorError } from '../../connectors/vendor-error.ts';
+import type { AuditEntry, ContactRepositories, ContactSyncStore, NewLink, SyncErrorReport } from './ports.ts';
+import { HUBSPOT_CONTACTS, PERSON_OBJECTS, contactPairFacts, salesforceFieldsToRead, salesforceKey, toSalesforcePerson } from './records.ts';
+
+export interface SideCounts {
+  created: number;
+  updated: number;
+  deleted: number;
+  failed: number;
+}
+
+export interface AppliedContactPlan {
+  salesforce: SideCounts;
+  hubspot: SideCounts;
+}
+
+export interface ApplyContext {
+  store: ContactSyncStore;
+  salesforce: SalesforceClient;
+  hubspot: HubSpotClient;
+  now: Date;
+  runId: string;
+  /** What the plan was made from: its links, and what a created record's defaults are decided with. */
+  input: ContactSyncInput;
+}
+
+/** What one batch leaves to record, committed together once the batch has been sent. */
+class BatchRecord {
+  readonly links: NewLink[] = [];
+  readonly done: Array<{ idempotencyKey: string; outcome: unknown }> = [];
+  readonly abandoned: Array<{ idempotencyKey: string; outcome: unknown }> = [];
+  readonly audit: AuditEntry[] = [];
+  readonly errors: SyncErrorReport[] = [];
+  readonly synced: Array<{ hubspotId: string; salesforceObject: string; salesforceId: string }> = [];
+}
+
+/**
+ * A pair's last-synced values wait for all of the pair's writes: the plan may write one field to Salesforce and
+ * another to HubSpot for the same person.
+ */
+interface PendingPair {
+  pair: PairRef;
+  linkId?: string;
+  values: Record<string, SalesforceValue>;
+  writesLeft: number;
+  failed: boolean;
+}
+
+const pairKey = (hubspotId: string, object: string, salesforceId: string) => `${hubspotId}|${object}:${salesforceId}`;
+
+export async function applyContactPlan(context: ApplyContext, plan: ContactSyncPlan): Promise<AppliedContactPlan> {
+  return new ContactPlanWriter(context, plan).apply();
+}
+
+class ContactPlanWriter {
+  private readonly counts: AppliedContactPlan = { salesforce: emptyCounts(), hubspot: emptyCounts() };
+  private readonly pairs = new Map<string, PendingPair>();
+  private readonly pairByHubspot = new Map<string, PendingPair>();
+  private readonly pairBySalesforce = new Map<string, PendingPair>();
+  private readonly linkIdByHubspot = new Map<string, string>();
+  private readonly linkIdBySalesforce = new Map<string, string>();
+  /** Salesforce ids to write onto HubSpot contacts once their records exist: one HubSpot write per contact. */
+  private readonly hubspotUpdates = new Map<string, Record<string, string>>();
+  private readonly now: Date;
+
+  constructor(
+    private readonly context: ApplyContext,
+    private readonly plan: ContactSyncPlan,
+  ) {
+    this.now = context.now;
+    for (const link of context.input.links) this.rememberLink(link);
+    for (const update of plan.hubspotUpdates) this.hubspotUpdates.set(update.id, { ...update.properties });
+  }
+
+  async apply(): Promise<AppliedContactPlan> {
+    await this.recordLinkChanges();
+    this.countPairWrites();
+    for (const object of PERSON_OBJECTS) await this.createInSalesforce(this.plan.salesforceCreates.filter((create) => create.object === object), object);
+    for (const object of PERSON_OBJECTS) await this.updateInSalesforce(this.plan.salesforceUpdates.filter((update) => update.object === object), object);
+    await this.createInHubspot(this.plan.hubspotCreates);
+    await this.updateInHubspot();
+    await this.deleteInHubspot();
+    await this.recordPlanErrors();
+    return this.counts;
+  }
+
+  // ---- links -------------------------------------------------------------------------------------------
+
+  private rememberLink(link: { linkId: string; hubspotId: string; salesforceObject: string; salesforceId: string }): void {
+    this.linkIdByHubspot.set(link.hubspotId, link.linkId);
+    this.linkIdBySalesforce.set(salesforceKey(link.salesforceObject, link.salesforceId), link.linkId);
+  }
+
+  /** Links found by email are stored before any write: whatever happens next, the person is never created twice. */
+  private async recordLinkChanges(): Promise<void> {
+    const batch = new BatchRecord();
+    const unlinks: string[] = [];
+    for (const change of this.plan.linkChanges) {
+      if (change.change === 'create') {
+        batch.links.push({ hubspotObjectType: HUBSPOT_CONTACTS, hubspotId: change.hubspotId, salesforceObject: change.salesforceObject, salesforceId: change.salesforceId });
+        continue;
+      }
+      const from = change.change === 'move' ? change.from : { salesforceObject: change.salesforceObject, salesforceId: change.salesforceId };
+      const oldLinkId = this.linkIdBySalesforce.get(salesforceKey(from.salesforceObject, from.salesforceId)) ?? this.linkIdByHubspot.get(change.change === 'move' ? (change.fromHubspotId ?? change.hubspotId) : change.hubspotId);
+      if (oldLinkId) unlinks.push(oldLinkId);
+      if (change.change === 'move') batch.links.push({ hubspotObjectType: HUBSPOT_CONTACTS, hubspotId: change.hubspotId, salesforceObject: change.to.salesforceObject, salesforceId: change.to.salesforceId });
+      batch.audit.push(this.audit('hubspot', change.hubspotId, oldLinkId ?? null, change.change === 'move' ? 'relink' : 'unlink', { from, ...(change.change === 'move' ? { to: change.to } : {}) }, change.because));
+    }
+    if (batch.links.length === 0 && unlinks.length === 0) return;
+    await this.commit(batch, async (store) => {
+      for (const linkId of unlinks) await store.idLinks.unlink(linkId);
+    });
+  }
+
+  // ---- pairs -------------------------------------------------------------------------------------------
+
+  private countPairWrites(): void {
+    const track = (pair: PairRef, values: Record<string, SalesforceValue>, linkId?: string): PendingPair => {
+      const pending: PendingPair = { pair, values, writesLeft: 0, failed: false, ...(linkId ? { linkId } : {}) };
+      this.pairs.set(pairKey(pair.hubspotId, pair.salesforceObject, pair.salesforceId), pending);
+      this.pairByHubspot.set(pair.hubspotId, pending);
+      this.pairBySalesforce.set(salesforceKey(pair.salesforceObject, pair.salesforceId), pending);
+      return pending;
+    };
+    for (const entry of this.plan.syncedValues) track(entry.pair, entry.values, entry.linkId);
+    for (const update of this.plan.salesforceUpdates) {
+      const pending = this.pairBySalesforce.get(salesforceKey(update.object, update.id));
+      if (pending) pending.writesLeft += 1;
+    }
+    for (const id of this.hubspotUpdates.keys()) {
+      const pending = this.pairByHubspot.get(id);
+      if (pending) pending.writesLeft += 1;
+    }
+  }
+
+  /** A write of one side settled: the pair's values are stored once none is left and none failed. */
+  private settlePairWrite(batch: BatchRecord, pending: PendingPair | undefined, succeeded: boolean): void {
+    if (!pending) return;
+    pending.writesLeft -= 1;
+    if (!succeeded) pending.failed = true;
+    if (pending.writesLeft === 0 && !pending.failed) batch.synced.push(pending.pair);
+  }
+
+  // ---- Salesforce --------------------------------------------------------------------------------------
+
+  private async createInSalesforce(creates: readonly SalesforceCreate[], object: SalesforcePersonObject): Promise<void> {
+    for (const part of chunk(creates, COLLECTION_WRITE_LIMIT)) {
+      const batch = new BatchRecord();
+      const created: Array<{ create: SalesforceCreate; id: string }> = [];
+      const intents = await this.context.store.writeIntents.recordMany(
+        part.map((create) => ({ idempotencyKey: create.idempotencyKey, system: 'salesforce' as const, object, operation: 'create', recordId: null, linkId: null, payload: create.fields })),
+        this.now,
+      );
+      const existing = await this.createdBefore(object, part, intents);
+      const toSend = part.filter((create) => !existing.has(create.idempotencyKey));
+      const results = toSend.length > 0 ? await this.context.salesforce.create(object, toSend.map((create) => create.fields)) : [];
+      const outcomes = new Map<string, { id: string | null; errors: VendorError[] }>(existing);
+      results.forEach((result, index) => outcomes.set(toSend[index]!.idempotencyKey, { id: result.success ? result.id : null, errors: result.errors }));
+      for (const create of part) {
+        const outcome = outcomes.get(create.idempotencyKey);
+        if (outcome?.id) {
+          this.counts.salesforce.created += existing.has(create.idempotencyKey) ? 0 : 1;
+          batch.links.push({ hubspotObjectType: HUBSPOT_CONTACTS, hubspotId: create.hubspotId, salesforceObject: object, salesforceId: outcome.id });
+          batch.done.push({ idempotencyKey: create.idempotencyKey, outcome: { id: outcome.id } });
+          batch.audit.push(this.audit('salesforce', outcome.id, null, 'create', create.fields, `HubSpot contact ${create.hubspotId} has no ${object} yet`, object));
+          this.pairs.set(pairKey(create.hubspotId, object, outcome.id), { pair: { hubspotId: create.hubspotId, salesforceObject: object, salesforceId: outcome.id }, values: create.syncedValues, writesLeft: 0, failed: false });
+          batch.synced.push({ hubspotId: create.hubspotId, salesforceObject: object, salesforceId: outcome.id });
+          const idProperty = contactPairFacts.salesforceIdProperty[object];
+          if (idProperty) this.hubspotUpdates.set(create.hubspotId, { ...this.hubspotUpdates.get(create.hubspotId), [idProperty]: outcome.id });
+          created.push({ create, id: outcome.id });
+        } else {
+          this.counts.salesforce.failed += 1;
+          batch.abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { errors: outcome?.errors ?? [] } });
+          batch.errors.push(...this.vendorErrors(outcome?.errors ?? [], { hubspotId: create.hubspotId, salesforceId: null }));
+        }
+      }
+      await this.commit(batch);
+      await this.takeSalesforceDefaults(object, created);
+    }
+  }
+
+  /**
+   * Salesforce fills in what a create left out (the owner, a Lead's default Status). Those values are the new
+   * record's own, and the next cycle would carry them to HubSpot as a change; reading the batch back (one call)
+   * lets them ride on the HubSpot write this cycle makes anyway for the Salesforce id, so the pair settles now.
+   */
+  private async takeSalesforceDefaults(object: SalesforcePersonObject, created: ReadonlyArray<{ create: SalesforceCreate; id: string }>): Promise<void> {
+    if (created.length === 0) return;
+    const records = await this.context.salesforce.retrieve(object, created.map(({ id }) => id), salesforceFieldsToRead(object, this.context.input.mappings));
+    const links: StoredContactLink[] = [];
+    const lastSynced = new Map<string, Record<string, SalesforceValue>>();
+    const changes: SalesforcePersonRecord[] = [];
+    created.forEach(({ create, id }, index) => {
+      const record = records[index];
+      const linkId = this.linkIdByHubspot.get(create.hubspotId);
+      if (!record || !linkId) return;
+      links.push({ linkId, hubspotId: create.hubspotId, salesforceObject: object, salesforceId: id });
+      lastSynced.set(linkId, create.syncedValues);
+      changes.push(toSalesforcePerson(object, record));
+    });
+    const hubspotIds = new Set(links.map((link) => link.hubspotId));
+    const followUp = planContactSync({
+      ...this.context.input,
+      hubspotChanges: this.context.input.hubspotChanges.filter((record) => hubspotIds.has(record.id)),
+      salesforceChanges: changes,
+      salesforceMatches: [],
+      hubspotMatches: [],
+      links,
+      lastSynced,
+    });
+    for (const update of followUp.hubspotUpdates) this.hubspotUpdates.set(update.id, { ...this.hubspotUpdates.get(update.id), ...update.properties });
+    for (const entry of followUp.syncedValues) {
+      const key = pairKey(entry.pair.hubspotId, entry.pair.salesforceObject, entry.pair.salesforceId);
+      const values = { ...this.pairs.get(key)?.values, ...entry.values };
+      // Stored once the HubSpot write carrying them has gone through.
+      const pending: PendingPair = { pair: entry.pair, values, writesLeft: 1, failed: false, ...(entry.linkId ? { linkId: entry.linkId } : {}) };
+      this.pairs.set(key, pending);
+      this.pairByHubspot.set(entry.pair.hubspotId, pending);
+    }
+  }
+
+  /**
+   * Creates this batch already made: an intent settled as done names the record; one left pending by a process
+   * that died mid-call may or may not have reached Salesforce, so the record is looked up by its email.
+   */
+  private async createdBefore(
+    object: SalesforcePersonObject,
+    creates: readonly SalesforceCreate[],
+    intents: ReadonlyMap<string, { state: string; outcome: unknown; createdAt: Date }>,
+  ): Promise<Map<string, { id: string; errors: VendorError[] }>> {
+    const found = new Map<string, { id: string; errors: VendorError[] }>();
+    const uncertain: SalesforceCreate[] = [];
+    for (const create of creates) {
+      const intent = intents.get(create.idempotencyKey);
+      const id = (intent?.outcome as { id?: unknown } | null)?.id;
+      if (intent?.state === 'done' && typeof id === 'string') found.set(create.idempotencyKey, { id, errors: [] });
+      else if (intent?.state === 'pending' && intent.createdAt.getTime() < this.now.getTime()) uncertain.push(create);
+    }
+    const emails = uncertain.map((create) => normaliseEmail(create.fields.Email)).filter((email): email is string => email !== null);
+    if (emails.length === 0) return found;
+    const byEmail = new Map<string, string>();
+    const list = emails.map((email) => `'${email.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ');
+    for await (const page of this.context.salesforce.queryPages(`SELECT Id, Email FROM ${object} WHERE Email IN (${list}) ORDER BY CreatedDate, Id`, object)) {
+      for (const record of page) {
+        const email = normaliseEmail(record.Email);
+        if (email && !byEmail.has(email)) byEmail.set(email, String(record.Id));
+      }
+    }
+    for (const create of uncertain) {
+      const id = byEmail.get(normaliseEmail(create.fields.Email) ?? '');
+      if (id) found.set(create.idempotencyKey, { id, errors: [] });
+    }
+    return found;
+  }
+
+  private async updateInSalesforce(updates: readonly SalesforceUpdate[], object: SalesforcePersonObject): Promise<void> {
+    for (const part of chunk(updates, COLLECTION_WRITE_LIMIT)) {
+      const batch = new BatchRecord();
+      const keyed = part.map((update) => ({ update, key: `contacts:update:salesforce:${object}:${update.id}:${this.plan.plannedAt}` }));
+      await this.context.store.writeIntents.recordMany(
+        keyed.map(({ update, key }) => ({
+          idempotencyKey: key,
+          system: 'salesforce' as const,
+          object,
+          operation: 'update',
+          recordId: update.id,
+          linkId: this.linkIdBySalesforce.get(salesforceKey(object, update.id)) ?? null,
+          payload: update.fields,
+        })),
+        this.now,
+      );
+      const results: SalesforceWriteResult[] = await this.context.salesforce.update(object, part.map((update) => ({ ...update.fields, Id: update.id })));
+      results.forEach((result, index) => {
+        const { update, key } = keyed[index]!;
+        const pending = this.pairBySalesforce.get(salesforceKey(object, update.id));
+        this.settlePairWrite(batch, pending, result.success);
+        if (result.success) {
+          this.counts.salesforce.updated += 1;
+          batch.done.push({ idempotencyKey: key, outcome: { id: update.id } });
+          batch.audit.push(this.audit('salesforce', update.id, this.linkIdBySalesforce.get(salesforceKey(object, update.id)) ?? null, 'update', update.fields, `changed in HubSpot (contact ${pending?.pair.hubspotId ?? '?'})`, object));
+        } else {
+          this.counts.salesforce.failed += 1;
+          batch.abandoned.push({ idempotencyKey: key, outcome: { errors: result.errors } });
+          batch.errors.push(...this.vendorErrors(result.errors, { hubspotId: pending?.pair.hubspotId ?? null, salesforceId: update.id }));
+        }
+      });
+      await this.commit(batch);
+    }
+  }
+
+  // ---- HubSpot -----------------------------------------------------------------------------------------
+
+  private async createInHubspot(creates: readonly HubspotCreate[]): Promise<void> {
+    for (const part of chunk(creates, BATCH_LIMIT)) {
+      const batch = new BatchRecord();
+      await this.context.store.writeIntents.recordMany(
+        part.map((create) => ({ idempotencyKey: create.idempotencyKey, system: 'hubspot' as const, object: HUBSPOT_CONTACTS, operation: 'upsert', recordId: null, linkId: null, payload: create.properties })),
+        this.now,
+      );
+      // Upsert on email: a create retried after a lost answer finds the contact it made instead of failing or duplicating.
+      const { results, refused } = await isolateRefusals(part, (inputs) =>
+        this.context.hubspot.batchUpsert(
+          HUBSPOT_CONTACTS,
+          'email',
+          inputs.map((create) => ({ id: create.properties.email ?? '', properties: create.properties })),
+        ),
+        { input: (create) => normaliseEmail(create.properties.email), result: (result) => normaliseEmail(result.properties.email) },
+      );
+      const byEmail = new Map(results.map((result) => [normaliseEmail(result.properties.email), result]));
+      for (const create of part) {
+        const result = byEmail.get(normaliseEmail(create.properties.email));
+        if (result) {
+          this.counts.hubspot[result.isNew === false ? 'updated' : 'created'] += 1;
+          batch.links.push({ hubspotObjectType: HUBSPOT_CONTACTS, hubspotId: result.id, salesforceObject: create.salesforceObject, salesforceId: create.salesforceId });
+          batch.done.push({ idempotencyKey: create.idempotencyKey, outcome: { id: result.id } });
+          batch.audit.push(this.audit('hubspot', result.id, null, result.isNew === false ? 'update' : 'create', create.properties, `${create.salesforceObject} ${create.salesforceId} has no HubSpot contact yet`));
+          this.pairs.set(pairKey(result.id, create.salesforceObject, create.salesforceId), { pair: { hubspotId: result.id, salesforceObject: create.salesforceObject, salesforceId: create.salesforceId }, values: create.syncedValues, writesLeft: 0, failed: false });
+          batch.synced.push({ hubspotId: result.id, salesforceObject: create.salesforceObject, salesforceId: create.salesforceId });
+        } else {
+          this.counts.hubspot.failed += 1;
+          const errors = refused.filter((refusal) => refusal.input === create).map((refusal) => refusal.error);
+          batch.abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { errors } });
+          batch.errors.push(...this.vendorErrors(errors, { hubspotId: null, salesforceId: create.salesforceId }));
+        }
+      }
+      await this.commit(batch);
+    }
+  }
+
+  private async updateInHubspot(): Promise<void> {
+    const updates = [...this.hubspotUpdates].map(([id, properties]) => ({ id, properties })).filter((update) => Object.keys(update.properties).length > 0);
+    for (const part of chunk(updates, BATCH_LIMIT)) {
+      const batch = new BatchRecord();
+      const keyed = part.map((update) => ({ update, key: `contacts:update:hubspot:${update.id}:${this.plan.plannedAt}` }));
+      await this.context.store.writeIntents.recordMany(
+        keyed.map(({ update, key }) => ({
+          idempotencyKey: key,
+          system: 'hubspot' as const,
+          object: HUBSPOT_CONTACTS,
+          operation: 'update',
+          recordId: update.id,
+          linkId: this.linkIdByHubspot.get(update.id) ?? null,
+          payload: update.properties,
+        })),
+        this.now,
+      );
+      const { results, refused } = await isolateRefusals(part, (inputs) => this.context.hubspot.batchUpdate(HUBSPOT_CONTACTS, inputs), {
+        input: (update) => update.id,
+        result: (result) => result.id,
+      });
+      const written = new Set(results.map((result) => result.id));
+      for (const { update, key } of keyed) {
+        const pending = this.pairByHubspot.get(update.id);
+        const succeeded = written.has(update.id);
+        this.settlePairWrite(batch, pending, succeeded);
+        if (succeeded) {
+          this.counts.hubspot.updated += 1;
+          batch.done.push({ idempotencyKey: key, outcome: { id: update.id } });
+          batch.audit.push(this.audit('hubspot', update.id, this.linkIdByHubspot.get(update.id) ?? null, 'update', update.properties, `changed in Salesforce (${pending ? `${pending.pair.salesforceObject} ${pending.pair.salesforceId}` : 'linked record'})`));
+        } else {
+          this.counts.hubspot.failed += 1;
+          const errors = refused.filter((refusal) => refusal.input === update).map((refusal) => refusal.error);
+          batch.abandoned.push({ idempotencyKey: key, outcome: { errors } });
+          batch.errors.push(...this.vendorErrors(errors, { hubspotId: update.id, salesforceId: pending?.pair.salesforceId ?? null }));
+        }
+      }
+      await this.commit(batch);
+    }
+  }
+
+  private async deleteInHubspot(): Promise<void> {
+    for (const part of chunk(this.plan.hubspotDeletes, BATCH_LIMIT)) {
+      const batch = new BatchRecord();
+      await this.context.hubspot.batchArchive(HUBSPOT_CONTACTS, part.map((remove) => remove.hubspotId));
+      for (const remove of part) {
+        this.counts.hubspot.deleted += 1;
+        batch.audit.push(this.audit('hubspot', remove.hubspotId, null, 'delete', {}, remove.because));
+      }
+      await this.commit(batch);
+    }
+  }
+
+  private async recordPlanErrors(): Promise<void> {
+    if (this.plan.errors.length === 0) return;
+    const batch = new BatchRecord();
+    for (const planned of this.plan.errors) {
+      const pending = planned.side === 'hubspot' ? this.pairByHubspot.get(planned.id) : this.pairBySalesforce.get(salesforceKey(String(planned.object), planned.id));
+      batch.errors.push({
+        object: HUBSPOT_CONTACTS,
+        hubspotId: planned.side === 'hubspot' ? planned.id : (pending?.pair.hubspotId ?? null),
+        salesforceId: planned.side === 'salesforce' ? planned.id : (pending?.pair.salesforceId ?? null),
+        category: planned.error.category,
+        vendorCode: '',
+        field: planned.error.field ?? null,
+        message: planned.error.message,
+        nextRetryAt: null,
+      });
+    }
+    await this.commit(batch);
+  }
+
+  // ---- recording ---------------------------------------------------------------------------------------
+
+  private async commit(batch: BatchRecord, more?: (store: ContactRepositories) => Promise<void>): Promise<void> {
+    await this.context.store.transaction(async (store) => {
+      if (more) await more(store);
+      const { linked, conflicts } = await store.idLinks.linkMany(batch.links, this.now);
+      for (const link of linked) this.rememberLink(link);
+      for (const conflict of conflicts) {
+        batch.errors.push({
+          object: HUBSPOT_CONTACTS,
+          hubspotId: conflict.requested.hubspotId,
+          salesforceId: conflict.requested.salesforceId,
+          category: 'duplicates',
+          vendorCode: '',
+          field: null,
+          message: `${conflict.side === 'hubspot' ? `HubSpot contact ${conflict.requested.hubspotId}` : `${conflict.requested.salesforceObject} ${conflict.requested.salesforceId}`} is already linked to ${conflict.side === 'hubspot' ? `${conflict.existing.salesforceObject} ${conflict.existing.salesforceId}` : `HubSpot contact ${conflict.existing.hubspotId}`}`,
+          nextRetryAt: null,
+        });
+      }
+      for (const link of batch.links) batch.audit.push(this.audit('hubspot', link.hubspotId, this.linkIdByHubspot.get(link.hubspotId) ?? null, 'link', { salesforceObject: link.salesforceObject, salesforceId: link.salesforceId }, 'linked'));
+      const values: Array<{ linkId: string; field: string; value: unknown }> = [];
+      for (const pair of batch.synced) {
+        const pending = this.pairs.get(pairKey(pair.hubspotId, pair.salesforceObject, pair.salesforceId));
+        const linkId = pending?.linkId ?? this.linkIdByHubspot.get(pair.hubspotId);
+        if (!pending || !linkId) continue;
+        for (const [field, value] of Object.entries(pending.values)) values.push({ linkId, field, value });
+      }
+      await store.syncedValues.upsertMany(values, this.now);
+      await store.writeIntents.markDone(batch.done, this.now);
+      await store.writeIntents.markAbandoned(batch.abandoned, this.now);
+      await store.auditTrail.append(batch.audit);
+      const failedRecords = new Set(batch.errors.flatMap((error) => [error.hubspotId, error.salesforceId]));
+      const syncedRecords = batch.synced.filter((pair) => !failedRecords.has(pair.hubspotId) && !failedRecords.has(pair.salesforceId));
+      await store.syncErrors.resolveForRecords(syncedRecords.map((pair) => ({ object: HUBSPOT_CONTACTS, hubspotId: pair.hubspotId, salesforceId: pair.salesforceId })), this.now);
+      if (batch.errors.length > 0) await store.syncErrors.recordMany(batch.errors, this.now);
+    });
+  }
+
+  private audit(system: 'salesforce' | 'hubspot', recordId: string, linkId: string | null, action: string, changes: Record<string, unknown>, reason: string, object = HUBSPOT_CONTACTS): AuditEntry {
+    return { at: this.now, system, object, recordId, linkId, action, changes, reason, runId: this.context.runId };
+  }
+
+  private vendorErrors(errors: readonly VendorError[], ids: { hubspotId: string | null; salesforceId: string | null }): SyncErrorReport[] {
+    const reports = errors.length > 0 ? errors : [{ system: 'salesforce', code: 'UNKNOWN', message: 'the write was refused without a reason', fields: [], category: 'connection', reaction: { kind: 'retry' } } satisfies VendorError];
+    return reports.map((error) => ({
+      object: HUBSPOT_CONTACTS,
+      ...ids,
+      category: error.category,
+      vendorCode: error.code,
+      field: error.fields[0] ?? null,
+      message: error.message,
+      nextRetryAt: null,
+    }));
+  }
+}
+
+/**
+ * Sends inputs in one batch call; when HubSpot refuses the call as a whole for what one input holds, halves it
+ * until each refused input stands alone, so the others still go through. Refusals that are not about the data
+ * (rate limits, outages, authentication) are not the inputs' fault and end the cycle: the intents stay pending.
+ */
+async function isolateRefusals<T>(
+  inputs: readonly T[],
+  send: (inputs: T[]) => Promise<HubSpotBatchOutcome>,
+  keys: { input: (input: T) => string | null; result: (result: HubSpotBatchOutcome['results'][number]) => string | null },
+): Promise<{ results: HubSpotBatchOutcome['results']; refused: Array<{ input: T; error: VendorError }> }> {
+  const results: HubSpotBatchOutcome['results'] = [];
+  const refused: Array<{ input: T; error: VendorError }> = [];
+  const attempt = async (part: T[]): Promise<void> => {
+    if (part.length === 0) return;
+    let outcome: HubSpotBatchOutcome;
+    try {
+      outcome = await send(part);
+    } catch (error) {
+      const dataRefusal = error instanceof HubSpotRequestError && (error.vendorError.reaction.kind === 'record_error' || error.vendorError.reaction.kind === 'reconcile');
+      if (!dataRefusal) throw error;
+      outcome = { results: [], errors: [{ ids: [], error: error.vendorError }] };
+    }
+    results.push(...outcome.results);
+    const answered = new Set(outcome.results.map(keys.result));
+    const unanswered = part.filter((input) => !answered.has(keys.input(input)));
+    if (unanswered.length === 0) return;
+    if (part.length === 1) {
+      refused.push(...outcome.errors.map((refusal) => ({ input: part[0]!, error: refusal.error })));
+      return;
+    }
+    // Which input HubSpot objected to is not always said: halve what was not answered until it stands alone.
+    const middle = Math.ceil(unanswered.length / 2);
+    await attempt(unanswered.slice(0, middle));
+    await attempt(unanswered.slice(middle));
+  };
+  for (const part of chunk(inputs, BATCH_LIMIT)) await attempt(part);
+  return { results, refused };
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+function emptyCounts(): SideCounts {
+  return { created: 0, updated: 0, deleted: 0, failed: 0 };
+}

@@ -1,0 +1,267 @@
+/**
+ * Detect and gather: everything `planContactSync` needs to decide one cycle, read in batches.
+ *
+ * Changes come from polling both sides since their checkpoints, minus an overlap window (SPEC section 7): the
+ * overlap re-reads a little on purpose and costs query pages, never writes, because the planner finds those
+ * records equal to their last-synced values. Then, only for the records that changed: their stored links and
+ * last-synced values, their linked counterparts (batch reads by id), the other side's records sharing an email
+ * for the unlinked ones (SOQL `Email IN (…)` on Lead and Contact; HubSpot batch read by email), HubSpot's
+ * per-property change times where both sides moved a two-way field, the inclusion list and the owner directory.
+ *
+ * Salesforce polling is done here with the client directly; src/engine/detect is being written meanwhile and
+ * can take its place without changing what this returns.
+ */
+import { buildOwnerDirectory } from '../../core/mapping/owners.ts';
+import { mappingsForSalesforceObject, type TypedFieldMapping } from '../../core/mapping/model.ts';
+import { sameSyncedValue, type SalesforceValue } from '../../core/mapping/convert.ts';
+import { readHubspotRecord, readSalesforceRecord } from '../../core/mapping/record.ts';
+import { normaliseEmail, type SalesforcePersonObject } from '../../core/rules/contact-identity.ts';
+import type { ContactSyncInput, SalesforcePersonRecord, StoredContactLink } from '../../core/plan.ts';
+import type { Settings } from '../../core/settings.ts';
+import type { HubSpotClient, HubSpotObject } from '../../connectors/hubspot/client.ts';
+import type { SalesforceClient, SalesforceRecord } from '../../connectors/salesforce/client.ts';
+import type { ContactRepositories, StoredLink } from './ports.ts';
+import {
+  HUBSPOT_CONTACTS,
+  PERSON_OBJECTS,
+  contactPairFacts,
+  hubspotPropertiesToRead,
+  isPersonObject,
+  propertyChangeTimes,
+  salesforceFieldsToRead,
+  salesforceInstant,
+  salesforceKey,
+  toHubspotContact,
+  toSalesforcePerson,
+} from './records.ts';
+
+export const DEFAULT_OVERLAP_MS = 2 * 60_000;
+
+/** Emails per SOQL `IN (…)`: far below the 100,000-character query limit even for long addresses. */
+const EMAILS_PER_QUERY = 200;
+
+export interface CheckpointAdvance {
+  system: 'salesforce' | 'hubspot';
+  object: string;
+  cursor: { time: Date; lastId: string | null };
+}
+
+export interface GatheredContactChanges {
+  input: ContactSyncInput;
+  /** Where each poll got to: stored once the cycle's writes are applied. */
+  checkpoints: CheckpointAdvance[];
+  /** Changed records read on each side (the summary's "read"). */
+  read: { salesforce: number; hubspot: number };
+}
+
+export interface GatherOptions {
+  now: Date;
+  settings: Settings;
+  mappings: readonly TypedFieldMapping[];
+  overlapMs: number;
+}
+
+export async function gatherContactChanges(
+  sources: { salesforce: SalesforceClient; hubspot: HubSpotClient; store: ContactRepositories },
+  options: GatherOptions,
+): Promise<GatheredContactChanges> {
+  const { salesforce, hubspot, store } = sources;
+  const { mappings, settings } = options;
+  const hubspotProperties = hubspotPropertiesToRead(mappings);
+  const checkpoints: CheckpointAdvance[] = [];
+
+  // ---- detect ------------------------------------------------------------------------------------------
+  const salesforceChanges: SalesforcePersonRecord[] = [];
+  for (const object of PERSON_OBJECTS) {
+    const checkpoint = await store.checkpoints.read('salesforce', object);
+    const from = checkpoint ? new Date(checkpoint.cursorTime.getTime() - options.overlapMs) : null;
+    const polled = await pollSalesforcePeople(salesforce, object, salesforceFieldsToRead(object, mappings), from);
+    salesforceChanges.push(...polled.records);
+    if (polled.cursor) checkpoints.push({ system: 'salesforce', object, cursor: polled.cursor });
+  }
+  const hubspotCheckpoint = await store.checkpoints.read('hubspot', HUBSPOT_CONTACTS);
+  const hubspotSince = new Date(hubspotCheckpoint ? hubspotCheckpoint.cursorTime.getTime() - options.overlapMs : 0);
+  const hubspotChanged: HubSpotObject[] = [];
+  for await (const page of hubspot.searchModifiedSince(HUBSPOT_CONTACTS, hubspotSince, hubspotProperties)) hubspotChanged.push(...page);
+  const newestHubspot = hubspotChanged.reduce<HubSpotObject | null>((newest, record) => (!newest || modifiedAt(record) >= modifiedAt(newest) ? record : newest), null);
+  if (newestHubspot) checkpoints.push({ system: 'hubspot', object: HUBSPOT_CONTACTS, cursor: { time: new Date(modifiedAt(newestHubspot)), lastId: newestHubspot.id } });
+
+  // ---- links of the changed records, and their counterparts ---------------------------------------------
+  const links = new LinkIndex();
+  links.add((await store.idLinks.findByHubspotIds(HUBSPOT_CONTACTS, hubspotChanged.map((record) => record.id))).values());
+  links.add((await store.idLinks.findBySalesforceIds(salesforceChanges.map((record) => record.id))).values());
+
+  const hubspotById = new Map(hubspotChanged.map((record) => [record.id, record]));
+  const salesforceByKey = new Map(salesforceChanges.map((record) => [salesforceKey(record.object, record.id), record]));
+  const hubspotCounterpartIds = links.all().filter((link) => !hubspotById.has(link.hubspotId)).map((link) => link.hubspotId);
+  const counterparts = hubspotCounterpartIds.length > 0 ? await hubspot.batchRead(HUBSPOT_CONTACTS, hubspotCounterpartIds, hubspotProperties) : { results: [] };
+  const hubspotCounterparts = counterparts.results;
+  const salesforceCounterparts: SalesforcePersonRecord[] = [];
+  for (const object of PERSON_OBJECTS) {
+    const ids = links.all().filter((link) => link.salesforceObject === object && !salesforceByKey.has(salesforceKey(object, link.salesforceId))).map((link) => link.salesforceId);
+    if (ids.length === 0) continue;
+    const records = await salesforce.retrieve(object, ids, salesforceFieldsToRead(object, mappings));
+    for (const record of records) if (record) salesforceCounterparts.push(toSalesforcePerson(object, record));
+  }
+
+  // ---- email matches for the unlinked -----------------------------------------------------------------
+  const unlinkedHubspotEmails = hubspotChanged.filter((record) => !links.byHubspot.has(record.id)).map((record) => normaliseEmail(record.properties.email));
+  const unlinkedSalesforceEmails = salesforceChanges.filter((record) => !links.bySalesforce.has(record.id)).map((record) => normaliseEmail(record.fields.Email));
+  // Salesforce rivals are looked up for both: an older record with the same email may not have changed this cycle.
+  const salesforceMatches = await salesforceRecordsByEmail(salesforce, present([...unlinkedHubspotEmails, ...unlinkedSalesforceEmails]), mappings);
+  const hubspotMatchEmails = present(unlinkedSalesforceEmails).filter((email) => ![...hubspotById.values()].some((record) => normaliseEmail(record.properties.email) === email));
+  const hubspotMatches = hubspotMatchEmails.length > 0 ? (await hubspot.batchRead(HUBSPOT_CONTACTS, hubspotMatchEmails, hubspotProperties, { idProperty: 'email' })).results : [];
+  // A match may itself be linked elsewhere: the planner must know, or it would link one record twice.
+  links.add((await store.idLinks.findByHubspotIds(HUBSPOT_CONTACTS, hubspotMatches.map((record) => record.id))).values());
+  links.add((await store.idLinks.findBySalesforceIds(salesforceMatches.map((record) => record.id))).values());
+
+  const lastSynced = await readLastSynced(store, links.all());
+  const personLinks = links.all().flatMap((link): StoredContactLink[] =>
+    isPersonObject(link.salesforceObject) ? [{ linkId: link.linkId, hubspotId: link.hubspotId, salesforceObject: link.salesforceObject, salesforceId: link.salesforceId }] : [],
+  );
+
+  // ---- per-property change times, only where both sides moved a two-way field ---------------------------
+  const salesforceSeen = new Map([...salesforceCounterparts, ...salesforceChanges].map((record) => [salesforceKey(record.object, record.id), record]));
+  const contested = contestedHubspotContacts(personLinks, hubspotById, salesforceSeen, lastSynced, mappings, settings);
+  const changeTimes = new Map<string, Record<string, number>>();
+  if (contested.ids.length > 0) {
+    const history = await hubspot.batchRead(HUBSPOT_CONTACTS, contested.ids, hubspotProperties, { propertiesWithHistory: contested.properties });
+    for (const record of history.results) changeTimes.set(record.id, propertyChangeTimes(record));
+  }
+
+  // ---- inclusion list and owners ------------------------------------------------------------------------
+  const inclusionListMembers = settings.contacts.inclusionListId !== null ? await hubspot.listMemberIds(settings.contacts.inclusionListId) : undefined;
+  const owners = await ownerDirectory(salesforce, hubspot);
+
+  return {
+    input: {
+      now: options.now.getTime(),
+      settings,
+      mappings,
+      pair: contactPairFacts,
+      hubspotChanges: hubspotChanged.map((record) => toHubspotContact(record, changeTimes.get(record.id))),
+      salesforceChanges,
+      links: personLinks,
+      lastSynced,
+      salesforceMatches: [...salesforceCounterparts, ...salesforceMatches.filter((record) => !salesforceByKey.has(salesforceKey(record.object, record.id)))],
+      hubspotMatches: [...hubspotCounterparts, ...hubspotMatches].filter((record) => !hubspotById.has(record.id)).map((record) => toHubspotContact(record)),
+      ...(inclusionListMembers ? { inclusionListMembers } : {}),
+      owners,
+    },
+    checkpoints,
+    read: { salesforce: salesforceChanges.length, hubspot: hubspotChanged.length },
+  };
+}
+
+/** The links seen so far, by either side's id. */
+class LinkIndex {
+  readonly byHubspot = new Map<string, StoredLink>();
+  readonly bySalesforce = new Map<string, StoredLink>();
+
+  add(links: Iterable<StoredLink>): void {
+    for (const link of links) {
+      if (link.hubspotObjectType !== HUBSPOT_CONTACTS) continue;
+      this.byHubspot.set(link.hubspotId, link);
+      this.bySalesforce.set(link.salesforceId, link);
+    }
+  }
+
+  all(): StoredLink[] {
+    return [...this.byHubspot.values()];
+  }
+}
+
+function modifiedAt(record: HubSpotObject): number {
+  return Date.parse(record.properties.hs_lastmodifieddate ?? record.updatedAt);
+}
+
+function present(emails: ReadonlyArray<string | null>): string[] {
+  return [...new Set(emails.filter((email): email is string => email !== null))];
+}
+
+/** SOQL datetime literals are UTC with Z and whole seconds; flooring only widens a `>=` window. */
+function soqlDateTime(instant: Date): string {
+  return `${new Date(Math.floor(instant.getTime() / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+}
+
+function soqlString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+async function pollSalesforcePeople(
+  client: SalesforceClient,
+  object: SalesforcePersonObject,
+  fields: readonly string[],
+  from: Date | null,
+): Promise<{ records: SalesforcePersonRecord[]; cursor: { time: Date; lastId: string } | null }> {
+  const where = from ? ` WHERE SystemModstamp >= ${soqlDateTime(from)}` : '';
+  const records: SalesforcePersonRecord[] = [];
+  let last: SalesforceRecord | undefined;
+  for await (const page of client.queryPages(`SELECT ${fields.join(', ')} FROM ${object}${where} ORDER BY SystemModstamp, Id`, object)) {
+    records.push(...page.map((record) => toSalesforcePerson(object, record)));
+    last = page.at(-1) ?? last;
+  }
+  return { records, cursor: last ? { time: new Date(salesforceInstant(last.SystemModstamp)), lastId: String(last.Id) } : null };
+}
+
+async function salesforceRecordsByEmail(client: SalesforceClient, emails: readonly string[], mappings: readonly TypedFieldMapping[]): Promise<SalesforcePersonRecord[]> {
+  const found: SalesforcePersonRecord[] = [];
+  for (const object of PERSON_OBJECTS) {
+    for (let start = 0; start < emails.length; start += EMAILS_PER_QUERY) {
+      const list = emails.slice(start, start + EMAILS_PER_QUERY).map(soqlString).join(', ');
+      const soql = `SELECT ${salesforceFieldsToRead(object, mappings).join(', ')} FROM ${object} WHERE Email IN (${list})`;
+      for await (const page of client.queryPages(soql, object)) found.push(...page.map((record) => toSalesforcePerson(object, record)));
+    }
+  }
+  return found;
+}
+
+async function readLastSynced(store: ContactRepositories, links: readonly StoredLink[]): Promise<Map<string, Record<string, SalesforceValue>>> {
+  const stored = await store.syncedValues.readForLinks(links.map((link) => link.linkId));
+  const lastSynced = new Map<string, Record<string, SalesforceValue>>();
+  for (const [linkId, fields] of stored) {
+    lastSynced.set(linkId, Object.fromEntries([...fields].map(([field, synced]) => [field, synced.value as SalesforceValue])));
+  }
+  return lastSynced;
+}
+
+/**
+ * Linked pairs whose two sides both moved a two-way field away from its last-synced value: only there does the
+ * time of each property's change decide, so only those contacts are read again with their history.
+ */
+function contestedHubspotContacts(
+  links: readonly StoredContactLink[],
+  hubspotById: ReadonlyMap<string, HubSpotObject>,
+  salesforceByKey: ReadonlyMap<string, SalesforcePersonRecord>,
+  lastSynced: ReadonlyMap<string, Readonly<Record<string, SalesforceValue>>>,
+  mappings: readonly TypedFieldMapping[],
+  settings: Settings,
+): { ids: string[]; properties: string[] } {
+  const ids: string[] = [];
+  const properties = new Set<string>();
+  for (const link of links) {
+    const hubspot = hubspotById.get(link.hubspotId);
+    const salesforce = salesforceByKey.get(salesforceKey(link.salesforceObject, link.salesforceId));
+    const synced = lastSynced.get(link.linkId);
+    if (!hubspot || !salesforce || !synced) continue;
+    const twoWay = mappingsForSalesforceObject(mappings, link.salesforceObject).filter((mapping) => mapping.rule === 'two_way');
+    if (twoWay.length === 0) continue;
+    const hubspotValues = readHubspotRecord(hubspot.properties, twoWay, settings.contacts).values;
+    const salesforceValues = readSalesforceRecord(salesforce.fields, twoWay).values;
+    const moved = (values: ReadonlyMap<string, SalesforceValue>, property: string, mapping: (typeof twoWay)[number]) =>
+      values.has(property) && synced[property] !== undefined && !sameSyncedValue(values.get(property)!, synced[property], mapping.value);
+    const both = twoWay.filter((mapping) => moved(hubspotValues, mapping.hubspotProperty, mapping) && moved(salesforceValues, mapping.hubspotProperty, mapping));
+    if (both.length === 0) continue;
+    ids.push(link.hubspotId);
+    for (const mapping of both) properties.add(mapping.hubspotProperty);
+  }
+  return { ids, properties: [...properties] };
+}
+
+async function ownerDirectory(salesforce: SalesforceClient, hubspot: HubSpotClient) {
+  const users: Array<{ id: string; email: string | null; isActive: boolean }> = [];
+  for await (const page of salesforce.queryPages('SELECT Id, Email, IsActive FROM User', 'User')) {
+    users.push(...page.map((user) => ({ id: String(user.Id), email: typeof user.Email === 'string' ? user.Email : null, isActive: user.IsActive === true })));
+  }
+  return buildOwnerDirectory(await hubspot.owners(), users);
+}

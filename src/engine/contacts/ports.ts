@@ -1,0 +1,107 @@
+/**
+ * What one cycle of contact sync needs of the store and of the vendors, as the engine's own narrow ports: the
+ * store's repositories (src/store) and the connectors satisfy them structurally, and nothing here depends on how
+ * they are built.
+ */
+import type { FieldSyncRule } from '../../core/mapping/model.ts';
+import type { SyncErrorCategory } from '../../core/sync-error.ts';
+import type { HubSpotClient } from '../../connectors/hubspot/client.ts';
+import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
+import type { SettingsStorePort } from '../settings.ts';
+
+export interface StoredLink {
+  linkId: string;
+  hubspotObjectType: string;
+  hubspotId: string;
+  salesforceObject: string;
+  salesforceId: string;
+}
+
+export type NewLink = Omit<StoredLink, 'linkId'>;
+
+/** A record a system refused, or the core could not convert: one card entry in Sync Health. */
+export interface SyncErrorReport {
+  object: string;
+  hubspotId: string | null;
+  salesforceId: string | null;
+  category: SyncErrorCategory;
+  vendorCode: string;
+  field: string | null;
+  message: string;
+  nextRetryAt: Date | null;
+}
+
+/** One write, link or unlink crmsync made, and why. */
+export interface AuditEntry {
+  at: Date;
+  system: 'salesforce' | 'hubspot';
+  object: string;
+  recordId: string | null;
+  linkId: string | null;
+  action: string;
+  changes: Record<string, unknown>;
+  reason: string;
+  runId: string | null;
+}
+
+export interface ContactRepositories {
+  idLinks: {
+    findByHubspotIds(hubspotObjectType: string, hubspotIds: readonly string[]): Promise<Map<string, StoredLink>>;
+    findBySalesforceIds(salesforceIds: readonly string[]): Promise<Map<string, StoredLink>>;
+    linkMany(links: readonly NewLink[], now: Date): Promise<{ linked: StoredLink[]; conflicts: Array<{ requested: NewLink; side: 'hubspot' | 'salesforce'; existing: StoredLink }> }>;
+    unlink(linkId: string): Promise<boolean>;
+  };
+  syncedValues: {
+    readForLinks(linkIds: readonly string[]): Promise<Map<string, Map<string, { value: unknown }>>>;
+    upsertMany(values: ReadonlyArray<{ linkId: string; field: string; value: unknown }>, now: Date): Promise<void>;
+  };
+  checkpoints: {
+    read(system: 'salesforce' | 'hubspot', object: string): Promise<{ cursorTime: Date; cursorLastId: string | null } | null>;
+    advance(system: 'salesforce' | 'hubspot', object: string, cursor: { time: Date; lastId: string | null }, now: Date): Promise<boolean>;
+  };
+  writeIntents: {
+    recordMany(
+      intents: ReadonlyArray<{ idempotencyKey: string; system: 'salesforce' | 'hubspot'; object: string; operation: string; recordId: string | null; linkId: string | null; payload: unknown }>,
+      now: Date,
+    ): Promise<Map<string, { state: 'pending' | 'done' | 'abandoned'; outcome: unknown; createdAt: Date }>>;
+    markDone(settled: ReadonlyArray<{ idempotencyKey: string; outcome: unknown }>, now: Date): Promise<void>;
+    markAbandoned(settled: ReadonlyArray<{ idempotencyKey: string; outcome: unknown }>, now: Date): Promise<void>;
+  };
+  syncErrors: {
+    recordMany(reports: readonly SyncErrorReport[], now: Date): Promise<unknown>;
+    resolveForRecords(records: ReadonlyArray<{ object: string; hubspotId?: string | null; salesforceId?: string | null }>, now: Date): Promise<number>;
+  };
+  auditTrail: {
+    append(entries: readonly AuditEntry[]): Promise<void>;
+  };
+  syncRuns: {
+    start(kind: 'initial' | 'incremental', now: Date): Promise<{ runId: string }>;
+    updateCounts(runId: string, counts: Record<string, number>): Promise<void>;
+    finish(runId: string, result: { outcome: 'succeeded' | 'partial' | 'failed'; counts: Record<string, number>; failure?: string | null }, now: Date): Promise<void>;
+  };
+  fieldMappings: {
+    list(objectPair: string): Promise<Array<{ hubspotProperty: string; salesforceField: string; rule: FieldSyncRule; origin: 'default' | 'custom' }>>;
+  };
+  settings: SettingsStorePort;
+}
+
+/** The store as the cycle uses it: repositories, and a transaction over them (data and cursor in one commit). */
+export interface ContactSyncStore extends ContactRepositories {
+  transaction<T>(work: (repositories: ContactRepositories) => Promise<T>): Promise<T>;
+}
+
+/** How many vendor calls a meter has seen: read before and after a cycle for its summary. */
+export interface CallCount {
+  readonly total: number;
+}
+
+export interface ContactSyncDeps {
+  store: ContactSyncStore;
+  salesforce: SalesforceClient;
+  hubspot: HubSpotClient;
+  /** The meters the two clients were built with (or tallies in front of them). */
+  calls: { salesforce: CallCount; hubspot: CallCount };
+  clock: () => Date;
+  /** How far before each checkpoint polling starts again (clock skew, late commits); default two minutes. */
+  overlapMs?: number;
+}

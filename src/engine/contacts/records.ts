@@ -1,0 +1,109 @@
+/**
+ * The contact pair as the engine reads and writes it: which mappings are in force, which fields and properties to
+ * ask each vendor for, and the vendors' records turned into the planner's shapes (src/core/plan.ts).
+ */
+import type { HubspotContactRecord, SalesforcePersonRecord, ContactPairFacts } from '../../core/plan.ts';
+import { mappingsForSalesforceObject, type TypedFieldMapping } from '../../core/mapping/model.ts';
+import type { SalesforceValue } from '../../core/mapping/convert.ts';
+import type { SalesforcePersonObject } from '../../core/rules/contact-identity.ts';
+import type { HubSpotObject } from '../../connectors/hubspot/client.ts';
+import type { SalesforceRecord } from '../../connectors/salesforce/client.ts';
+import { contactsDescription } from '../../objects/contacts.ts';
+import type { ContactRepositories } from './ports.ts';
+
+export const PERSON_OBJECTS: readonly SalesforcePersonObject[] = ['Lead', 'Contact'];
+export const HUBSPOT_CONTACTS = contactsDescription.hubspotObjectType;
+
+export const contactPairFacts: ContactPairFacts = {
+  salesforceIdProperty: contactsDescription.salesforceIdProperty,
+  requiredOnCreate: contactsDescription.requiredOnCreate,
+};
+
+export interface ContactMappings {
+  /** The typed mappings the planner decides with. */
+  mappings: TypedFieldMapping[];
+  /** Custom mappings that carry no value shape yet (it comes from both sides' metadata): not synced, and said so. */
+  untyped: string[];
+}
+
+/**
+ * The mappings in force: the description's defaults with the rule the admin chose (defaults cannot be deleted,
+ * only set to dont_sync). A custom mapping needs the value shape `checkTypeCompatibility` derives from both
+ * vendors' metadata, which the store does not keep, so it is reported rather than synced with a guessed type.
+ */
+export async function contactMappings(store: Pick<ContactRepositories, 'fieldMappings'>): Promise<ContactMappings> {
+  const stored = await store.fieldMappings.list(contactsDescription.name);
+  const ruleByProperty = new Map(stored.map((mapping) => [mapping.hubspotProperty, mapping.rule]));
+  const defaults = new Set(contactsDescription.defaultMappings.map((mapping) => mapping.hubspotProperty));
+  return {
+    mappings: contactsDescription.defaultMappings.map((mapping) => ({ ...mapping, rule: ruleByProperty.get(mapping.hubspotProperty) ?? mapping.rule })),
+    untyped: stored.filter((mapping) => !defaults.has(mapping.hubspotProperty)).map((mapping) => mapping.hubspotProperty),
+  };
+}
+
+/** Fields every Salesforce person read carries, besides the mapped ones: identity, times, and the record's fate. */
+const personFields: Record<SalesforcePersonObject, readonly string[]> = {
+  Lead: ['Id', 'Email', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp', 'IsConverted', 'ConvertedContactId', 'ConvertedAccountId'],
+  Contact: ['Id', 'Email', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp', 'AccountId'],
+};
+
+export function salesforceFieldsToRead(object: SalesforcePersonObject, mappings: readonly TypedFieldMapping[]): string[] {
+  const fields = new Map<string, string>();
+  for (const field of [...personFields[object], ...mappingsForSalesforceObject(mappings, object).map((mapping) => mapping.salesforceField)]) {
+    // SOQL refuses a field named twice, in any casing.
+    fields.set(field.toLowerCase(), field);
+  }
+  return [...fields.values()];
+}
+
+export function hubspotPropertiesToRead(mappings: readonly TypedFieldMapping[]): string[] {
+  return [...new Set(['email', 'createdate', 'hs_lastmodifieddate', ...Object.values(contactsDescription.salesforceIdProperty), ...mappings.map((mapping) => mapping.hubspotProperty)])];
+}
+
+/** The REST API writes datetimes as `2026-03-02T10:00:00.000+0000`, which Date.parse does not take. */
+export function salesforceInstant(value: unknown): number {
+  const time = typeof value === 'string' ? Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : Number.NaN;
+  if (Number.isNaN(time)) throw new TypeError(`not a Salesforce datetime: ${String(value)}`);
+  return time;
+}
+
+export function toSalesforcePerson(object: SalesforcePersonObject, record: SalesforceRecord): SalesforcePersonRecord {
+  const fields: Record<string, SalesforceValue> = {};
+  for (const [name, value] of Object.entries(record)) {
+    if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[name] = value;
+  }
+  const converted = object === 'Lead' && record.IsConverted === true && typeof record.ConvertedContactId === 'string';
+  return {
+    object,
+    id: String(record.Id),
+    fields,
+    createdAt: salesforceInstant(record.CreatedDate),
+    modifiedAt: salesforceInstant(record.LastModifiedDate),
+    ...(converted ? { converted: { contactId: String(record.ConvertedContactId), accountId: typeof record.ConvertedAccountId === 'string' ? record.ConvertedAccountId : null } } : {}),
+  };
+}
+
+export function toHubspotContact(record: HubSpotObject, propertyChangedAt?: Readonly<Record<string, number>>): HubspotContactRecord {
+  const modified = record.properties.hs_lastmodifieddate ?? record.updatedAt;
+  return {
+    id: record.id,
+    properties: record.properties,
+    createdAt: Date.parse(record.properties.createdate ?? record.createdAt),
+    modifiedAt: Date.parse(modified),
+    ...(propertyChangedAt ? { propertyChangedAt } : {}),
+    ...(record.archived ? { deleted: true } : {}),
+  };
+}
+
+/** HubSpot's per-property history, newest first: the time each property last took its current value. */
+export function propertyChangeTimes(record: HubSpotObject): Record<string, number> {
+  const times: Record<string, number> = {};
+  for (const [property, history] of Object.entries(record.propertiesWithHistory ?? {})) {
+    const newest = history.reduce((latest, entry) => Math.max(latest, Date.parse(entry.timestamp)), Number.NEGATIVE_INFINITY);
+    if (Number.isFinite(newest)) times[property] = newest;
+  }
+  return times;
+}
+
+export const isPersonObject = (object: string): object is SalesforcePersonObject => object === 'Lead' || object === 'Contact';
+export const salesforceKey = (object: string, id: string): string => `${object}:${id}`;

@@ -1,0 +1,48 @@
+/**
+ * What `crmsync sync --once` and the service loop call: one cycle of every synced pair, with a summary per
+ * system of records read, created, updated, deleted, skipped, failed, and API calls used.
+ */
+import type { ApiCall, ApiCallMeter, MeterReservation } from '../connectors/meter.ts';
+import { runContactSyncCycle, type ContactSyncSummary } from './contacts/cycle.ts';
+import type { ContactSyncDeps } from './contacts/ports.ts';
+
+export type { ContactSyncSummary, SystemSummary } from './contacts/cycle.ts';
+export type { ContactSyncDeps, ContactSyncStore, CallCount } from './contacts/ports.ts';
+export { runContactSyncCycle };
+
+export type SyncCycleDeps = ContactSyncDeps;
+
+export interface SyncCycleSummary {
+  contacts: ContactSyncSummary;
+}
+
+export async function runSyncCycle(deps: SyncCycleDeps): Promise<SyncCycleSummary> {
+  return { contacts: await runContactSyncCycle(deps) };
+}
+
+/**
+ * A meter in front of another (the Salesforce budget, say) that also counts the HTTP requests settled, so a
+ * cycle can say how many calls it used: build each client with one and pass both as `calls`.
+ */
+export class TallyingMeter implements ApiCallMeter {
+  private settled = 0;
+
+  constructor(private readonly inner?: ApiCallMeter) {}
+
+  get total(): number {
+    return this.settled;
+  }
+
+  reserve(call: ApiCall, calls: number): Promise<MeterReservation> {
+    return this.inner ? this.inner.reserve(call, calls) : Promise.resolve(null);
+  }
+
+  async settle(reservation: MeterReservation, call: ApiCall, actual: number): Promise<void> {
+    this.settled += actual;
+    if (this.inner) await this.inner.settle(reservation, call, actual);
+  }
+
+  observeVendorUsage(system: ApiCall['system'], used: number, limit: number): void {
+    this.inner?.observeVendorUsage(system, used, limit);
+  }
+}
