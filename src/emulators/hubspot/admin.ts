@@ -103,6 +103,15 @@ export function registerAdminRoutes(app: FastifyInstance, core: HubSpotEmulatorC
     return { id: primary.id, properties: primary.values };
   });
 
+  app.post('/__emulator/restore', async (request) => {
+    const input = parseBody(z.object({ objectType: z.string(), id: z.string() }).strict(), request.body);
+    const type = core.store.schema.require(input.objectType);
+    const record = core.store.find(type.name, input.id);
+    if (!record) throw notFound(`No ${type.singular} ${input.id}`, { id: [input.id] });
+    core.store.restoreArchived(type, record, core.store.tick());
+    return { id: record.id, archived: record.archived };
+  });
+
   app.post('/__emulator/owners', async (request, reply) => {
     const owner = parseBody(z.object({ email: z.string().email(), firstName: z.string(), lastName: z.string(), archived: z.boolean().optional() }).strict(), request.body);
     return reply.code(201).send(core.owners.add(owner));

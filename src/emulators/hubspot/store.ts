@@ -319,6 +319,26 @@ export class HubSpotStore implements HubSpotRecordReader {
   }
 
   /**
+   * Brings an archived record back (HubSpot restores deleted records for 90 days), unless another live record
+   * has taken one of its unique values meanwhile.
+   */
+  restoreArchived(type: ObjectTypeDefinition, record: StoredRecord, at: number): void {
+    if (!record.archived) return;
+    for (const property of type.properties.values()) {
+      const value = record.values[property.name];
+      const holder = property.hasUniqueValue && value ? this.findByUnique(type, property.name, value) : undefined;
+      if (holder && holder.id !== record.id) {
+        throw new HubSpotApiError(409, 'CONFLICT', `Cannot restore ${record.id}: ${property.name} ${value} now belongs to ${holder.id}. Existing ID: ${holder.id}`);
+      }
+    }
+    record.archived = false;
+    delete record.archivedAt;
+    record.updatedAt = at;
+    this.index(type, record);
+    this.emit({ kind: 'restore', record: view(record, true) });
+  }
+
+  /**
    * Merges `mergedId` into `primaryId`: the primary keeps its id and its values, takes the merged record's
    * values where it has none, and lists the merged id in `hs_merged_object_ids`; a contact keeps the merged
    * email as an additional email. The merged record disappears; its id keeps resolving to the primary.

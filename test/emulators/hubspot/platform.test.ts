@@ -206,6 +206,19 @@ describe('HubSpot emulator admin edits (a user working in HubSpot)', () => {
     expect((await h.admin('POST', 'owners', { email: 'not-an-email', firstName: 'X', lastName: 'Y' })).status).toBe(400);
   });
 
+  it('restores an archived record (announced to the modules) unless its email was taken meanwhile', async () => {
+    const gone = await h.client.crm.contacts.basicApi.create({ properties: { email: 'back@example.com' }, associations: [] });
+    await h.client.crm.contacts.basicApi.archive(gone.id);
+    expect((await h.admin('POST', 'restore', { objectType: 'contacts', id: gone.id })).body).toEqual({ id: gone.id, archived: false });
+    expect((await h.client.crm.contacts.basicApi.getById('back@example.com', undefined, undefined, undefined, false, 'email')).id).toBe(gone.id);
+
+    await h.client.crm.contacts.basicApi.archive(gone.id);
+    const taker = await h.client.crm.contacts.basicApi.create({ properties: { email: 'BACK@example.com' }, associations: [] });
+    const refused = await h.admin('POST', 'restore', { objectType: 'contacts', id: gone.id });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain(`Existing ID: ${taker.id}`);
+  });
+
   it('refuses changing a contact’s email to one another contact holds', async () => {
     const a = await h.client.crm.contacts.basicApi.create({ properties: { email: 'one@example.com' }, associations: [] });
     await h.client.crm.contacts.basicApi.create({ properties: { email: 'two@example.com' }, associations: [] });
