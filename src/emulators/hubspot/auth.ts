@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { errorBody, type HubSpotErrorBody } from './errors.ts';
 
@@ -84,7 +84,8 @@ export class HubSpotTokens {
 
     app.post<{ Body: Record<string, string> | undefined }>('/oauth/v1/token', async (request, reply) => {
       const form = request.body ?? {};
-      const bad = (status: string, message: string) => reply.code(400).send({ status, message, correlationId: errorBody('VALIDATION_ERROR', '').correlationId });
+      // OAuth errors are not CRM errors: {status: BAD_REFRESH_TOKEN | BAD_CLIENT_ID | …, message, correlationId}.
+      const bad = (status: string, message: string) => reply.code(400).send({ status, message, correlationId: randomUUID() });
       if (!form.client_id || !form.client_secret) return bad('BAD_CLIENT_ID', 'missing or invalid client_id / client_secret');
       if (form.grant_type === 'refresh_token') {
         const refreshToken = form.refresh_token;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultInjector, FaultKind } from '../shared/faults.ts';
@@ -26,12 +27,10 @@ function isSearch(method: string, path: string): boolean {
 
 function renderFault(kind: Exclude<FaultKind, 'drop_connection'>, reply: FastifyReply): FastifyReply {
   switch (kind) {
-    case 'rate_limit': {
-      const body = rateLimitBody('TEN_SECONDLY_ROLLING', errorBody('RATE_LIMITS', '').correlationId);
-      return reply.code(429).send(body);
-    }
+    case 'rate_limit':
+      return reply.code(429).send(rateLimitBody('TEN_SECONDLY_ROLLING', randomUUID()));
     case 'daily_limit':
-      return reply.code(429).send(rateLimitBody('DAILY', errorBody('RATE_LIMITS', '').correlationId));
+      return reply.code(429).send(rateLimitBody('DAILY', randomUUID()));
     case 'expired_session':
       return reply.code(401).send(expiredBody(7));
     case 'unavailable':
@@ -64,6 +63,6 @@ export function installGateway(app: FastifyInstance, deps: GatewayDeps): void {
 
     const decision = deps.limiter.take(Date.now(), isSearch(request.method, path) ? 'search' : 'standard');
     reply.headers(decision.headers);
-    if (decision.refusedBy) return reply.code(429).send(rateLimitBody(decision.refusedBy, errorBody('RATE_LIMITS', '').correlationId));
+    if (decision.refusedBy) return reply.code(429).send(rateLimitBody(decision.refusedBy, randomUUID()));
   });
 }
