@@ -77,3 +77,16 @@ describe('HubSpotClient against the emulator', () => {
     expect(new Set(seen).size).toBe(450);
   });
 });
+
+describe('HubSpotClient associations', () => {
+  it('creates default associations in batch and reads them back keyed by string ids', async () => {
+    const { hs } = client();
+    const contacts = await hs.batchCreate('contacts', [contact(1), contact(2)]);
+    const companies = await hs.batchCreate('companies', [{ properties: { name: 'Acme' } }]);
+    const companyId = companies.results[0]?.id as string;
+    const contactIds = contacts.results.map((c) => c.id);
+    await hs.associateDefault('contacts', 'companies', contactIds.map((fromId) => ({ fromId, toId: companyId })));
+    const associated = await hs.associationsOf('contacts', 'companies', contactIds);
+    for (const id of contactIds) expect(associated.get(id)).toEqual([companyId]);
+  });
+});

@@ -271,7 +271,8 @@ export class HubSpotClient {
         this.client.crm.associations.v4.batchApi.getPage(fromType, toType, { inputs: part.map((id) => ({ id })) }, options),
       );
       for (const result of response.results) {
-        associated.set(result._from.id, result.to.map((to) => String(to.toObjectId)));
+        // HubSpot sends ids as JSON numbers here although the SDK types them as strings: normalise to strings.
+        associated.set(String(result._from.id), result.to.map((to) => String(to.toObjectId)));
       }
     }
     return associated;
