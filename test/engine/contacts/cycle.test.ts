@@ -67,6 +67,16 @@ async function stats(): Promise<{ salesforce: Record<string, number>; hubspot: R
   return { salesforce: await read(salesforceEmulator.url), hubspot: await read(hubspotEmulator.url) };
 }
 
+/** A user's edit in the HubSpot app, not through the API crmsync uses. */
+async function editInHubspot(contactId: string, properties: Record<string, string>): Promise<void> {
+  const response = await fetch(`${hubspotEmulator.url}/__emulator/records/contacts/${contactId}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ properties }),
+  });
+  if (!response.ok) throw new Error(`edit of contact ${contactId}: ${response.status} ${await response.text()}`);
+}
+
 /** Calls that change data: everything but reads, queries, searches and batch reads (which HubSpot sends as POST). */
 function writes(byEndpoint: Record<string, number>): Record<string, number> {
   const isWrite = (endpoint: string) =>
@@ -130,5 +140,104 @@ describe('runContactSyncCycle against both emulators and a real store', () => {
     expect(second.salesforce).toMatchObject({ created: 0, updated: 0, deleted: 0, failed: 0 });
     expect(second.hubspot).toMatchObject({ created: 0, updated: 0, deleted: 0, failed: 0 });
     expect((await store.syncErrors.list({}, { limit: 10 })).errors).toEqual([]);
+  });
+
+  it('links a person who exists on both sides before the first sync instead of creating anyone', async () => {
+    await alignLeadStatus();
+    const [lead] = await salesforce.create('Lead', [{ LastName: 'Noether', Company: 'Erlangen', Email: 'EMMY@example.com' }]);
+    const created = await hubspot.batchCreate('contacts', [{ properties: { email: 'emmy@example.com', firstname: 'Emmy', phone: '+49 9131 0' } }]);
+    const hubspotId = created.results[0]!.id;
+
+    const summary = await cycle();
+    expect(summary.salesforce).toMatchObject({ created: 0, failed: 0 });
+    expect(summary.hubspot).toMatchObject({ created: 0, failed: 0 });
+
+    expect(await hubspotContacts()).toHaveLength(1);
+    expect(await salesforceRecords('Lead')).toHaveLength(1);
+    expect(await salesforceRecords('Contact')).toHaveLength(0);
+    const links = await linksOf([hubspotId]);
+    expect(links).toMatchObject([{ hubspotId, salesforceObject: 'Lead', salesforceId: lead!.id }]);
+    // prefer_salesforce_unless_blank: HubSpot fills what Salesforce lacks, Salesforce fills what HubSpot lacks.
+    const [person] = await salesforceRecords('Lead');
+    expect(person).toMatchObject({ FirstName: 'Emmy', Phone: '+49 9131 0', LastName: 'Noether' });
+    expect((await hubspotContacts())[0]?.properties).toMatchObject({ lastname: 'Noether', company: 'Erlangen', salesforceleadid: lead!.id });
+
+    const before = await writeCalls();
+    await cycle();
+    expect(await writeCalls()).toEqual(before);
+  });
+
+  it('links the oldest of two Salesforce records sharing an email on the first sync', async () => {
+    await alignLeadStatus();
+    const [older] = await salesforce.create('Lead', [{ LastName: 'Older', Company: 'First Ltd', Email: 'twin@example.com' }]);
+    await emulatorAdmin(salesforceEmulator.url, 'clock', { advanceMs: 60_000 });
+    const [newer] = await salesforce.create('Lead', [{ LastName: 'Newer', Company: 'Second Ltd', Email: 'Twin@example.com' }]);
+
+    const summary = await cycle();
+    expect(summary.hubspot.created).toBe(1);
+    expect(summary.salesforce.skipped).toBe(1);
+    const contacts = await hubspotContacts();
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]?.properties).toMatchObject({ lastname: 'Older', company: 'First Ltd', salesforceleadid: older!.id });
+    expect((await store.idLinks.findBySalesforceIds([older!.id, newer!.id])).size).toBe(1);
+    expect((await store.idLinks.findBySalesforceIds([older!.id])).get(older!.id)?.hubspotId).toBe(contacts[0]?.id);
+  });
+
+  it('records a value Salesforce refuses as a sync error with its message, and syncs the rest of the batch', async () => {
+    await alignLeadStatus();
+    const tooLong = 'Bartholomew-Maximilian-Alexander-Fitzgerald'; // 43 characters; a Lead's FirstName holds 40
+    const created = await hubspot.batchCreate('contacts', [
+      { properties: { email: 'one@example.com', firstname: 'One', lastname: 'Fine' } },
+      { properties: { email: 'long@example.com', firstname: tooLong, lastname: 'Long' } },
+      { properties: { email: 'three@example.com', firstname: 'Three', lastname: 'Fine' } },
+    ]);
+    const longId = created.results.find((record) => record.properties.email === 'long@example.com')!.id;
+
+    const summary = await cycle();
+    expect(summary.salesforce).toMatchObject({ created: 2, failed: 1 });
+    expect((await salesforceRecords('Lead')).map((lead) => lead.Email).sort()).toEqual(['one@example.com', 'three@example.com']);
+
+    const { errors } = await store.syncErrors.list({}, { limit: 10 });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ object: 'contacts', hubspotId: longId, category: 'property_value', vendorCode: 'STRING_TOO_LONG' });
+    expect(errors[0]?.message).toMatch(/First Name: data value too large/);
+    expect(await linksOf([longId])).toEqual([]);
+
+    // Fixed in HubSpot, the contact syncs and its error is resolved.
+    await editInHubspot(longId, { firstname: 'Bart' });
+    await cycle();
+    expect((await salesforceRecords('Lead')).find((lead) => lead.Email === 'long@example.com')).toMatchObject({ FirstName: 'Bart' });
+    expect((await store.syncErrors.list({ status: 'open' }, { limit: 10 })).errors).toEqual([]);
+  });
+
+  it('carries an update from one side to the other without bouncing it back', async () => {
+    await alignLeadStatus();
+    await store.fieldMappings.add({ objectPair: 'contacts', hubspotProperty: 'firstname', salesforceField: 'FirstName', rule: 'two_way', origin: 'default' }, new Date());
+    const [lead] = await salesforce.create('Lead', [{ FirstName: 'Alan', LastName: 'Turing', Company: 'Bletchley', Email: 'alan@example.com', Title: 'Cryptanalyst' }]);
+    await cycle();
+    const hubspotId = (await linksOf((await hubspotContacts()).map((record) => record.id)))[0]!.hubspotId;
+
+    // Salesforce → HubSpot: the Title changes in Salesforce.
+    await salesforce.update('Lead', [{ Id: lead!.id, Title: 'Mathematician' }]);
+    let before = await writeCalls();
+    const fromSalesforce = await cycle();
+    expect(fromSalesforce.hubspot.updated).toBe(1);
+    expect(fromSalesforce.salesforce.updated).toBe(0);
+    expect((await writeCalls()).salesforce).toEqual(before.salesforce);
+    expect((await hubspotContacts())[0]?.properties.jobtitle).toBe('Mathematician');
+
+    // HubSpot → Salesforce: a user edits the two-way first name in HubSpot.
+    await editInHubspot(hubspotId, { firstname: 'Alan M.' });
+    before = await writeCalls();
+    const fromHubspot = await cycle();
+    expect(fromHubspot.salesforce.updated).toBe(1);
+    expect(fromHubspot.hubspot.updated).toBe(0);
+    expect((await writeCalls()).hubspot).toEqual(before.hubspot);
+    expect((await salesforceRecords('Lead'))[0]).toMatchObject({ FirstName: 'Alan M.', Title: 'Mathematician' });
+
+    // Both writes come back as changes on the next poll; neither is sent again.
+    before = await writeCalls();
+    await cycle();
+    expect(await writeCalls()).toEqual(before);
   });
 });
