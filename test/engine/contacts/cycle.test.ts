@@ -179,8 +179,9 @@ describe('runContactSyncCycle against both emulators and a real store', () => {
     const contacts = await hubspotContacts();
     expect(contacts).toHaveLength(1);
     expect(contacts[0]?.properties).toMatchObject({ lastname: 'Older', company: 'First Ltd', salesforceleadid: older!.id });
-    expect((await store.idLinks.findBySalesforceIds([older!.id, newer!.id])).size).toBe(1);
-    expect((await store.idLinks.findBySalesforceIds([older!.id])).get(older!.id)?.hubspotId).toBe(contacts[0]?.id);
+    const olderId = String(older!.id);
+    expect((await store.idLinks.findBySalesforceIds([olderId, String(newer!.id)])).size).toBe(1);
+    expect((await store.idLinks.findBySalesforceIds([olderId])).get(olderId)?.hubspotId).toBe(contacts[0]?.id);
   });
 
   it('records a value Salesforce refuses as a sync error with its message, and syncs the rest of the batch', async () => {
@@ -218,7 +219,7 @@ describe('runContactSyncCycle against both emulators and a real store', () => {
     const hubspotId = (await linksOf((await hubspotContacts()).map((record) => record.id)))[0]!.hubspotId;
 
     // Salesforce → HubSpot: the Title changes in Salesforce.
-    await salesforce.update('Lead', [{ Id: lead!.id, Title: 'Mathematician' }]);
+    await salesforce.update('Lead', [{ Id: String(lead!.id), Title: 'Mathematician' }]);
     let before = await writeCalls();
     const fromSalesforce = await cycle();
     expect(fromSalesforce.hubspot.updated).toBe(1);
