@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HubSpotClient, HubSpotRequestError, type HubSpotBatchOutcome } from '../../src/connectors/hubspot/client.ts';
+import { HubSpotClient } from '../../src/connectors/hubspot/client.ts';
 import { CountingMeter } from '../../src/connectors/meter.ts';
 import { startHubSpotEmulator } from '../../src/emulators/hubspot/index.ts';
 import type { RunningEmulator } from '../../src/emulators/shared/server.ts';
@@ -36,18 +36,22 @@ describe('HubSpotClient against the emulator', () => {
     expect(((await admin('stats')) as { total: number }).total).toBe(3);
   });
 
-  it('classifies a refused batch: HubSpot refuses a batch create with an invalid value as a whole, or per input with 207', async () => {
+  it('writes the good inputs of a batch and names the refused one by position (objectWriteTraceId, 207)', async () => {
     const { hs } = client();
-    const outcome = await hs
-      .batchCreate('contacts', [contact(1), { properties: { email: 'not-an-email', firstname: 'Bad' } }])
-      .catch((e: unknown) => e);
-    if (outcome instanceof HubSpotRequestError) {
-      expect(outcome.vendorError).toMatchObject({ category: 'property_value', reaction: { kind: 'record_error' } });
-    } else {
-      const batch = outcome as HubSpotBatchOutcome;
-      expect(batch.results).toHaveLength(1);
-      expect(batch.errors[0]?.error.category).toBe('property_value');
-    }
+    const outcome = await hs.batchCreate('contacts', [contact(1), { properties: { email: 'not-an-email', firstname: 'Bad' } }, contact(3)]);
+    expect(outcome.results.map((r) => r.inputIndex).sort()).toEqual([0, 2]);
+    expect(outcome.errors).toHaveLength(1);
+    expect(outcome.errors[0]).toMatchObject({ inputIndexes: [1], error: { category: 'property_value', reaction: { kind: 'record_error' } } });
+  });
+
+  it('traces updates across chunks of 100 by their position in the whole input', async () => {
+    const { hs } = client();
+    const created = await hs.batchCreate('contacts', Array.from({ length: 150 }, (_, i) => contact(i)));
+    const byIndex = [...created.results].sort((a, b) => (a.inputIndex ?? 0) - (b.inputIndex ?? 0));
+    const updates = byIndex.map((r, i) => ({ id: r.id, properties: { lifecyclestage: i === 120 ? 'no-such-stage' : 'lead' } }));
+    const outcome = await hs.batchUpdate('contacts', updates);
+    expect(outcome.results).toHaveLength(149);
+    expect(outcome.errors.map((e) => e.inputIndexes)).toEqual([[120]]);
   });
 
   it('upserts by email without creating a second contact', async () => {
@@ -85,8 +89,16 @@ describe('HubSpotClient associations', () => {
     const companies = await hs.batchCreate('companies', [{ properties: { name: 'Acme' } }]);
     const companyId = companies.results[0]?.id as string;
     const contactIds = contacts.results.map((c) => c.id);
-    await hs.associateDefault('contacts', 'companies', contactIds.map((fromId) => ({ fromId, toId: companyId })));
+    expect(await hs.associateDefault('contacts', 'companies', contactIds.map((fromId) => ({ fromId, toId: companyId })))).toEqual([]);
     const associated = await hs.associationsOf('contacts', 'companies', contactIds);
     for (const id of contactIds) expect(associated.get(id)).toEqual([companyId]);
+  });
+
+  it('returns the associations HubSpot refused instead of dropping them', async () => {
+    const { hs } = client();
+    const contacts = await hs.batchCreate('contacts', [contact(1)]);
+    const errors = await hs.associateDefault('contacts', 'companies', [{ fromId: contacts.results[0]?.id as string, toId: '999999999' }]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.error.message).toMatch(/999999999/);
   });
 });

@@ -115,6 +115,46 @@ describe('Salesforce change events over CometD', () => {
     expect(await inbox.next()).toMatchObject({ recordIds: [fresh], changeType: 'CREATE' });
   });
 
+  it('re-handshakes and resumes from the last event seen when the server forgets the client', async () => {
+    const inbox = new EventInbox();
+    const gaps: Array<{ requestedReplayId: number }> = [];
+    const subscription = subscribe(null, inbox, gaps);
+    await subscription.ready;
+    await createLead('BeforeRestart');
+    const before = await inbox.next();
+
+    // A reset drops every CometD client: the next /meta/connect answers "403::Unknown client", advice handshake.
+    await admin('reset', {});
+    const during = await createLead('DuringRestart');
+    const after = await inbox.next();
+    expect(after).toMatchObject({ recordIds: [during], changeType: 'CREATE' });
+    expect(after.replayId).toBeGreaterThan(before.replayId);
+    expect(gaps).toEqual([]);
+  });
+
+  it('reports a refused subscription and tries again later rather than stopping', async () => {
+    const errors: Error[] = [];
+    let reported: () => void = () => undefined;
+    const firstError = new Promise<void>((resolve) => {
+      reported = resolve;
+    });
+    const subscription = subscribeToChangeEvents({
+      connection: sf.connection,
+      channel: '/data/NoSuchObjectChangeEvent',
+      replayFrom: null,
+      onEvent: () => undefined,
+      onReplayGap: () => undefined,
+      onError: (error) => {
+        errors.push(error);
+        reported();
+      },
+      retryDelayMs: () => 3_600_000,
+    });
+    open.push(subscription);
+    await firstError;
+    expect(errors[0]?.message).toMatch(/NoSuchObjectChangeEvent.*does not exist/);
+  });
+
   it('reads gap and overflow headers as they come, without field data', () => {
     const event = toChangeEvent({
       event: { replayId: 42 },

@@ -89,6 +89,34 @@ describe('SalesforceClient against the emulator', () => {
     expect((error as SalesforceRequestError).vendorError).toMatchObject({ code: 'REQUEST_LIMIT_EXCEEDED', category: 'api_limit', reaction: { kind: 'suspend' } });
   });
 
+  it('refreshes an expired session once and replays the call, counting both requests', async () => {
+    const tokens = (await admin('tokens', {})) as { access_token: string; refresh_token: string };
+    await admin('faults', { rules: [{ kind: 'expired_session', next: 1 }] });
+    const meter = new CountingMeter();
+    const refreshed: string[] = [];
+    const sf = new SalesforceClient({
+      credentials: { kind: 'oauth_refresh', loginUrl: emulator.url, clientId: 'id', clientSecret: 'secret', refreshToken: tokens.refresh_token, instanceUrl: emulator.url, accessToken: tokens.access_token },
+      apiVersion: '62.0',
+      meter,
+      onAccessTokenRefreshed: (token) => refreshed.push(token),
+    });
+    expect((await sf.limits()).dailyApiRequests.max).toBeGreaterThan(0);
+    expect(refreshed).toHaveLength(1);
+    expect(meter.total).toBe(2);
+  });
+
+  it('suspends as auth_failed when the refresh token itself is refused, instead of retrying forever', async () => {
+    await admin('config', { strictTokens: true });
+    const sf = new SalesforceClient({
+      credentials: { kind: 'oauth_refresh', loginUrl: emulator.url, clientId: 'id', clientSecret: 'secret', refreshToken: 'revoked-refresh-token', instanceUrl: emulator.url, accessToken: 'stale' },
+      apiVersion: '62.0',
+      meter: new CountingMeter(),
+    });
+    const error = await sf.limits().catch((e: unknown) => e);
+    expect((error as SalesforceRequestError).vendorError).toMatchObject({ code: 'REFRESH_FAILED', reaction: { kind: 'suspend', reason: 'auth_failed' } });
+    await admin('config', { strictTokens: false });
+  });
+
   it('reads the org limit from every response header without an extra call', async () => {
     await admin('config', { dailyApiLimit: 5000 });
     const { sf, meter } = client();

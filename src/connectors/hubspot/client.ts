@@ -20,9 +20,10 @@ export interface HubSpotObject {
 }
 
 export interface HubSpotBatchOutcome {
-  results: Array<HubSpotObject & { isNew?: boolean }>;
-  /** Errors the batch reported; `ids` says which inputs when HubSpot named them. */
-  errors: Array<{ ids: string[]; error: VendorError }>;
+  /** `inputIndex`: the position of the input this result answers, when the write traced it. */
+  results: Array<HubSpotObject & { isNew?: boolean; inputIndex?: number }>;
+  /** Errors the batch reported: `inputIndexes` for traced writes, `ids` when HubSpot named record ids. */
+  errors: Array<{ ids: string[]; inputIndexes: number[]; error: VendorError }>;
 }
 
 export class HubSpotRequestError extends Error {
@@ -95,8 +96,21 @@ function toHubSpotObject(raw: {
 function batchErrors(errors: Array<{ message: string; category: string; context?: Record<string, string[]>; status: string }> | undefined): HubSpotBatchOutcome['errors'] {
   return (errors ?? []).map((e) => ({
     ids: e.context?.ids ?? e.context?.id ?? [],
+    inputIndexes: (e.context?.objectWriteTraceId ?? []).map(Number).filter(Number.isInteger),
     error: classifyHubSpotError({ httpStatus: 400, category: e.category, message: e.message, fields: e.context?.propertyName ?? [] }),
   }));
+}
+
+/**
+ * Without an objectWriteTraceId on each input, HubSpot refuses a whole batch of 100 for one bad input; with
+ * them it answers 207 naming the failing inputs and writes the rest (HubSpot's error-handling guide, "Multi-status
+ * errors"). The trace id is the input's position in the caller's list, so results and errors map straight back.
+ */
+const traceIdOf = (inputIndex: number): string => String(inputIndex);
+
+function tracedResult<T extends { objectWriteTraceId?: string }>(raw: T): { inputIndex?: number } {
+  const index = raw.objectWriteTraceId === undefined ? Number.NaN : Number(raw.objectWriteTraceId);
+  return Number.isInteger(index) ? { inputIndex: index } : {};
 }
 
 /** Per-call options of the generated SDK: just what the counter needs. */
@@ -222,24 +236,38 @@ export class HubSpotClient {
 
   async batchCreate(objectType: string, inputs: ReadonlyArray<{ properties: Record<string, string> }>): Promise<HubSpotBatchOutcome> {
     const outcome: HubSpotBatchOutcome = { results: [], errors: [] };
+    let offset = 0;
     for (const part of chunk(inputs, BATCH_LIMIT)) {
+      const start = offset;
       const response = await this.call({ object: objectType, operation: 'create' }, (options) =>
-        this.client.crm.objects.batchApi.create(objectType, { inputs: part.map((input) => ({ properties: input.properties, associations: [] })) }, options),
+        this.client.crm.objects.batchApi.create(
+          objectType,
+          { inputs: part.map((input, i) => ({ properties: input.properties, associations: [], objectWriteTraceId: traceIdOf(start + i) })) },
+          options,
+        ),
       );
-      outcome.results.push(...response.results.map(toHubSpotObject));
+      outcome.results.push(...response.results.map((r) => ({ ...toHubSpotObject(r), ...tracedResult(r) })));
       outcome.errors.push(...batchErrors('errors' in response ? response.errors : undefined));
+      offset += part.length;
     }
     return outcome;
   }
 
   async batchUpdate(objectType: string, inputs: ReadonlyArray<{ id: string; properties: Record<string, string> }>): Promise<HubSpotBatchOutcome> {
     const outcome: HubSpotBatchOutcome = { results: [], errors: [] };
+    let offset = 0;
     for (const part of chunk(inputs, BATCH_LIMIT)) {
+      const start = offset;
       const response = await this.call({ object: objectType, operation: 'update' }, (options) =>
-        this.client.crm.objects.batchApi.update(objectType, { inputs: part.map((input) => ({ id: input.id, properties: input.properties })) }, options),
+        this.client.crm.objects.batchApi.update(
+          objectType,
+          { inputs: part.map((input, i) => ({ id: input.id, properties: input.properties, objectWriteTraceId: traceIdOf(start + i) })) },
+          options,
+        ),
       );
-      outcome.results.push(...response.results.map(toHubSpotObject));
+      outcome.results.push(...response.results.map((r) => ({ ...toHubSpotObject(r), ...tracedResult(r) })));
       outcome.errors.push(...batchErrors('errors' in response ? response.errors : undefined));
+      offset += part.length;
     }
     return outcome;
   }
@@ -247,12 +275,19 @@ export class HubSpotClient {
   /** Create-or-update by a unique property (email for contacts): a retried create never duplicates. */
   async batchUpsert(objectType: string, idProperty: string, inputs: ReadonlyArray<{ id: string; properties: Record<string, string> }>): Promise<HubSpotBatchOutcome> {
     const outcome: HubSpotBatchOutcome = { results: [], errors: [] };
+    let offset = 0;
     for (const part of chunk(inputs, BATCH_LIMIT)) {
+      const start = offset;
       const response = await this.call({ object: objectType, operation: 'upsert' }, (options) =>
-        this.client.crm.objects.batchApi.upsert(objectType, { inputs: part.map((input) => ({ id: input.id, idProperty, properties: input.properties })) }, options),
+        this.client.crm.objects.batchApi.upsert(
+          objectType,
+          { inputs: part.map((input, i) => ({ id: input.id, idProperty, properties: input.properties, objectWriteTraceId: traceIdOf(start + i) })) },
+          options,
+        ),
       );
-      outcome.results.push(...response.results.map((r) => ({ ...toHubSpotObject(r), isNew: r._new })));
+      outcome.results.push(...response.results.map((r) => ({ ...toHubSpotObject(r), isNew: r._new, ...tracedResult(r) })));
       outcome.errors.push(...batchErrors('errors' in response ? (response.errors as never) : undefined));
+      offset += part.length;
     }
     return outcome;
   }
@@ -278,13 +313,19 @@ export class HubSpotClient {
     return associated;
   }
 
-  /** Default-type associations, in batches of 100. */
-  async associateDefault(fromType: string, toType: string, pairs: ReadonlyArray<{ fromId: string; toId: string }>): Promise<void> {
+  /**
+   * Default-type associations, in batches of 100. HubSpot answers a partly failed batch with 200 and `errors[]`
+   * (a missing record, a limit reached): those come back to the caller, never dropped.
+   */
+  async associateDefault(fromType: string, toType: string, pairs: ReadonlyArray<{ fromId: string; toId: string }>): Promise<HubSpotBatchOutcome['errors']> {
+    const errors: HubSpotBatchOutcome['errors'] = [];
     for (const part of chunk(pairs, BATCH_LIMIT)) {
-      await this.call({ object: fromType, operation: 'associations.create' }, (options) =>
+      const response = await this.call({ object: fromType, operation: 'associations.create' }, (options) =>
         this.client.crm.associations.v4.batchApi.createDefault(fromType, toType, { inputs: part.map((p) => ({ _from: { id: p.fromId }, to: { id: p.toId } })) }, options),
       );
+      errors.push(...batchErrors((response as { errors?: Parameters<typeof batchErrors>[0] }).errors));
     }
+    return errors;
   }
 
   /** Every record id in a list (lists v3 memberships, paged). */

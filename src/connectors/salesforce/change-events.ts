@@ -58,6 +58,8 @@ export interface ChangeEventSubscriptionOptions {
    * moved on to new events only; the caller reconciles the lost span by polling from its checkpoints.
    */
   onReplayGap: (gap: { requestedReplayId: number; message: string }) => void;
+  /** Each time the channel subscription is acknowledged, with the replay position it started from. */
+  onSubscribed?: (replayFrom: number) => void;
   /** Anything else that broke the subscription; it is re-established after `retryDelayMs`. */
   onError?: (error: Error) => void;
   /** Delay before the n-th consecutive re-subscription (1-based); default doubling from 1 s to 60 s. */
@@ -74,11 +76,11 @@ export interface ChangeEventSubscription {
 
 interface BayeuxMessage {
   channel?: string;
+  ext?: { sfdc?: { failureReason?: string }; replay?: Record<string, number> };
   successful?: boolean;
   error?: string;
   subscription?: string;
   advice?: { reconnect?: string };
-  ext?: { sfdc?: { failureReason?: string } };
   data?: { event?: { replayId?: number }; payload?: Record<string, unknown> };
 }
 
@@ -164,39 +166,53 @@ export function subscribeToChangeEvents(options: ChangeEventSubscriptionOptions)
     retryTimer.unref();
   };
 
-  const watcher = (owner: () => FayeClient | null) => ({
-    incoming(message: BayeuxMessage, callback: (message: BayeuxMessage) => void) {
-      const mine = owner() === client;
-      if (mine && message.channel === '/meta/subscribe' && message.subscription === channel) {
-        if (message.successful) {
-          failures = 0;
-          markReady();
-        } else if (isReplayIdRefusal(message.error) && replayFrom >= 0) {
-          const requestedReplayId = replayFrom;
-          lastDelivered = null;
-          // Resubscribe at once: the caller reconciles the lost span by polling, and the stream resumes now.
-          queueMicrotask(() => restart(REPLAY_NEW_EVENTS, null));
-          try {
-            options.onReplayGap({ requestedReplayId, message: message.error ?? 'replayId refused' });
-          } catch (error) {
-            report(error as Error);
+  const watcher = (owner: () => FayeClient | null) => {
+    /**
+     * The position the last /meta/subscribe asked for, as sent: after a re-handshake faye re-subscribes by itself
+     * with whatever the replay extension last saw, which is not the position this client was started from.
+     */
+    let requested = replayFrom;
+    return {
+      incoming(message: BayeuxMessage, callback: (message: BayeuxMessage) => void) {
+        const mine = owner() === client;
+        if (mine && message.channel === '/meta/subscribe' && message.subscription === channel) {
+          if (message.successful) {
+            failures = 0;
+            markReady();
+            try {
+              options.onSubscribed?.(requested);
+            } catch (error) {
+              report(error as Error);
+            }
+          } else if (isReplayIdRefusal(message.error) && requested >= 0) {
+            const requestedReplayId = requested;
+            lastDelivered = null;
+            // Resubscribe at once: the caller reconciles the lost span by polling, and the stream resumes now.
+            queueMicrotask(() => restart(REPLAY_NEW_EVENTS, null));
+            try {
+              options.onReplayGap({ requestedReplayId, message: message.error ?? 'replayId refused' });
+            } catch (error) {
+              report(error as Error);
+            }
+          } else {
+            const from = lastDelivered ?? replayFrom;
+            queueMicrotask(() => restart(from, new Error(`change event subscription to ${channel} refused: ${message.error ?? 'no reason given'}`)));
           }
-        } else {
+        } else if (mine && (message.channel === '/meta/handshake' || message.channel === '/meta/connect') && message.advice?.reconnect === 'none') {
+          const reason = message.ext?.sfdc?.failureReason ?? message.error ?? 'the server said not to reconnect';
           const from = lastDelivered ?? replayFrom;
-          queueMicrotask(() => restart(from, new Error(`change event subscription to ${channel} refused: ${message.error ?? 'no reason given'}`)));
+          queueMicrotask(() => restart(from, new Error(`change event stream stopped: ${reason}`)));
         }
-      } else if (mine && (message.channel === '/meta/handshake' || message.channel === '/meta/connect') && message.advice?.reconnect === 'none') {
-        const reason = message.ext?.sfdc?.failureReason ?? message.error ?? 'the server said not to reconnect';
-        const from = lastDelivered ?? replayFrom;
-        queueMicrotask(() => restart(from, new Error(`change event stream stopped: ${reason}`)));
-      }
-      callback(message);
-    },
-    outgoing(message: BayeuxMessage, callback: (message: BayeuxMessage | null) => void) {
-      // A replaced or closed client may still be handshaking; it must not come back to life.
-      callback(owner() === client && !closed ? message : message.channel === '/meta/disconnect' ? message : null);
-    },
-  });
+        callback(message);
+      },
+      outgoing(message: BayeuxMessage, callback: (message: BayeuxMessage | null) => void) {
+        const sent = message.ext?.replay?.[channel];
+        if (message.channel === '/meta/subscribe' && typeof sent === 'number') requested = sent;
+        // A replaced or closed client may still be handshaking; it must not come back to life.
+        callback(owner() === client && !closed ? message : message.channel === '/meta/disconnect' ? message : null);
+      },
+    };
+  };
 
   const start = () => {
     if (closed) return;

@@ -59,6 +59,11 @@ function toVendorError(error: unknown): VendorError {
   if (e.errorCode) {
     return classifySalesforceError({ code: e.errorCode, message: e.message ?? '', fields: e.fields ?? [], ...(e.statusCode ? { httpStatus: e.statusCode } : {}) });
   }
+  // jsforce gives up on a refused refresh token with a plain Error and no errorCode. Retrying cannot help: the
+  // admin must reconnect, so the integration is suspended as auth_failed.
+  if (/unable to refresh session/i.test(e.message ?? '')) {
+    return { system: 'salesforce', code: 'REFRESH_FAILED', message: e.message ?? '', fields: [], category: 'connection', reaction: { kind: 'suspend', reason: 'auth_failed' } };
+  }
   // jsforce names HTTP errors after the status ("ERROR_HTTP_503") when the body had no errorCode.
   const http = /^ERROR_HTTP_(\d{3})$/.exec(e.name ?? '');
   if (http) return classifySalesforceError({ code: e.name!, message: e.message ?? '', httpStatus: Number(http[1]) });
