@@ -121,24 +121,45 @@ class ContactPlanWriter {
     this.linkIdBySalesforce.set(salesforceKey(link.salesforceObject, link.salesforceId), link.linkId);
   }
 
-  /** Links found by email are stored before any write: whatever happens next, the person is never created twice. */
+  /**
+   * Links found by email are stored before any write: whatever happens next, the person is never created twice.
+   * A conversion or a merge re-points the existing link (same link id, same last-synced values); an unlink drops it.
+   */
   private async recordLinkChanges(): Promise<void> {
     const batch = new BatchRecord();
-    const unlinks: string[] = [];
+    const relinks: Array<(store: ContactRepositories) => Promise<unknown>> = [];
     for (const change of this.plan.linkChanges) {
       if (change.change === 'create') {
         batch.links.push({ hubspotObjectType: HUBSPOT_CONTACTS, hubspotId: change.hubspotId, salesforceObject: change.salesforceObject, salesforceId: change.salesforceId });
         continue;
       }
       const from = change.change === 'move' ? change.from : { salesforceObject: change.salesforceObject, salesforceId: change.salesforceId };
-      const oldLinkId = this.linkIdBySalesforce.get(salesforceKey(from.salesforceObject, from.salesforceId)) ?? this.linkIdByHubspot.get(change.change === 'move' ? (change.fromHubspotId ?? change.hubspotId) : change.hubspotId);
-      if (oldLinkId) unlinks.push(oldLinkId);
-      if (change.change === 'move') batch.links.push({ hubspotObjectType: HUBSPOT_CONTACTS, hubspotId: change.hubspotId, salesforceObject: change.to.salesforceObject, salesforceId: change.to.salesforceId });
-      batch.audit.push(this.audit('hubspot', change.hubspotId, oldLinkId ?? null, change.change === 'move' ? 'relink' : 'unlink', { from, ...(change.change === 'move' ? { to: change.to } : {}) }, change.because));
+      const linkId = this.linkIdBySalesforce.get(salesforceKey(from.salesforceObject, from.salesforceId)) ?? null;
+      if (change.change === 'move') {
+        const { to } = change;
+        if (change.because === 'lead_converted') {
+          const company = change.linkCompany;
+          relinks.push((store) =>
+            store.idLinks.recordLeadConversion(
+              { leadId: from.salesforceId, contactId: to.salesforceId, accountId: company?.salesforceAccountId ?? null, hubspotCompanyId: company?.hubspotCompanyId ?? null },
+              this.now,
+            ),
+          );
+        } else if (change.because === 'merged_in_salesforce') {
+          relinks.push((store) => store.idLinks.recordSalesforceMerge({ masterObject: to.salesforceObject, masterId: to.salesforceId, mergedIds: [from.salesforceId] }, this.now));
+        } else {
+          const mergedId = change.fromHubspotId ?? change.hubspotId;
+          relinks.push((store) => store.idLinks.recordHubspotMerge({ hubspotObjectType: HUBSPOT_CONTACTS, survivingId: change.hubspotId, mergedIds: [mergedId] }, this.now));
+        }
+        if (linkId) this.rememberLink({ linkId, hubspotId: change.hubspotId, salesforceObject: to.salesforceObject, salesforceId: to.salesforceId });
+      } else if (linkId) {
+        relinks.push((store) => store.idLinks.unlink(linkId));
+      }
+      batch.audit.push(this.audit('hubspot', change.hubspotId, linkId, change.change === 'move' ? 'relink' : 'unlink', { from, ...(change.change === 'move' ? { to: change.to } : {}) }, change.because));
     }
-    if (batch.links.length === 0 && unlinks.length === 0) return;
+    if (batch.links.length === 0 && relinks.length === 0) return;
     await this.commit(batch, async (store) => {
-      for (const linkId of unlinks) await store.idLinks.unlink(linkId);
+      for (const relink of relinks) await relink(store);
     });
   }
 
@@ -499,13 +520,14 @@ async function isolateRefusals<T>(
   const refused: Array<{ input: T; error: VendorError }> = [];
   const attempt = async (part: T[]): Promise<void> => {
     if (part.length === 0) return;
-    let outcome: HubSpotBatchOutcome;
+    // Only what every version of the batch answer carries: results, and errors with the vendor's classification.
+    let outcome: { results: HubSpotBatchOutcome['results']; errors: ReadonlyArray<{ error: VendorError }> };
     try {
       outcome = await send(part);
     } catch (error) {
       const dataRefusal = error instanceof HubSpotRequestError && (error.vendorError.reaction.kind === 'record_error' || error.vendorError.reaction.kind === 'reconcile');
       if (!dataRefusal) throw error;
-      outcome = { results: [], errors: [{ ids: [], error: error.vendorError }] };
+      outcome = { results: [], errors: [{ error: error.vendorError }] };
     }
     results.push(...outcome.results);
     const answered = new Set(outcome.results.map(keys.result));

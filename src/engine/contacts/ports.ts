@@ -50,6 +50,10 @@ export interface ContactRepositories {
     findBySalesforceIds(salesforceIds: readonly string[]): Promise<Map<string, StoredLink>>;
     linkMany(links: readonly NewLink[], now: Date): Promise<{ linked: StoredLink[]; conflicts: Array<{ requested: NewLink; side: 'hubspot' | 'salesforce'; existing: StoredLink }> }>;
     unlink(linkId: string): Promise<boolean>;
+    /** Re-pointing keeps the link id, and with it the pair's last-synced values. */
+    recordLeadConversion(conversion: { leadId: string; contactId: string; accountId: string | null; hubspotCompanyId: string | null }, now: Date): Promise<unknown>;
+    recordSalesforceMerge(merge: { masterObject: string; masterId: string; mergedIds: readonly string[] }, now: Date): Promise<unknown>;
+    recordHubspotMerge(merge: { hubspotObjectType: string; survivingId: string; mergedIds: readonly string[] }, now: Date): Promise<unknown>;
   };
   syncedValues: {
     readForLinks(linkIds: readonly string[]): Promise<Map<string, Map<string, { value: unknown }>>>;

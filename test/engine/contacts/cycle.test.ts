@@ -163,4 +163,31 @@ describe('runContactSyncCycle against both emulators and a real store', () => {
     expect(errors).toMatchObject([{ salesforceId: refusedLead.Id, category: 'property_value' }]);
     expect(errors[0]?.message).toContain(unacceptable);
   });
+
+  it('moves the link of a lead converted after sync to its new Contact, without a second HubSpot contact', async () => {
+    await alignLeadStatus(world);
+    const [lead] = await world.salesforce.create('Lead', [{ FirstName: 'Katherine', LastName: 'Johnson', Company: 'NASA', Email: 'katherine@example.com' }]);
+    await cycle(world);
+    const [contact] = await hubspotContacts(world);
+    const [before] = await linksOf(world, [contact!.id]);
+
+    const conversion = (await emulatorAdmin(world.salesforceEmulator.url, 'convertLead', {
+      leadId: lead!.id,
+      convertedStatus: 'Closed - Converted',
+      doNotCreateOpportunity: true,
+    })) as { contactId: string };
+    const summary = await cycle(world);
+    expect(summary.hubspot.created).toBe(0);
+
+    const contacts = await hubspotContacts(world);
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]?.properties.salesforcecontactid).toBe(conversion.contactId);
+    const [after] = await linksOf(world, [contact!.id]);
+    expect(after).toMatchObject({ linkId: before!.linkId, salesforceObject: 'Contact', salesforceId: conversion.contactId });
+    expect((await world.store.syncedValues.readForLinks([after!.linkId])).get(after!.linkId)?.get('email')?.value).toBe('katherine@example.com');
+
+    const writesBefore = await writeCalls(world);
+    await cycle(world);
+    expect(await writeCalls(world)).toEqual(writesBefore);
+  });
 });
