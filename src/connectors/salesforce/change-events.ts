@@ -51,7 +51,10 @@ export interface ChangeEventSubscriptionOptions {
   channel?: string;
   /** The replayId of the last event the caller processed and stored; null starts with new events only. */
   replayFrom: number | null;
-  /** Events in replay order, one at a time: the next waits for the promise returned for the previous one. */
+  /**
+   * Events in replay order, one at a time: the next waits for the promise returned for the previous one. At least
+   * once: after a re-subscription an event not yet handed over may come again.
+   */
   onEvent: (event: SalesforceChangeEvent) => void | Promise<void>;
   /**
    * The stored replayId is no longer retained (72 hours), so events after it may be gone. The subscription has
@@ -228,6 +231,7 @@ export function subscribeToChangeEvents(options: ChangeEventSubscriptionOptions)
         try {
           await options.onEvent(event);
         } catch (error) {
+          // The stream moves on: the record this event named is still found by the next poll.
           report(error as Error);
         }
         lastDelivered = event.replayId;

@@ -54,8 +54,11 @@ function modifiedAt(record: HubSpotObject, property: string): number {
  * Search's `after` is an offset into a live index, so a record edited while a long poll pages moves to the end
  * and shifts the rest back, and the record that slides across the page boundary would be skipped, possibly
  * for good once the checkpoint has passed it. A fresh search from the newest time cannot skip anything; it costs
- * the same one call per page. Only when a whole page shares that one millisecond (a batch write stamps up to 100
- * records alike, an import more) does the poll page on by offset within that search to get past it.
+ * one call per page, plus a re-read of the records stamped with that newest time (one batch write's worth at
+ * most, usually one record). Only when a whole page shares that one millisecond (a batch write stamps up to 100
+ * records alike, an import more) does the poll page on by offset within that search to get past it; an edit
+ * landing during that stretch can still shift a record past the poll, which the next poll's overlap catches only
+ * if the shared millisecond is inside it.
  */
 export async function* pollHubSpotChanges(client: HubSpotClient, poll: HubSpotChangePoll): AsyncGenerator<HubSpotChangedBatch> {
   const overlap = validOverlap(poll.overlapMs);
