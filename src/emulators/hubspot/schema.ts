@@ -149,7 +149,55 @@ const leadStatuses: Array<[string, string]> = [
   ['BAD_TIMING', 'Bad Timing'],
 ];
 
-const industriesOptions = ['Technology', 'Manufacturing', 'Healthcare', 'Finance', 'Retail', 'Education', 'Energy', 'Media', 'Other'];
+/**
+ * The company `industry` options: HubSpot's internal values (LinkedIn's industry list in upper snake case, e.g.
+ * ACCOUNTING, COMPUTER_SOFTWARE), as `GET /crm/v3/properties/companies/industry` lists them. A Salesforce-style
+ * value such as "Technology" is refused with INVALID_OPTION, as HubSpot refuses it: the sync must map values.
+ * Labels are derived from the values. Source: https://knowledge.hubspot.com/properties/hubspots-default-company-properties
+ */
+const companyIndustryValues = [
+  'ACCOUNTING', 'AIRLINES_AVIATION', 'ALTERNATIVE_DISPUTE_RESOLUTION', 'ALTERNATIVE_MEDICINE', 'ANIMATION',
+  'APPAREL_FASHION', 'ARCHITECTURE_PLANNING', 'ARTS_AND_CRAFTS', 'AUTOMOTIVE', 'AVIATION_AEROSPACE', 'BANKING',
+  'BIOTECHNOLOGY', 'BROADCAST_MEDIA', 'BUILDING_MATERIALS', 'BUSINESS_SUPPLIES_AND_EQUIPMENT', 'CAPITAL_MARKETS',
+  'CHEMICALS', 'CIVIC_SOCIAL_ORGANIZATION', 'CIVIL_ENGINEERING', 'COMMERCIAL_REAL_ESTATE',
+  'COMPUTER_NETWORK_SECURITY', 'COMPUTER_GAMES', 'COMPUTER_HARDWARE', 'COMPUTER_NETWORKING', 'COMPUTER_SOFTWARE',
+  'INTERNET', 'CONSTRUCTION', 'CONSUMER_ELECTRONICS', 'CONSUMER_GOODS', 'CONSUMER_SERVICES', 'COSMETICS', 'DAIRY',
+  'DEFENSE_SPACE', 'DESIGN', 'EDUCATION_MANAGEMENT', 'E_LEARNING', 'ELECTRICAL_ELECTRONIC_MANUFACTURING',
+  'ENTERTAINMENT', 'ENVIRONMENTAL_SERVICES', 'EVENTS_SERVICES', 'EXECUTIVE_OFFICE', 'FACILITIES_SERVICES', 'FARMING',
+  'FINANCIAL_SERVICES', 'FINE_ART', 'FISHERY', 'FOOD_BEVERAGES', 'FOOD_PRODUCTION', 'FUND_RAISING', 'FURNITURE',
+  'GAMBLING_CASINOS', 'GLASS_CERAMICS_CONCRETE', 'GOVERNMENT_ADMINISTRATION', 'GOVERNMENT_RELATIONS',
+  'GRAPHIC_DESIGN', 'HEALTH_WELLNESS_AND_FITNESS', 'HIGHER_EDUCATION', 'HOSPITAL_HEALTH_CARE', 'HOSPITALITY',
+  'HUMAN_RESOURCES', 'IMPORT_AND_EXPORT', 'INDIVIDUAL_FAMILY_SERVICES', 'INDUSTRIAL_AUTOMATION',
+  'INFORMATION_SERVICES', 'INFORMATION_TECHNOLOGY_AND_SERVICES', 'INSURANCE', 'INTERNATIONAL_AFFAIRS',
+  'INTERNATIONAL_TRADE_AND_DEVELOPMENT', 'INVESTMENT_BANKING', 'INVESTMENT_MANAGEMENT', 'JUDICIARY',
+  'LAW_ENFORCEMENT', 'LAW_PRACTICE', 'LEGAL_SERVICES', 'LEGISLATIVE_OFFICE', 'LEISURE_TRAVEL_TOURISM', 'LIBRARIES',
+  'LOGISTICS_AND_SUPPLY_CHAIN', 'LUXURY_GOODS_JEWELRY', 'MACHINERY', 'MANAGEMENT_CONSULTING', 'MARITIME',
+  'MARKET_RESEARCH', 'MARKETING_AND_ADVERTISING', 'MECHANICAL_OR_INDUSTRIAL_ENGINEERING', 'MEDIA_PRODUCTION',
+  'MEDICAL_DEVICES', 'MEDICAL_PRACTICE', 'MENTAL_HEALTH_CARE', 'MILITARY', 'MINING_METALS', 'MOBILE_GAMES',
+  'MOTION_PICTURES_AND_FILM', 'MUSEUMS_AND_INSTITUTIONS', 'MUSIC', 'NANOTECHNOLOGY', 'NEWSPAPERS',
+  'NON_PROFIT_ORGANIZATION_MANAGEMENT', 'OIL_ENERGY', 'ONLINE_MEDIA', 'OUTSOURCING_OFFSHORING',
+  'PACKAGE_FREIGHT_DELIVERY', 'PACKAGING_AND_CONTAINERS', 'PAPER_FOREST_PRODUCTS', 'PERFORMING_ARTS',
+  'PHARMACEUTICALS', 'PHILANTHROPY', 'PHOTOGRAPHY', 'PLASTICS', 'POLITICAL_ORGANIZATION',
+  'PRIMARY_SECONDARY_EDUCATION', 'PRINTING', 'PROFESSIONAL_TRAINING_COACHING', 'PROGRAM_DEVELOPMENT',
+  'PUBLIC_POLICY', 'PUBLIC_RELATIONS_AND_COMMUNICATIONS', 'PUBLIC_SAFETY', 'PUBLISHING', 'RAILROAD_MANUFACTURE',
+  'RANCHING', 'REAL_ESTATE', 'RECREATIONAL_FACILITIES_AND_SERVICES', 'RELIGIOUS_INSTITUTIONS',
+  'RENEWABLES_ENVIRONMENT', 'RESEARCH', 'RESTAURANTS', 'RETAIL', 'SECURITY_AND_INVESTIGATIONS', 'SEMICONDUCTORS',
+  'SHIPBUILDING', 'SPORTING_GOODS', 'SPORTS', 'STAFFING_AND_RECRUITING', 'SUPERMARKETS', 'TELECOMMUNICATIONS',
+  'TEXTILES', 'THINK_TANKS', 'TOBACCO', 'TRANSLATION_AND_LOCALIZATION', 'TRANSPORTATION_TRUCKING_RAILROAD',
+  'UTILITIES', 'VENTURE_CAPITAL_PRIVATE_EQUITY', 'VETERINARY', 'WAREHOUSING', 'WHOLESALE', 'WINE_AND_SPIRITS',
+  'WIRELESS', 'WRITING_AND_EDITING',
+];
+const companyIndustryOptions = companyIndustryValues.map((value): [string, string] => [
+  value,
+  value
+    .toLowerCase()
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' '),
+]);
+
+/** Contacts' employee count is a dropdown of ranges, not a number (HubSpot's default contact properties). */
+const contactEmployeeRanges = ['1-5', '5-25', '25-50', '50-100', '100-500', '500-1000', '1000+'];
 
 const addressSeeds: PropertySeed[] = [
   ['phone', 'Phone Number', 'string', 'phonenumber'],
@@ -159,9 +207,6 @@ const addressSeeds: PropertySeed[] = [
   ['zip', 'Postal Code'],
   ['country', 'Country/Region'],
   ['website', 'Website URL'],
-  ['industry', 'Industry', 'enumeration', 'select', industriesOptions],
-  ['annualrevenue', 'Annual Revenue', 'number'],
-  ['numemployees', 'Number of Employees', 'number'],
   ['lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio', lifecycleStages],
 ];
 
@@ -205,7 +250,14 @@ const standardTypes: StandardType[] = [
       ['company', 'Company Name'],
       ['jobtitle', 'Job Title'],
       ['mobilephone', 'Mobile Phone Number', 'string', 'phonenumber'],
+      ['salutation', 'Salutation'],
+      ['fax', 'Fax Number', 'string', 'phonenumber'],
       ...addressSeeds,
+      // On contacts these three are what people type (HubSpot's default contact properties): free text and ranges.
+      ['industry', 'Industry'],
+      ['annualrevenue', 'Annual Revenue'],
+      ['numemployees', 'Number of Employees', 'enumeration', 'select', contactEmployeeRanges],
+      ['hs_analytics_num_visits', 'Number of Sessions', 'number'],
       ['hs_lead_status', 'Lead Status', 'enumeration', 'radio', leadStatuses],
       ['hs_additional_emails', 'Additional email addresses', 'enumeration', 'checkbox'],
       ['salesforceleadid', 'Salesforce Lead ID'],
@@ -223,7 +275,17 @@ const standardTypes: StandardType[] = [
     primaryDisplayProperty: 'name',
     defaultProperties: ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'],
     searchableProperties: ['name', 'domain', 'website', 'phone'],
-    seeds: [['name', 'Company name'], ['domain', 'Company Domain Name'], ['description', 'Description', 'string', 'textarea'], ...addressSeeds, ['salesforceaccountid', 'Salesforce Account ID']],
+    seeds: [
+      ['name', 'Company name'],
+      ['domain', 'Company Domain Name'],
+      ['description', 'Description', 'string', 'textarea'],
+      ...addressSeeds,
+      ['industry', 'Industry', 'enumeration', 'select', companyIndustryOptions],
+      ['annualrevenue', 'Annual Revenue', 'number'],
+      ['numberofemployees', 'Number of Employees', 'number'],
+      ['type', 'Type', 'enumeration', 'select', [['PROSPECT', 'Prospect'], ['PARTNER', 'Partner'], ['RESELLER', 'Reseller'], ['VENDOR', 'Vendor'], ['OTHER', 'Other']]],
+      ['salesforceaccountid', 'Salesforce Account ID'],
+    ],
   },
   {
     name: 'deals',
@@ -259,6 +321,7 @@ const standardTypes: StandardType[] = [
       ['hs_pipeline_stage', 'Ticket status', 'enumeration', 'select', ticketStageOptions],
       ['hs_ticket_priority', 'Priority', 'enumeration', 'select', [['LOW', 'Low'], ['MEDIUM', 'Medium'], ['HIGH', 'High'], ['URGENT', 'Urgent']]],
       ['hs_ticket_category', 'Category', 'enumeration', 'checkbox', [['PRODUCT_ISSUE', 'Product issue'], ['BILLING_ISSUE', 'Billing issue'], ['FEATURE_REQUEST', 'Feature request'], ['GENERAL_INQUIRY', 'General inquiry']]],
+      ['source_type', 'Source', 'enumeration', 'select', [['CHAT', 'Chat'], ['EMAIL', 'Email'], ['FORM', 'Form'], ['PHONE', 'Phone']]],
       ['salesforcecaseid', 'Salesforce Case ID'],
     ],
   },

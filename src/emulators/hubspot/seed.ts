@@ -23,6 +23,17 @@ export const demoOwners: ReadonlyArray<{ firstName: string; lastName: string; em
 ];
 
 const seedSource: WriteSource = { sourceType: 'IMPORT' };
+/** The demo world names industries as Salesforce does; a HubSpot portal holds its own internal values. */
+const hubspotIndustry: Record<string, string> = {
+  Technology: 'COMPUTER_SOFTWARE',
+  Manufacturing: 'INDUSTRIAL_AUTOMATION',
+  Healthcare: 'HOSPITAL_HEALTH_CARE',
+  Finance: 'FINANCIAL_SERVICES',
+  Retail: 'RETAIL',
+  Education: 'EDUCATION_MANAGEMENT',
+  Energy: 'OIL_ENERGY',
+  Media: 'ONLINE_MEDIA',
+};
 const day = 86_400_000;
 const defined = (associationTypeId: number): HubSpotAssociationType => ({ associationCategory: 'HUBSPOT_DEFINED', associationTypeId });
 
@@ -150,8 +161,8 @@ function companyValues(company: DemoCompany, ownerId: string, created: number): 
     name: company.name,
     domain: company.domain,
     website: company.website,
-    industry: company.industry,
-    numemployees: String(company.employees),
+    industry: hubspotIndustry[company.industry] ?? 'COMPUTER_SOFTWARE',
+    numberofemployees: String(company.employees),
     annualrevenue: String(company.annualRevenue),
     phone: company.phone,
     address: company.street,
@@ -261,6 +272,6 @@ export function demoLists(store: HubSpotStore) {
   return [
     { name: 'Sync to Salesforce', objectTypeId: '0-1', processingType: 'MANUAL', recordIds: engaged },
     { name: 'Customers', objectTypeId: '0-1', processingType: 'DYNAMIC', filterBranch: enumerationFilter('lifecyclestage', ['customer']) },
-    { name: 'Technology companies', objectTypeId: '0-2', processingType: 'DYNAMIC', filterBranch: enumerationFilter('industry', ['Technology']) },
+    { name: 'Technology companies', objectTypeId: '0-2', processingType: 'DYNAMIC', filterBranch: enumerationFilter('industry', ['COMPUTER_SOFTWARE']) },
   ];
 }

@@ -218,12 +218,12 @@ describe('HubSpot emulator: list definitions', () => {
   });
 
   it('lists companies too, and survives snapshot and restore through the emulator', async () => {
-    const company = (await h.client.crm.companies.basicApi.create({ properties: { name: 'Acme', industry: 'Technology' }, associations: [] })).id;
+    const company = (await h.client.crm.companies.basicApi.create({ properties: { name: 'Acme', industry: 'COMPUTER_SOFTWARE' }, associations: [] })).id;
     const list = await createList({
       name: 'Tech companies',
       objectTypeId: '0-2',
       processingType: 'DYNAMIC',
-      filterBranch: orOfAnds([filter('industry', { operationType: 'ENUMERATION', operator: 'IS_ANY_OF', values: ['technology'], includeObjectsWithNoValueSet: false })]),
+      filterBranch: orOfAnds([filter('industry', { operationType: 'ENUMERATION', operator: 'IS_ANY_OF', values: ['computer_software'], includeObjectsWithNoValueSet: false })]),
     });
     expect(await members(list.listId)).toEqual([company]);
     const module = h.app.hubspot.modules.find((m) => m.name === 'lists');

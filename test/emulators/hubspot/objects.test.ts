@@ -89,7 +89,7 @@ describe('HubSpot objects API through @hubspot/api-client', () => {
   it('validates values as HubSpot does, listing every bad value in one VALIDATION_ERROR', async () => {
     const refused = await failure(
       h.client.crm.contacts.basicApi.create({
-        properties: { email: 'not-an-email', lifecyclestage: 'prospect', numemployees: 'many', nosuchproperty: 'x' },
+        properties: { email: 'not-an-email', lifecyclestage: 'prospect', hs_analytics_num_visits: 'many', nosuchproperty: 'x' },
         associations: [],
       }),
     );
@@ -101,7 +101,7 @@ describe('HubSpot objects API through @hubspot/api-client', () => {
     expect(listed.map((p) => [p.name, p.error])).toEqual([
       ['email', 'INVALID_EMAIL'],
       ['lifecyclestage', 'INVALID_OPTION'],
-      ['numemployees', 'INVALID_INTEGER'],
+      ['hs_analytics_num_visits', 'INVALID_INTEGER'],
       ['nosuchproperty', 'PROPERTY_DOESNT_EXIST'],
     ]);
     const stored = await h.admin('GET', 'records/contacts');

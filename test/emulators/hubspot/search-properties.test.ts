@@ -12,7 +12,7 @@ function storeWith(employees: Array<number | null>) {
   const companies = schema.require('companies');
   const at = store.tick();
   for (const [i, n] of employees.entries()) {
-    store.create(companies, { name: `C${i}`, ...(n === null ? {} : { numemployees: String(n) }) }, { sourceType: 'IMPORT' }, at);
+    store.create(companies, { name: `C${i}`, ...(n === null ? {} : { numberofemployees: String(n) }) }, { sourceType: 'IMPORT' }, at);
   }
   return { store, companies };
 }
@@ -40,7 +40,7 @@ describe('HubSpot search evaluation (property-based)', () => {
     fc.assert(
       fc.property(fc.array(fc.option(fc.integer({ min: -50, max: 50 }), { nil: null }), { maxLength: 40 }), fc.constantFrom(...operators), fc.integer({ min: -50, max: 50 }), fc.integer({ min: -50, max: 50 }), (employees, op, value, high) => {
         const { store, companies } = storeWith(employees);
-        const filter = { propertyName: 'numemployees', operator: op, value: String(value), highValue: String(high), values: [String(value), String(high)] };
+        const filter = { propertyName: 'numberofemployees', operator: op, value: String(value), highValue: String(high), values: [String(value), String(high)] };
         const got = runSearch(companies, store.records('companies').values(), { filterGroups: [{ filters: [filter] }] }).map((r) => r.values.name);
         const want = employees.flatMap((n, i) => (expected(op, value, high, n) ? [`C${i}`] : []));
         expect(got).toEqual(want);
@@ -53,9 +53,9 @@ describe('HubSpot search evaluation (property-based)', () => {
     fc.assert(
       fc.property(fc.array(fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }), { maxLength: 30 }), fc.boolean(), (employees, descending) => {
         const { store, companies } = storeWith(employees);
-        const sorted = runSearch(companies, store.records('companies').values(), { sorts: [{ propertyName: 'numemployees', direction: descending ? 'DESCENDING' : 'ASCENDING' }] });
+        const sorted = runSearch(companies, store.records('companies').values(), { sorts: [{ propertyName: 'numberofemployees', direction: descending ? 'DESCENDING' : 'ASCENDING' }] });
         expect(sorted).toHaveLength(employees.length);
-        const keys = sorted.map((r) => (r.values.numemployees === undefined ? null : Number(r.values.numemployees)));
+        const keys = sorted.map((r) => (r.values.numberofemployees === undefined ? null : Number(r.values.numberofemployees)));
         const firstNull = keys.indexOf(null);
         if (firstNull >= 0) expect(keys.slice(firstNull).every((k) => k === null)).toBe(true);
         for (let i = 1; i < sorted.length; i += 1) {
@@ -73,8 +73,8 @@ describe('HubSpot search evaluation (property-based)', () => {
       fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 30 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }), (employees, low, high) => {
         const { store, companies } = storeWith(employees);
         const records = () => store.records('companies').values();
-        const below = { filters: [{ propertyName: 'numemployees', operator: 'LT' as const, value: String(low) }] };
-        const above = { filters: [{ propertyName: 'numemployees', operator: 'GT' as const, value: String(high) }] };
+        const below = { filters: [{ propertyName: 'numberofemployees', operator: 'LT' as const, value: String(low) }] };
+        const above = { filters: [{ propertyName: 'numberofemployees', operator: 'GT' as const, value: String(high) }] };
         const union = new Set([...runSearch(companies, records(), { filterGroups: [below] }), ...runSearch(companies, records(), { filterGroups: [above] })].map((r) => r.id));
         const both = runSearch(companies, records(), { filterGroups: [below, above] }).map((r) => r.id);
         expect(new Set(both)).toEqual(union);

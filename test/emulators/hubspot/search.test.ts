@@ -8,10 +8,10 @@ type Operator = 'EQ' | 'NEQ' | 'LT' | 'LTE' | 'GT' | 'GTE' | 'BETWEEN' | 'IN' | 
 
 async function seedPeople() {
   const people: Array<Record<string, string>> = [
-    { email: 'ada@acme.example.com', firstname: 'Ada', numemployees: '10', lifecyclestage: 'lead', city: 'Helsinki' },
-    { email: 'ben@globex.example.com', firstname: 'Ben', numemployees: '250', lifecyclestage: 'customer', city: 'Oslo' },
-    { email: 'cleo@acme.example.com', firstname: 'Cleo', numemployees: '99', lifecyclestage: 'opportunity' },
-    { email: 'dev@initech.example.com', firstname: 'Dev Ray', numemployees: '1000', lifecyclestage: 'lead', city: 'Helsinki' },
+    { email: 'ada@acme.example.com', firstname: 'Ada', hs_analytics_num_visits: '10', lifecyclestage: 'lead', city: 'Helsinki' },
+    { email: 'ben@globex.example.com', firstname: 'Ben', hs_analytics_num_visits: '250', lifecyclestage: 'customer', city: 'Oslo' },
+    { email: 'cleo@acme.example.com', firstname: 'Cleo', hs_analytics_num_visits: '99', lifecyclestage: 'opportunity' },
+    { email: 'dev@initech.example.com', firstname: 'Dev Ray', hs_analytics_num_visits: '1000', lifecyclestage: 'lead', city: 'Helsinki' },
   ];
   const created = await h.client.crm.contacts.batchApi.create({ inputs: people.map((properties) => ({ properties, associations: [] })) });
   return created.results;
@@ -33,11 +33,11 @@ describe('HubSpot CRM search through @hubspot/api-client', () => {
     expect(await search([{ propertyName: 'email', operator: 'EQ', value: 'ADA@acme.example.com' }])).toEqual(['Ada']);
     expect(await search([{ propertyName: 'lifecyclestage', operator: 'NEQ', value: 'lead' }])).toEqual(['Ben', 'Cleo']);
     // Numbers compare as numbers, not as text ("99" < "250").
-    expect(await search([{ propertyName: 'numemployees', operator: 'LT', value: '250' }])).toEqual(['Ada', 'Cleo']);
-    expect(await search([{ propertyName: 'numemployees', operator: 'LTE', value: '250' }])).toEqual(['Ada', 'Ben', 'Cleo']);
-    expect(await search([{ propertyName: 'numemployees', operator: 'GT', value: '99' }])).toEqual(['Ben', 'Dev Ray']);
-    expect(await search([{ propertyName: 'numemployees', operator: 'GTE', value: '99' }])).toEqual(['Ben', 'Cleo', 'Dev Ray']);
-    expect(await search([{ propertyName: 'numemployees', operator: 'BETWEEN', value: '50', highValue: '300' }])).toEqual(['Ben', 'Cleo']);
+    expect(await search([{ propertyName: 'hs_analytics_num_visits', operator: 'LT', value: '250' }])).toEqual(['Ada', 'Cleo']);
+    expect(await search([{ propertyName: 'hs_analytics_num_visits', operator: 'LTE', value: '250' }])).toEqual(['Ada', 'Ben', 'Cleo']);
+    expect(await search([{ propertyName: 'hs_analytics_num_visits', operator: 'GT', value: '99' }])).toEqual(['Ben', 'Dev Ray']);
+    expect(await search([{ propertyName: 'hs_analytics_num_visits', operator: 'GTE', value: '99' }])).toEqual(['Ben', 'Cleo', 'Dev Ray']);
+    expect(await search([{ propertyName: 'hs_analytics_num_visits', operator: 'BETWEEN', value: '50', highValue: '300' }])).toEqual(['Ben', 'Cleo']);
     expect(await search([{ propertyName: 'lifecyclestage', operator: 'IN', values: ['customer', 'opportunity'] }])).toEqual(['Ben', 'Cleo']);
     expect(await search([{ propertyName: 'lifecyclestage', operator: 'NOT_IN', values: ['customer', 'opportunity'] }])).toEqual(['Ada', 'Dev Ray']);
     expect(await search([{ propertyName: 'city', operator: 'HAS_PROPERTY' }])).toEqual(['Ada', 'Ben', 'Dev Ray']);
@@ -93,7 +93,7 @@ describe('HubSpot CRM search through @hubspot/api-client', () => {
     expect(next.results.map((r) => r.properties.firstname)).toEqual(['Ada']);
     expect(next.paging).toBeUndefined();
 
-    const descending = await h.client.crm.contacts.searchApi.doSearch({ sorts: ['-numemployees'], properties: ['firstname'], limit: 2 });
+    const descending = await h.client.crm.contacts.searchApi.doSearch({ sorts: ['-hs_analytics_num_visits'], properties: ['firstname'], limit: 2 });
     expect(descending.results.map((r) => r.properties.firstname)).toEqual(['Dev Ray', 'Ben']);
   });
 
