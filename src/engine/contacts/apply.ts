@@ -349,13 +349,19 @@ class ContactPlanWriter {
         this.now,
       );
       // Upsert on email: a create retried after a lost answer finds the contact it made instead of failing or duplicating.
-      const { results, refused } = await isolateRefusals(part, (inputs) =>
-        this.context.hubspot.batchUpsert(
-          HUBSPOT_CONTACTS,
-          'email',
-          inputs.map((create) => ({ id: create.properties.email ?? '', properties: create.properties })),
-        ),
+      const { results, refused, partly } = await isolateRefusals(
+        part,
+        (inputs) =>
+          this.context.hubspot.batchUpsert(
+            HUBSPOT_CONTACTS,
+            'email',
+            inputs.map((create) => ({ id: create.properties.email ?? '', properties: create.properties })),
+          ),
         { input: (create) => normaliseEmail(create.properties.email), result: (result) => normaliseEmail(result.properties.email) },
+        (create, properties) => {
+          const rest = withoutProperties(create.properties, properties, ['email']);
+          return rest ? { ...create, properties: rest } : null;
+        },
       );
       const byEmail = new Map(results.map((result) => [normaliseEmail(result.properties.email), result]));
       for (const create of part) {
@@ -365,7 +371,9 @@ class ContactPlanWriter {
           batch.links.push({ hubspotObjectType: HUBSPOT_CONTACTS, hubspotId: result.id, salesforceObject: create.salesforceObject, salesforceId: create.salesforceId });
           batch.done.push({ idempotencyKey: create.idempotencyKey, outcome: { id: result.id } });
           batch.audit.push(this.audit('hubspot', result.id, null, result.isNew === false ? 'update' : 'create', create.properties, `${create.salesforceObject} ${create.salesforceId} has no HubSpot contact yet`));
-          this.pairs.set(pairKey(result.id, create.salesforceObject, create.salesforceId), { pair: { hubspotId: result.id, salesforceObject: create.salesforceObject, salesforceId: create.salesforceId }, values: create.syncedValues, writesLeft: 0, failed: false });
+          const unwritten = this.partlyWritten(batch, partly.find((entry) => entry.input === create), { hubspotId: result.id, salesforceId: create.salesforceId });
+          const values = Object.fromEntries(Object.entries(create.syncedValues).filter(([property]) => !unwritten.includes(property)));
+          this.pairs.set(pairKey(result.id, create.salesforceObject, create.salesforceId), { pair: { hubspotId: result.id, salesforceObject: create.salesforceObject, salesforceId: create.salesforceId }, values, writesLeft: 0, failed: false });
           batch.synced.push({ hubspotId: result.id, salesforceObject: create.salesforceObject, salesforceId: create.salesforceId });
         } else {
           this.counts.hubspot.failed += 1;
@@ -395,14 +403,23 @@ class ContactPlanWriter {
         })),
         this.now,
       );
-      const { results, refused } = await isolateRefusals(part, (inputs) => this.context.hubspot.batchUpdate(HUBSPOT_CONTACTS, inputs), {
-        input: (update) => update.id,
-        result: (result) => result.id,
-      });
+      const { results, refused, partly } = await isolateRefusals(
+        part,
+        (inputs) => this.context.hubspot.batchUpdate(HUBSPOT_CONTACTS, inputs),
+        { input: (update) => update.id, result: (result) => result.id },
+        (update, properties) => {
+          const rest = withoutProperties(update.properties, properties, []);
+          return rest ? { ...update, properties: rest } : null;
+        },
+      );
       const written = new Set(results.map((result) => result.id));
       for (const { update, key } of keyed) {
         const pending = this.pairByHubspot.get(update.id);
         const succeeded = written.has(update.id);
+        if (succeeded && pending) {
+          const unwritten = this.partlyWritten(batch, partly.find((entry) => entry.input === update), { hubspotId: update.id, salesforceId: pending.pair.salesforceId });
+          for (const property of unwritten) delete pending.values[property];
+        }
         this.settlePairWrite(batch, pending, succeeded);
         if (succeeded) {
           this.counts.hubspot.updated += 1;
@@ -429,6 +446,16 @@ class ContactPlanWriter {
       }
       await this.commit(batch);
     }
+  }
+
+  /**
+   * A contact written without the properties HubSpot refused: each is a sync error on its field, and none of them
+   * is remembered as synced, so it is tried again when either side changes. Returns the properties left out.
+   */
+  private partlyWritten(batch: BatchRecord, partly: { properties: string[]; error: VendorError } | undefined, ids: { hubspotId: string; salesforceId: string }): string[] {
+    if (!partly) return [];
+    for (const property of partly.properties) batch.errors.push(...this.vendorErrors([{ ...partly.error, fields: [property] }], ids));
+    return partly.properties;
   }
 
   private async recordPlanErrors(): Promise<void> {
@@ -506,44 +533,84 @@ class ContactPlanWriter {
   }
 }
 
+/** What HubSpot refused in one input: the properties it named, so the rest of the input can still be written. */
+export function refusedProperties(error: VendorError): string[] {
+  if (error.fields.length > 0) return error.fields;
+  // A VALIDATION_ERROR lists each refused value as {"isValid":false,…,"name":"<property>"} inside its message.
+  return [...error.message.matchAll(/"name"\s*:\s*"([^"]+)"/g)].map((match) => match[1]!);
+}
+
+interface Isolated<T> {
+  results: HubSpotBatchOutcome['results'];
+  /** Inputs refused as a whole. */
+  refused: Array<{ input: T; error: VendorError }>;
+  /** Inputs written without the properties HubSpot refused: those are sync errors, the rest synced. */
+  partly: Array<{ input: T; properties: string[]; error: VendorError }>;
+}
+
 /**
  * Sends inputs in one batch call; when HubSpot refuses the call as a whole for what one input holds, halves it
- * until each refused input stands alone, so the others still go through. Refusals that are not about the data
- * (rate limits, outages, authentication) are not the inputs' fault and end the cycle: the intents stay pending.
+ * until each refused input stands alone, so the others still go through. An input refused for some of its
+ * properties is sent once more without them (`without`), so one unacceptable value (a Lead Status HubSpot has no
+ * option for) does not keep the whole person out of HubSpot. Refusals that are not about the data (rate limits,
+ * outages, authentication) are not the inputs' fault and end the cycle: the intents stay pending.
  */
 async function isolateRefusals<T>(
   inputs: readonly T[],
   send: (inputs: T[]) => Promise<HubSpotBatchOutcome>,
   keys: { input: (input: T) => string | null; result: (result: HubSpotBatchOutcome['results'][number]) => string | null },
-): Promise<{ results: HubSpotBatchOutcome['results']; refused: Array<{ input: T; error: VendorError }> }> {
-  const results: HubSpotBatchOutcome['results'] = [];
-  const refused: Array<{ input: T; error: VendorError }> = [];
-  const attempt = async (part: T[]): Promise<void> => {
-    if (part.length === 0) return;
-    // Only what every version of the batch answer carries: results, and errors with the vendor's classification.
-    let outcome: { results: HubSpotBatchOutcome['results']; errors: ReadonlyArray<{ error: VendorError }> };
+  without: (input: T, properties: readonly string[]) => T | null,
+): Promise<Isolated<T>> {
+  const isolated: Isolated<T> = { results: [], refused: [], partly: [] };
+  const sendOnce = async (part: T[]): Promise<{ results: HubSpotBatchOutcome['results']; errors: ReadonlyArray<{ error: VendorError }> }> => {
     try {
-      outcome = await send(part);
+      return await send(part);
     } catch (error) {
       const dataRefusal = error instanceof HubSpotRequestError && (error.vendorError.reaction.kind === 'record_error' || error.vendorError.reaction.kind === 'reconcile');
       if (!dataRefusal) throw error;
-      outcome = { results: [], errors: [{ error: error.vendorError }] };
+      return { results: [], errors: [{ error: error.vendorError }] };
     }
-    results.push(...outcome.results);
+  };
+  const answeredIn = (outcome: { results: HubSpotBatchOutcome['results'] }, part: readonly T[]) => {
     const answered = new Set(outcome.results.map(keys.result));
-    const unanswered = part.filter((input) => !answered.has(keys.input(input)));
+    return part.filter((input) => !answered.has(keys.input(input)));
+  };
+  const attempt = async (part: T[]): Promise<void> => {
+    if (part.length === 0) return;
+    const outcome = await sendOnce(part);
+    isolated.results.push(...outcome.results);
+    const unanswered = answeredIn(outcome, part);
     if (unanswered.length === 0) return;
-    if (part.length === 1) {
-      refused.push(...outcome.errors.map((refusal) => ({ input: part[0]!, error: refusal.error })));
+    if (part.length > 1) {
+      // Which input HubSpot objected to is not always said: halve what was not answered until it stands alone.
+      const middle = Math.ceil(unanswered.length / 2);
+      await attempt(unanswered.slice(0, middle));
+      await attempt(unanswered.slice(middle));
       return;
     }
-    // Which input HubSpot objected to is not always said: halve what was not answered until it stands alone.
-    const middle = Math.ceil(unanswered.length / 2);
-    await attempt(unanswered.slice(0, middle));
-    await attempt(unanswered.slice(middle));
+    const input = part[0]!;
+    const error = outcome.errors[0]?.error;
+    const properties = error ? refusedProperties(error) : [];
+    const reduced = error && properties.length > 0 ? without(input, properties) : null;
+    if (reduced !== null && error) {
+      const retried = await sendOnce([reduced]);
+      if (answeredIn(retried, [reduced]).length === 0) {
+        isolated.results.push(...retried.results);
+        isolated.partly.push({ input, properties, error });
+        return;
+      }
+    }
+    isolated.refused.push(...outcome.errors.map((refusal) => ({ input, error: refusal.error })));
   };
   for (const part of chunk(inputs, BATCH_LIMIT)) await attempt(part);
-  return { results, refused };
+  return isolated;
+}
+
+/** The properties without the refused ones, or null when nothing but the identity would be left to write. */
+function withoutProperties(properties: Record<string, string>, refused: readonly string[], keep: readonly string[]): Record<string, string> | null {
+  if (refused.some((property) => keep.includes(property))) return null;
+  const rest = Object.fromEntries(Object.entries(properties).filter(([property]) => !refused.includes(property)));
+  return Object.keys(rest).some((property) => !keep.includes(property)) ? rest : null;
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -190,4 +190,23 @@ describe('runContactSyncCycle against both emulators and a real store', () => {
     await cycle(world);
     expect(await writeCalls(world)).toEqual(writesBefore);
   });
+
+  it('creates a HubSpot contact without the one value HubSpot refuses, and records that field as a sync error', async () => {
+    // Default mappings: a Lead's Status ("Open - Not Contacted") is no option of HubSpot's Lead Status.
+    const [lead] = await world.salesforce.create('Lead', [{ FirstName: 'Dorothy', LastName: 'Vaughan', Company: 'NACA', Email: 'dorothy@example.com' }]);
+
+    const summary = await cycle(world);
+    expect(summary.hubspot).toMatchObject({ created: 1, failed: 0 });
+    const [contact] = await hubspotContacts(world);
+    expect(contact?.properties).toMatchObject({ email: 'dorothy@example.com', firstname: 'Dorothy', lastname: 'Vaughan', salesforceleadid: lead!.id });
+    expect(contact?.properties.hs_lead_status ?? null).toBeNull();
+
+    const { errors } = await world.store.syncErrors.list({}, { limit: 10 });
+    expect(errors).toMatchObject([{ hubspotId: contact!.id, salesforceId: lead!.id, category: 'property_value', field: 'hs_lead_status' }]);
+    expect(errors[0]?.message).toContain('Open - Not Contacted was not one of the allowed options');
+    const [link] = await linksOf(world, [contact!.id]);
+    const synced = (await world.store.syncedValues.readForLinks([link!.linkId])).get(link!.linkId);
+    expect(synced?.get('firstname')?.value).toBe('Dorothy');
+    expect(synced?.has('hs_lead_status')).toBe(false);
+  });
 });
