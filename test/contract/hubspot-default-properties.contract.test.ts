@@ -43,3 +43,18 @@ describe('HubSpot default properties (the ones crmsync maps)', () => {
     expect(property.options.map((o) => o.value)).toEqual(['CHAT', 'EMAIL', 'FORM', 'PHONE']);
   });
 });
+
+describe('HubSpot unique email within one batch', () => {
+  it('names no fake existing id when two inputs of one batch share an email', async () => {
+    const { client } = await hubspot();
+    const error = (await client.crm.contacts.batchApi
+      .create({ inputs: [{ properties: { email: 'p@x.com' }, associations: [] }, { properties: { email: 'P@x.com' }, associations: [] }] })
+      .catch((e: unknown) => e)) as { code: number; body: Json };
+    expect(error.code).toBe(409);
+    const body = typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
+    expect(body.category).toBe('CONFLICT');
+    expect(body.message).not.toMatch(/Existing ID/);
+    expect(body.message).toMatch(/more than once in this batch/);
+    expect((await client.crm.contacts.basicApi.getPage(10)).results).toEqual([]);
+  });
+});

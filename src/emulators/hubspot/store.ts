@@ -34,6 +34,9 @@ export interface WriteSource {
   sourceId?: string;
 }
 
+/** Marks a unique value claimed by an earlier input of the same batch, which has no record id yet. */
+const CLAIMED_IN_THIS_BATCH = '\u0000claimed-in-this-batch';
+
 export interface StoreSnapshot {
   nextId: number;
   lastTimestamp: number;
@@ -227,6 +230,12 @@ export class HubSpotStore implements HubSpotRecordReader {
       if (!property?.hasUniqueValue) continue;
       const key = type.name === 'contacts' && name === 'email' ? value.toLowerCase() : value;
       const holder = this.findByUnique(type, name, value)?.id ?? pending?.get(`${name}\u0000${key}`);
+      if (holder === CLAIMED_IN_THIS_BATCH) {
+        // No record holds the value yet, so there is no "Existing ID" to name: clients parse that number to link
+        // to the holder, and a non-number there would send them after a record that does not exist.
+        const message = `${name} "${value}" appears more than once in this batch; each ${type.singular} needs its own`;
+        return { error: new HubSpotApiError(409, 'CONFLICT', message, { context: { [name]: [value] } }) };
+      }
       if (holder !== undefined && holder !== existing?.id) {
         const message =
           type.name === 'contacts' && name === 'email'
@@ -234,7 +243,7 @@ export class HubSpotStore implements HubSpotRecordReader {
             : `A ${type.singular} with ${name} "${value}" already exists. Existing ID: ${holder}`;
         return { error: new HubSpotApiError(409, 'CONFLICT', message, { context: { [name]: [value] } }) };
       }
-      pending?.set(`${name}\u0000${key}`, existing?.id ?? 'pending');
+      pending?.set(`${name}\u0000${key}`, existing?.id ?? CLAIMED_IN_THIS_BATCH);
     }
     return { values };
   }
