@@ -100,6 +100,7 @@ class ContactPlanWriter {
     this.now = context.now;
     for (const link of context.input.links) this.rememberLink(link);
     for (const update of plan.hubspotUpdates) this.hubspotUpdates.set(update.id, { ...update.properties });
+    this.restoreSalesforceIdProperties();
   }
 
   async apply(): Promise<AppliedContactPlan> {
@@ -115,6 +116,23 @@ class ContactPlanWriter {
   }
 
   // ---- links -------------------------------------------------------------------------------------------
+
+  /**
+   * A cycle cut short between a Salesforce create and the HubSpot write that carries the new id leaves a linked
+   * contact without its `salesforceleadid`/`salesforcecontactid`; the next cycle finds the pair linked and unchanged
+   * and would never write it. Any linked contact read this cycle whose id property disagrees with its link gets it
+   * with the write it may already be getting (links the plan moves carry their own properties).
+   */
+  private restoreSalesforceIdProperties(): void {
+    const moved = new Set(this.plan.linkChanges.map((change) => change.hubspotId));
+    const read = new Map([...(this.context.input.hubspotMatches ?? []), ...this.context.input.hubspotChanges].map((record) => [record.id, record]));
+    for (const link of this.context.input.links) {
+      const contact = read.get(link.hubspotId);
+      const idProperty = contactPairFacts.salesforceIdProperty[link.salesforceObject];
+      if (!contact || contact.deleted || !idProperty || moved.has(link.hubspotId) || contact.properties[idProperty] === link.salesforceId) continue;
+      this.hubspotUpdates.set(link.hubspotId, { ...this.hubspotUpdates.get(link.hubspotId), [idProperty]: link.salesforceId });
+    }
+  }
 
   private rememberLink(link: { linkId: string; hubspotId: string; salesforceObject: string; salesforceId: string }): void {
     this.linkIdByHubspot.set(link.hubspotId, link.linkId);

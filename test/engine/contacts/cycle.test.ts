@@ -209,4 +209,29 @@ describe('runContactSyncCycle against both emulators and a real store', () => {
     expect(synced?.get('firstname')?.value).toBe('Dorothy');
     expect(synced?.has('hs_lead_status')).toBe(false);
   });
+
+  it('resumes a cycle cut short by a HubSpot outage without creating anyone twice', async () => {
+    await alignLeadStatus(world);
+    const grace = await world.hubspot.batchCreate('contacts', [{ properties: { email: 'grace@example.com', firstname: 'Grace', lastname: 'Hopper' } }]);
+    const graceId = grace.results[0]!.id;
+    await world.salesforce.create('Lead', [{ LastName: 'Lovelace', Company: 'Analytical Engines', Email: 'ada@example.com' }]);
+    // Grace's Lead is created, then HubSpot fails: Ada's contact and Grace's salesforceleadid are not written.
+    await emulatorAdmin(world.hubspotEmulator.url, 'faults', { rules: [{ kind: 'unavailable', next: 1, pathIncludes: '/batch/upsert' }] });
+    await expect(cycle(world)).rejects.toThrow(/HubSpot/);
+    expect(await salesforceRecords(world, 'Lead')).toHaveLength(2);
+    expect((await world.store.syncRuns.listRecent(1))[0]).toMatchObject({ outcome: 'failed' });
+
+    const resumed = await cycle(world);
+    expect(resumed.salesforce.created).toBe(0);
+    expect(resumed.hubspot.created).toBe(1);
+    const leads = await salesforceRecords(world, 'Lead');
+    expect(leads).toHaveLength(2);
+    const contacts = await hubspotContacts(world);
+    expect(contacts.map((record) => record.properties.email).sort()).toEqual(['ada@example.com', 'grace@example.com']);
+    expect(contacts.find((record) => record.id === graceId)?.properties.salesforceleadid).toBe(leads.find((lead) => lead.Email === 'grace@example.com')?.Id);
+
+    const before = await writeCalls(world);
+    await cycle(world);
+    expect(await writeCalls(world)).toEqual(before);
+  });
 });
