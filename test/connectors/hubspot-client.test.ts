@@ -102,3 +102,17 @@ describe('HubSpotClient associations', () => {
     expect(errors[0]?.error.message).toMatch(/999999999/);
   });
 });
+
+describe('HubSpotClient archived records', () => {
+  it('lists archived contacts page by page, which search never returns', async () => {
+    const { hs, meter } = client();
+    const created = await hs.batchCreate('contacts', Array.from({ length: 120 }, (_, i) => contact(i)));
+    const archivedIds = created.results.slice(0, 105).map((r) => r.id);
+    await hs.batchArchive('contacts', archivedIds);
+    const before = meter.total;
+    const seen: string[] = [];
+    for await (const page of hs.archivedPages('contacts', ['email'])) seen.push(...page.map((r) => r.id));
+    expect(seen.sort()).toEqual([...archivedIds].sort());
+    expect(meter.total - before).toBe(2);
+  });
+});

@@ -71,6 +71,18 @@ describe('SalesforceClient against the emulator', () => {
     expect(deleted.every((r) => r.success)).toBe(true);
   });
 
+  it('reports deletions in a window, with when the recycle bin starts', async () => {
+    const { sf } = client();
+    const [created] = await sf.create('Lead', [lead(1)]);
+    await sf.delete('Lead', [created?.id as string]);
+    // getDeleted works in whole minutes: move the org's clock past the minute of the delete.
+    await admin('clock', { advanceMs: 120_000 });
+    const end = new Date(Date.now() + 120_000);
+    const result = await sf.deletedRecords('Lead', new Date(end.getTime() - 10 * 60_000), end);
+    expect(result.deleted.map((d) => d.id)).toEqual([created?.id]);
+    expect(typeof result.earliestDateAvailable).toBe('string');
+  });
+
   it('refuses to spend past the meter, sending nothing', async () => {
     const meter = new CountingMeter();
     meter.reserve = async () => {

@@ -217,6 +217,21 @@ export class HubSpotClient {
     }
   }
 
+  /**
+   * Archived (deleted) records, page by page. Search never returns archived records, so without webhooks this
+   * listing is how polling learns of HubSpot deletions.
+   */
+  async *archivedPages(objectType: string, properties: readonly string[]): AsyncGenerator<HubSpotObject[]> {
+    let after: string | undefined;
+    do {
+      const page = await this.call({ object: objectType, operation: 'list.archived' }, (options) =>
+        this.client.crm.objects.basicApi.getPage(objectType, 100, after, [...properties], undefined, undefined, true, options),
+      );
+      yield page.results.map(toHubSpotObject);
+      after = page.paging?.next?.after;
+    } while (after);
+  }
+
   async batchRead(objectType: string, ids: readonly string[], properties: readonly string[], lookup: { idProperty?: string; propertiesWithHistory?: readonly string[] } = {}): Promise<HubSpotBatchOutcome> {
     const outcome: HubSpotBatchOutcome = { results: [], errors: [] };
     for (const part of chunk(ids, BATCH_LIMIT)) {

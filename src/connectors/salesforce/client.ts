@@ -198,11 +198,22 @@ export class SalesforceClient {
     });
   }
 
-  /** Records deleted in a window (getDeleted: at most 15 days back). */
-  async deletedRecords(object: string, start: Date, end: Date): Promise<{ deleted: Array<{ id: string; deletedDate: string }>; latestDateCovered: string }> {
+  /**
+   * Records deleted in a window (getDeleted: at most 15 days back). `earliestDateAvailable` is when the recycle
+   * bin was last purged: deletions before it are gone, so a window starting earlier needs a full reconciliation.
+   */
+  async deletedRecords(
+    object: string,
+    start: Date,
+    end: Date,
+  ): Promise<{ deleted: Array<{ id: string; deletedDate: string }>; latestDateCovered: string; earliestDateAvailable: string | null }> {
     return this.call({ object, operation: 'deleted' }, async () => {
       const result = await this.connection.sobject(object).deleted(start, end);
-      return { deleted: result.deletedRecords.map((r) => ({ id: r.id, deletedDate: r.deletedDate })), latestDateCovered: result.latestDateCovered };
+      return {
+        deleted: result.deletedRecords.map((r) => ({ id: r.id, deletedDate: r.deletedDate })),
+        latestDateCovered: result.latestDateCovered,
+        earliestDateAvailable: (result as { earliestDateAvailable?: string }).earliestDateAvailable ?? null,
+      };
     });
   }
 
