@@ -8,18 +8,21 @@
  * for the unlinked ones (SOQL `Email IN (…)` on Lead and Contact; HubSpot batch read by email), HubSpot's
  * per-property change times where both sides moved a two-way field, the inclusion list and the owner directory.
  *
- * Salesforce polling is done here with the client directly; src/engine/detect is being written meanwhile and
- * can take its place without changing what this returns.
+ * Polling itself is src/engine/detect's (keyset paging, expired query locators, the overlap); this file decides
+ * what to poll and what else to read.
  */
 import { buildOwnerDirectory } from '../../core/mapping/owners.ts';
 import { mappingsForSalesforceObject, type TypedFieldMapping } from '../../core/mapping/model.ts';
 import { sameSyncedValue, type SalesforceValue } from '../../core/mapping/convert.ts';
 import { readHubspotRecord, readSalesforceRecord } from '../../core/mapping/record.ts';
-import { normaliseEmail, type SalesforcePersonObject } from '../../core/rules/contact-identity.ts';
+import { normaliseEmail } from '../../core/rules/contact-identity.ts';
 import type { ContactSyncInput, SalesforcePersonRecord, StoredContactLink } from '../../core/plan.ts';
 import type { Settings } from '../../core/settings.ts';
 import type { HubSpotClient, HubSpotObject } from '../../connectors/hubspot/client.ts';
-import type { SalesforceClient, SalesforceRecord } from '../../connectors/salesforce/client.ts';
+import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
+import type { PollCursor } from '../detect/cursor.ts';
+import { pollHubSpotChanges } from '../detect/hubspot-poll.ts';
+import { pollSalesforceChanges } from '../detect/salesforce-poll.ts';
 import type { ContactRepositories, StoredLink } from './ports.ts';
 import {
   HUBSPOT_CONTACTS,
@@ -29,13 +32,12 @@ import {
   isPersonObject,
   propertyChangeTimes,
   salesforceFieldsToRead,
-  salesforceInstant,
   salesforceKey,
   toHubspotContact,
   toSalesforcePerson,
 } from './records.ts';
 
-export const DEFAULT_OVERLAP_MS = 2 * 60_000;
+export { DEFAULT_OVERLAP_MS } from '../detect/cursor.ts';
 
 /** Emails per SOQL `IN (…)`: far below the 100,000-character query limit even for long addresses. */
 const EMAILS_PER_QUERY = 200;
@@ -73,18 +75,22 @@ export async function gatherContactChanges(
   // ---- detect ------------------------------------------------------------------------------------------
   const salesforceChanges: SalesforcePersonRecord[] = [];
   for (const object of PERSON_OBJECTS) {
-    const checkpoint = await store.checkpoints.read('salesforce', object);
-    const from = checkpoint ? new Date(checkpoint.cursorTime.getTime() - options.overlapMs) : null;
-    const polled = await pollSalesforcePeople(salesforce, object, salesforceFieldsToRead(object, mappings), from);
-    salesforceChanges.push(...polled.records);
-    if (polled.cursor) checkpoints.push({ system: 'salesforce', object, cursor: polled.cursor });
+    const checkpoint = await readCursor(store, 'salesforce', object);
+    let last: CheckpointAdvance | undefined;
+    for await (const batch of pollSalesforceChanges(salesforce, { object, fields: salesforceFieldsToRead(object, mappings), checkpoint, overlapMs: options.overlapMs })) {
+      salesforceChanges.push(...batch.records.map((record) => toSalesforcePerson(object, record)));
+      last = { system: 'salesforce', object, cursor: batch.checkpoint };
+    }
+    if (last) checkpoints.push(last);
   }
-  const hubspotCheckpoint = await store.checkpoints.read('hubspot', HUBSPOT_CONTACTS);
-  const hubspotSince = new Date(hubspotCheckpoint ? hubspotCheckpoint.cursorTime.getTime() - options.overlapMs : 0);
   const hubspotChanged: HubSpotObject[] = [];
-  for await (const page of hubspot.searchModifiedSince(HUBSPOT_CONTACTS, hubspotSince, hubspotProperties)) hubspotChanged.push(...page);
-  const newestHubspot = hubspotChanged.reduce<HubSpotObject | null>((newest, record) => (!newest || modifiedAt(record) >= modifiedAt(newest) ? record : newest), null);
-  if (newestHubspot) checkpoints.push({ system: 'hubspot', object: HUBSPOT_CONTACTS, cursor: { time: new Date(modifiedAt(newestHubspot)), lastId: newestHubspot.id } });
+  const hubspotCheckpoint = await readCursor(store, 'hubspot', HUBSPOT_CONTACTS);
+  let lastHubspot: CheckpointAdvance | undefined;
+  for await (const batch of pollHubSpotChanges(hubspot, { objectType: HUBSPOT_CONTACTS, properties: hubspotProperties, checkpoint: hubspotCheckpoint, overlapMs: options.overlapMs })) {
+    hubspotChanged.push(...batch.records);
+    lastHubspot = { system: 'hubspot', object: HUBSPOT_CONTACTS, cursor: batch.checkpoint };
+  }
+  if (lastHubspot) checkpoints.push(lastHubspot);
 
   // ---- links of the changed records, and their counterparts ---------------------------------------------
   const links = new LinkIndex();
@@ -171,37 +177,12 @@ class LinkIndex {
   }
 }
 
-function modifiedAt(record: HubSpotObject): number {
-  return Date.parse(record.properties.hs_lastmodifieddate ?? record.updatedAt);
-}
-
 function present(emails: ReadonlyArray<string | null>): string[] {
   return [...new Set(emails.filter((email): email is string => email !== null))];
 }
 
-/** SOQL datetime literals are UTC with Z and whole seconds; flooring only widens a `>=` window. */
-function soqlDateTime(instant: Date): string {
-  return `${new Date(Math.floor(instant.getTime() / 1000) * 1000).toISOString().slice(0, 19)}Z`;
-}
-
 function soqlString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-async function pollSalesforcePeople(
-  client: SalesforceClient,
-  object: SalesforcePersonObject,
-  fields: readonly string[],
-  from: Date | null,
-): Promise<{ records: SalesforcePersonRecord[]; cursor: { time: Date; lastId: string } | null }> {
-  const where = from ? ` WHERE SystemModstamp >= ${soqlDateTime(from)}` : '';
-  const records: SalesforcePersonRecord[] = [];
-  let last: SalesforceRecord | undefined;
-  for await (const page of client.queryPages(`SELECT ${fields.join(', ')} FROM ${object}${where} ORDER BY SystemModstamp, Id`, object)) {
-    records.push(...page.map((record) => toSalesforcePerson(object, record)));
-    last = page.at(-1) ?? last;
-  }
-  return { records, cursor: last ? { time: new Date(salesforceInstant(last.SystemModstamp)), lastId: String(last.Id) } : null };
 }
 
 async function salesforceRecordsByEmail(client: SalesforceClient, emails: readonly string[], mappings: readonly TypedFieldMapping[]): Promise<SalesforcePersonRecord[]> {
@@ -214,6 +195,11 @@ async function salesforceRecordsByEmail(client: SalesforceClient, emails: readon
     }
   }
   return found;
+}
+
+async function readCursor(store: ContactRepositories, system: 'salesforce' | 'hubspot', object: string): Promise<PollCursor | null> {
+  const checkpoint = await store.checkpoints.read(system, object);
+  return checkpoint ? { time: checkpoint.cursorTime, lastId: checkpoint.cursorLastId } : null;
 }
 
 async function readLastSynced(store: ContactRepositories, links: readonly StoredLink[]): Promise<Map<string, Record<string, SalesforceValue>>> {

@@ -9,6 +9,7 @@ import type { SalesforcePersonObject } from '../../core/rules/contact-identity.t
 import type { HubSpotObject } from '../../connectors/hubspot/client.ts';
 import type { SalesforceRecord } from '../../connectors/salesforce/client.ts';
 import { contactsDescription } from '../../objects/contacts.ts';
+import { parseSalesforceDateTime } from '../detect/salesforce-poll.ts';
 import type { ContactRepositories } from './ports.ts';
 
 export const PERSON_OBJECTS: readonly SalesforcePersonObject[] = ['Lead', 'Contact'];
@@ -60,13 +61,6 @@ export function hubspotPropertiesToRead(mappings: readonly TypedFieldMapping[]):
   return [...new Set(['email', 'createdate', 'hs_lastmodifieddate', ...Object.values(contactsDescription.salesforceIdProperty), ...mappings.map((mapping) => mapping.hubspotProperty)])];
 }
 
-/** The REST API writes datetimes as `2026-03-02T10:00:00.000+0000`, which Date.parse does not take. */
-export function salesforceInstant(value: unknown): number {
-  const time = typeof value === 'string' ? Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : Number.NaN;
-  if (Number.isNaN(time)) throw new TypeError(`not a Salesforce datetime: ${String(value)}`);
-  return time;
-}
-
 export function toSalesforcePerson(object: SalesforcePersonObject, record: SalesforceRecord): SalesforcePersonRecord {
   const fields: Record<string, SalesforceValue> = {};
   for (const [name, value] of Object.entries(record)) {
@@ -77,8 +71,8 @@ export function toSalesforcePerson(object: SalesforcePersonObject, record: Sales
     object,
     id: String(record.Id),
     fields,
-    createdAt: salesforceInstant(record.CreatedDate),
-    modifiedAt: salesforceInstant(record.LastModifiedDate),
+    createdAt: parseSalesforceDateTime(record.CreatedDate),
+    modifiedAt: parseSalesforceDateTime(record.LastModifiedDate),
     ...(converted ? { converted: { contactId: String(record.ConvertedContactId), accountId: typeof record.ConvertedAccountId === 'string' ? record.ConvertedAccountId : null } } : {}),
   };
 }
