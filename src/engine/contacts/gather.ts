@@ -137,7 +137,9 @@ export async function gatherContactChanges(
 
   // ---- inclusion list and owners ------------------------------------------------------------------------
   const inclusionListMembers = settings.contacts.inclusionListId !== null ? await hubspot.listMemberIds(settings.contacts.inclusionListId) : undefined;
-  const owners = await ownerDirectory(salesforce, hubspot);
+  // Two calls a cycle, spent only while an owner mapping syncs.
+  const ownersSync = mappings.some((mapping) => mapping.value.meaning === 'owner' && mapping.rule !== 'dont_sync');
+  const owners = ownersSync ? await ownerDirectory(salesforce, hubspot) : undefined;
 
   return {
     input: {
@@ -152,7 +154,7 @@ export async function gatherContactChanges(
       salesforceMatches: [...salesforceCounterparts, ...salesforceMatches.filter((record) => !salesforceByKey.has(salesforceKey(record.object, record.id)))],
       hubspotMatches: [...hubspotCounterparts, ...hubspotMatches].filter((record) => !hubspotById.has(record.id)).map((record) => toHubspotContact(record)),
       ...(inclusionListMembers ? { inclusionListMembers } : {}),
-      owners,
+      ...(owners ? { owners } : {}),
     },
     checkpoints,
     read: { salesforce: salesforceChanges.length, hubspot: hubspotChanged.length },

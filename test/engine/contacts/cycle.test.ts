@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emulatorAdmin } from '../../helpers/emulator-admin.ts';
-import { alignLeadStatus, cycle, editInHubspot, hubspotContacts, linksOf, salesforceRecords, setRule, useContactSyncWorld, writeCalls } from './world.ts';
+import { alignLeadStatus, cycle, editInHubspot, hubspotContacts, linksOf, salesforceRecords, setRule, totalCalls, useContactSyncWorld, writeCalls } from './world.ts';
 
 const world = useContactSyncWorld();
 
@@ -12,11 +12,14 @@ describe('runContactSyncCycle against both emulators and a real store', () => {
     const grace = await world.hubspot.batchCreate('contacts', [{ properties: { email: 'grace@example.com', firstname: 'Grace', lastname: 'Hopper', jobtitle: 'Rear Admiral' } }]);
     const graceId = grace.results[0]!.id;
 
+    const callsBefore = await totalCalls(world);
     const first = await cycle(world);
     expect(first.salesforce).toMatchObject({ read: 2, created: 1, failed: 0 });
     expect(first.hubspot).toMatchObject({ read: 1, created: 2, failed: 0 });
-    expect(first.salesforce.apiCalls).toBeGreaterThan(0);
-    expect(first.hubspot.apiCalls).toBeGreaterThan(0);
+    // The calls the summary reports are the calls the vendors counted.
+    const callsAfter = await totalCalls(world);
+    expect(first.salesforce.apiCalls).toBe(callsAfter.salesforce - callsBefore.salesforce);
+    expect(first.hubspot.apiCalls).toBe(callsAfter.hubspot - callsBefore.hubspot);
 
     const contacts = await hubspotContacts(world);
     const ada = contacts.find((record) => record.properties.email === 'ada@example.com');
@@ -233,5 +236,36 @@ describe('runContactSyncCycle against both emulators and a real store', () => {
     const before = await writeCalls(world);
     await cycle(world);
     expect(await writeCalls(world)).toEqual(before);
+  });
+
+  it('with an inclusion list, sends only its members to Salesforce, while a new Salesforce lead still reaches HubSpot', async () => {
+    await alignLeadStatus(world);
+    const created = await world.hubspot.batchCreate('contacts', [
+      { properties: { email: 'member@example.com', lastname: 'Member' } },
+      { properties: { email: 'outsider@example.com', lastname: 'Outsider' } },
+    ]);
+    const member = created.results.find((record) => record.properties.email === 'member@example.com')!;
+    const { list } = (await emulatorAdmin(world.hubspotEmulator.url, 'lists', { name: 'Sync to Salesforce', objectTypeId: '0-1', processingType: 'MANUAL', recordIds: [member.id] })) as {
+      list: { listId: string };
+    };
+    await world.store.settings.write({ contacts: { inclusionListId: list.listId } }, 0, new Date());
+    await world.salesforce.create('Lead', [{ LastName: 'Fresh', Company: 'New Co', Email: 'fresh@example.com' }]);
+
+    const summary = await cycle(world);
+    expect(summary.hubspot.skipped).toBe(1);
+    expect((await salesforceRecords(world, 'Lead')).map((lead) => lead.Email).sort()).toEqual(['fresh@example.com', 'member@example.com']);
+    expect((await hubspotContacts(world)).map((record) => record.properties.email).sort()).toEqual(['fresh@example.com', 'member@example.com', 'outsider@example.com']);
+  });
+
+  it('never syncs a person without an email, on either side', async () => {
+    await alignLeadStatus(world);
+    await world.salesforce.create('Lead', [{ LastName: 'Nobody', Company: 'Nowhere' }]);
+    await world.hubspot.batchCreate('contacts', [{ properties: { firstname: 'No', lastname: 'Email' } }]);
+
+    const summary = await cycle(world);
+    expect(summary.salesforce).toMatchObject({ read: 1, skipped: 1, created: 0 });
+    expect(summary.hubspot).toMatchObject({ read: 1, skipped: 1, created: 0 });
+    expect(await hubspotContacts(world)).toHaveLength(1);
+    expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
   });
 });

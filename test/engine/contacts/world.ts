@@ -101,6 +101,12 @@ export async function writeCalls(world: ContactSyncWorld): Promise<{ salesforce:
   return { salesforce: await read(world.salesforceEmulator.url), hubspot: await read(world.hubspotEmulator.url) };
 }
 
+/** Every API call each emulator has counted so far. */
+export async function totalCalls(world: ContactSyncWorld): Promise<{ salesforce: number; hubspot: number }> {
+  const read = async (url: string) => ((await emulatorAdmin(url, 'stats')) as { total: number }).total;
+  return { salesforce: await read(world.salesforceEmulator.url), hubspot: await read(world.hubspotEmulator.url) };
+}
+
 /**
  * HubSpot's Lead Status options (NEW, OPEN…) are not Salesforce's ("Open - Not Contacted"…) until an admin aligns
  * them; the tests that are not about refused values stop that one mapping, as an admin would.
