@@ -104,8 +104,8 @@ class ContactPlanWriter {
   }
 
   async apply(): Promise<AppliedContactPlan> {
-    await this.recordLinkChanges();
     this.countPairWrites();
+    await this.recordLinkChanges();
     for (const object of PERSON_OBJECTS) await this.createInSalesforce(this.plan.salesforceCreates.filter((create) => create.object === object), object);
     for (const object of PERSON_OBJECTS) await this.updateInSalesforce(this.plan.salesforceUpdates.filter((update) => update.object === object), object);
     await this.createInHubspot(this.plan.hubspotCreates);
@@ -142,6 +142,7 @@ class ContactPlanWriter {
   /**
    * Links found by email are stored before any write: whatever happens next, the person is never created twice.
    * A conversion or a merge re-points the existing link (same link id, same last-synced values); an unlink drops it.
+   * Called after `countPairWrites`, so the pairs that need no write at all are recorded here too.
    */
   private async recordLinkChanges(): Promise<void> {
     const batch = new BatchRecord();
@@ -175,7 +176,9 @@ class ContactPlanWriter {
       }
       batch.audit.push(this.audit('hubspot', change.hubspotId, linkId, change.change === 'move' ? 'relink' : 'unlink', { from, ...(change.change === 'move' ? { to: change.to } : {}) }, change.because));
     }
-    if (batch.links.length === 0 && relinks.length === 0) return;
+    // Pairs the plan writes nothing to (both sides already agree) have their values recorded now.
+    for (const pending of this.pairs.values()) if (pending.writesLeft === 0) batch.synced.push(pending.pair);
+    if (batch.links.length === 0 && relinks.length === 0 && batch.synced.length === 0) return;
     await this.commit(batch, async (store) => {
       for (const relink of relinks) await relink(store);
     });

@@ -33,4 +33,20 @@ describe('both sides changing one two-way field between two cycles', () => {
     await cycle(world);
     expect(await writeCalls(world)).toEqual(before);
   });
+
+  it('remembers a value both sides changed to alike, writing nothing', async () => {
+    await alignLeadStatus(world);
+    await setRule(world, 'jobtitle', 'Title', 'two_way');
+    const [lead] = await world.salesforce.create('Lead', [{ LastName: 'Easley', Company: 'NASA', Email: 'annie@example.com', Title: 'Computer' }]);
+    await cycle(world);
+    const hubspotId = (await hubspotContacts(world))[0]!.id;
+
+    await world.salesforce.update('Lead', [{ Id: String(lead!.id), Title: 'Programmer' }]);
+    await editInHubspot(world, hubspotId, { jobtitle: 'Programmer' });
+    const before = await writeCalls(world);
+    await cycle(world);
+    expect(await writeCalls(world)).toEqual(before);
+    const [link] = [...(await world.store.idLinks.findByHubspotIds('contacts', [hubspotId])).values()];
+    expect((await world.store.syncedValues.readForLinks([link!.linkId])).get(link!.linkId)?.get('jobtitle')?.value).toBe('Programmer');
+  });
 });
