@@ -135,6 +135,15 @@ export async function gatherContactChanges(
     for (const record of history.results) changeTimes.set(record.id, propertyChangeTimes(record));
   }
 
+  // ---- companies, where they decide something -----------------------------------------------------------
+  // A new contact becomes a Contact on its company's Account (hubspotCreatesIn contact/auto), and a converted
+  // lead's Account is linked to the contact's company: only those contacts' companies are read.
+  const convertedLeadIds = new Set(salesforceChanges.filter((record) => record.converted).map((record) => record.id));
+  const companyQuestions = hubspotChanged
+    .filter((record) => (settings.contacts.hubspotCreatesIn !== 'lead' && !links.byHubspot.has(record.id)) || convertedLeadIds.has(links.byHubspot.get(record.id)?.salesforceId ?? ''))
+    .map((record) => record.id);
+  const companies = await contactCompanies(hubspot, store, companyQuestions);
+
   // ---- inclusion list and owners ------------------------------------------------------------------------
   const inclusionListMembers = settings.contacts.inclusionListId !== null ? await hubspot.listMemberIds(settings.contacts.inclusionListId) : undefined;
   // Two calls a cycle, spent only while an owner mapping syncs.
@@ -147,7 +156,7 @@ export async function gatherContactChanges(
       settings,
       mappings,
       pair: contactPairFacts,
-      hubspotChanges: hubspotChanged.map((record) => toHubspotContact(record, changeTimes.get(record.id))),
+      hubspotChanges: hubspotChanged.map((record) => ({ ...toHubspotContact(record, changeTimes.get(record.id)), ...(companies.companyIdByContact.has(record.id) ? { companyId: companies.companyIdByContact.get(record.id)! } : {}) })),
       salesforceChanges,
       links: personLinks,
       lastSynced,
@@ -155,6 +164,7 @@ export async function gatherContactChanges(
       hubspotMatches: [...hubspotCounterparts, ...hubspotMatches].filter((record) => !hubspotById.has(record.id)).map((record) => toHubspotContact(record)),
       ...(inclusionListMembers ? { inclusionListMembers } : {}),
       ...(owners ? { owners } : {}),
+      accountIdByHubspotCompanyId: companies.accountIdByCompany,
     },
     checkpoints,
     read: { salesforce: salesforceChanges.length, hubspot: hubspotChanged.length },
@@ -197,6 +207,27 @@ async function salesforceRecordsByEmail(client: SalesforceClient, emails: readon
     }
   }
   return found;
+}
+
+/**
+ * The company of each contact asked about (its first associated company: the v4 batch read does not mark the
+ * primary) and the Account each of those companies is linked to.
+ */
+async function contactCompanies(
+  hubspot: HubSpotClient,
+  store: ContactRepositories,
+  contactIds: readonly string[],
+): Promise<{ companyIdByContact: Map<string, string>; accountIdByCompany: Map<string, string> }> {
+  const companyIdByContact = new Map<string, string>();
+  const accountIdByCompany = new Map<string, string>();
+  if (contactIds.length === 0) return { companyIdByContact, accountIdByCompany };
+  for (const [contactId, companyIds] of await hubspot.associationsOf(HUBSPOT_CONTACTS, 'companies', contactIds)) {
+    if (companyIds[0] !== undefined) companyIdByContact.set(contactId, companyIds[0]);
+  }
+  for (const link of (await store.idLinks.findByHubspotIds('companies', [...new Set(companyIdByContact.values())])).values()) {
+    if (link.salesforceObject === 'Account') accountIdByCompany.set(link.hubspotId, link.salesforceId);
+  }
+  return { companyIdByContact, accountIdByCompany };
 }
 
 async function readCursor(store: ContactRepositories, system: 'salesforce' | 'hubspot', object: string): Promise<PollCursor | null> {

@@ -268,4 +268,24 @@ describe('runContactSyncCycle against both emulators and a real store', () => {
     expect(await hubspotContacts(world)).toHaveLength(1);
     expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
   });
+
+  it('with hubspotCreatesIn = auto, makes a Contact on the Account of a linked company, and a Lead otherwise', async () => {
+    await alignLeadStatus(world);
+    await world.store.settings.write({ contacts: { hubspotCreatesIn: 'auto' } }, 0, new Date());
+    const [account] = await world.salesforce.create('Account', [{ Name: 'Initech' }]);
+    const company = (await world.hubspot.batchCreate('companies', [{ properties: { name: 'Initech' } }])).results[0]!;
+    await world.store.idLinks.link({ hubspotObjectType: 'companies', hubspotId: company.id, salesforceObject: 'Account', salesforceId: String(account!.id) }, new Date());
+    const people = await world.hubspot.batchCreate('contacts', [
+      { properties: { email: 'peter@example.com', lastname: 'Gibbons' } },
+      { properties: { email: 'freelancer@example.com', lastname: 'Solo' } },
+    ]);
+    const peter = people.results.find((record) => record.properties.email === 'peter@example.com')!;
+    await world.hubspot.associateDefault('contacts', 'companies', [{ fromId: peter.id, toId: company.id }]);
+
+    const summary = await cycle(world);
+    expect(summary.salesforce).toMatchObject({ created: 2, failed: 0 });
+    expect(await salesforceRecords(world, 'Contact')).toMatchObject([{ Email: 'peter@example.com', AccountId: account!.id }]);
+    expect(await salesforceRecords(world, 'Lead')).toMatchObject([{ Email: 'freelancer@example.com' }]);
+    expect((await hubspotContacts(world)).find((record) => record.id === peter.id)?.properties.salesforcecontactid).toBe((await salesforceRecords(world, 'Contact'))[0]?.Id);
+  });
 });
