@@ -22,6 +22,7 @@ import type { HubSpotClient, HubSpotObject } from '../../connectors/hubspot/clie
 import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
 import type { PollCursor } from '../detect/cursor.ts';
 import { pollHubSpotChanges } from '../detect/hubspot-poll.ts';
+import { gatherOpportunityRoles } from './lifecycle.ts';
 import { pollSalesforceChanges } from '../detect/salesforce-poll.ts';
 import type { ContactRepositories, StoredLink } from './ports.ts';
 import {
@@ -91,6 +92,28 @@ export async function gatherContactChanges(
     lastHubspot = { system: 'hubspot', object: HUBSPOT_CONTACTS, cursor: batch.checkpoint };
   }
   if (lastHubspot) checkpoints.push(lastHubspot);
+
+  // Linked Contacts whose opportunity roles moved are read as changes, with their roles.
+  if (settings.contacts.onOpportunityStage === 'update_lifecycle_stage') {
+    const roles = await gatherOpportunityRoles(
+      salesforce,
+      { roles: await readCursor(store, 'salesforce', 'OpportunityContactRole'), opportunities: await readCursor(store, 'salesforce', 'Opportunity') },
+      options.overlapMs,
+    );
+    checkpoints.push(...roles.checkpoints);
+    const polled = new Set(salesforceChanges.filter((record) => record.object === 'Contact').map((record) => record.id));
+    const linkedUnpolled = [...(await store.idLinks.findBySalesforceIds([...roles.rolesByContact.keys()].filter((id) => !polled.has(id)))).values()].filter(
+      (link) => link.hubspotObjectType === HUBSPOT_CONTACTS && link.salesforceObject === 'Contact',
+    );
+    if (linkedUnpolled.length > 0) {
+      const records = await salesforce.retrieve('Contact', linkedUnpolled.map((link) => link.salesforceId), salesforceFieldsToRead('Contact', mappings));
+      for (const record of records) if (record) salesforceChanges.push(toSalesforcePerson('Contact', record));
+    }
+    for (const [index, record] of salesforceChanges.entries()) {
+      const opportunityRoles = record.object === 'Contact' ? roles.rolesByContact.get(record.id) : undefined;
+      if (opportunityRoles) salesforceChanges[index] = { ...record, opportunityRoles };
+    }
+  }
 
   // ---- links of the changed records, and their counterparts ---------------------------------------------
   const links = new LinkIndex();

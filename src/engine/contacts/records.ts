@@ -58,7 +58,8 @@ export function salesforceFieldsToRead(object: SalesforcePersonObject, mappings:
 }
 
 export function hubspotPropertiesToRead(mappings: readonly TypedFieldMapping[]): string[] {
-  return [...new Set(['email', 'createdate', 'hs_lastmodifieddate', ...Object.values(contactsDescription.salesforceIdProperty), ...mappings.map((mapping) => mapping.hubspotProperty)])];
+  // lifecyclestage: opportunity roles move it forward only, from the stage the contact has.
+  return [...new Set(['email', 'createdate', 'hs_lastmodifieddate', 'lifecyclestage', ...Object.values(contactsDescription.salesforceIdProperty), ...mappings.map((mapping) => mapping.hubspotProperty)])];
 }
 
 export function toSalesforcePerson(object: SalesforcePersonObject, record: SalesforceRecord): SalesforcePersonRecord {

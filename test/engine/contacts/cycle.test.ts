@@ -288,4 +288,24 @@ describe('runContactSyncCycle against both emulators and a real store', () => {
     expect(await salesforceRecords(world, 'Lead')).toMatchObject([{ Email: 'freelancer@example.com' }]);
     expect((await hubspotContacts(world)).find((record) => record.id === peter.id)?.properties.salesforcecontactid).toBe((await salesforceRecords(world, 'Contact'))[0]?.Id);
   });
+
+  it('moves a contact to opportunity when it gets a role on an open opportunity, and to customer when that closes won', async () => {
+    await alignLeadStatus(world);
+    const [contact] = await world.salesforce.create('Contact', [{ LastName: 'Lovelace', Email: 'ada@example.com' }]);
+    await cycle(world);
+    const [hubspotContact] = await hubspotContacts(world);
+
+    const [opportunity] = await world.salesforce.create('Opportunity', [{ Name: 'Engines', StageName: 'Prospecting', CloseDate: '2026-12-31' }]);
+    await world.salesforce.create('OpportunityContactRole', [{ OpportunityId: String(opportunity!.id), ContactId: String(contact!.id), Role: 'Decision Maker' }]);
+    await cycle(world);
+    expect((await hubspotContacts(world))[0]?.properties.lifecyclestage).toBe('opportunity');
+
+    await world.salesforce.update('Opportunity', [{ Id: String(opportunity!.id), StageName: 'Closed Won' }]);
+    await cycle(world);
+    expect((await hubspotContacts(world)).find((record) => record.id === hubspotContact!.id)?.properties.lifecyclestage).toBe('customer');
+
+    const before = await writeCalls(world);
+    await cycle(world);
+    expect(await writeCalls(world)).toEqual(before);
+  });
 });
