@@ -308,4 +308,16 @@ describe('runContactSyncCycle against both emulators and a real store', () => {
     await cycle(world);
     expect(await writeCalls(world)).toEqual(before);
   });
+
+  it('makes a contact a customer when its role is added to an opportunity already closed won', async () => {
+    await alignLeadStatus(world);
+    const [contact] = await world.salesforce.create('Contact', [{ LastName: 'Hopper', Email: 'grace@example.com' }]);
+    const [opportunity] = await world.salesforce.create('Opportunity', [{ Name: 'Compilers', StageName: 'Closed Won', CloseDate: '2026-11-01' }]);
+    await cycle(world);
+    expect((await hubspotContacts(world))[0]?.properties.lifecyclestage ?? null).not.toBe('customer');
+
+    await world.salesforce.create('OpportunityContactRole', [{ OpportunityId: String(opportunity!.id), ContactId: String(contact!.id) }]);
+    await cycle(world);
+    expect((await hubspotContacts(world))[0]?.properties.lifecyclestage).toBe('customer');
+  });
 });
