@@ -30,7 +30,7 @@ import { COLLECTION_WRITE_LIMIT, type SalesforceClient, type SalesforceWriteResu
 import { BATCH_LIMIT } from '../../connectors/hubspot/client.ts';
 import type { VendorError } from '../../connectors/vendor-error.ts';
 import type { AuditEntry, ContactRepositories, ContactSyncStore, NewLink, SyncErrorReport } from './ports.ts';
-import { HUBSPOT_CONTACTS, PERSON_OBJECTS, contactPairFacts, salesforceFieldsToRead, salesforceKey, toSalesforcePerson } from './records.ts';
+import { HUBSPOT_CONTACTS, PERSON_OBJECTS, contactPairFacts, salesforceFieldsToRead, salesforceKey, soqlInLists, toSalesforcePerson } from './records.ts';
 
 export interface SideCounts {
   created: number;
@@ -311,11 +311,12 @@ class ContactPlanWriter {
     const emails = uncertain.map((create) => normaliseEmail(create.fields.Email)).filter((email): email is string => email !== null);
     if (emails.length === 0) return found;
     const byEmail = new Map<string, string>();
-    const list = emails.map((email) => `'${email.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ');
-    for await (const page of this.context.salesforce.queryPages(`SELECT Id, Email FROM ${object} WHERE Email IN (${list}) ORDER BY CreatedDate, Id`, object)) {
-      for (const record of page) {
-        const email = normaliseEmail(record.Email);
-        if (email && !byEmail.has(email)) byEmail.set(email, String(record.Id));
+    for (const list of soqlInLists(emails)) {
+      for await (const page of this.context.salesforce.queryPages(`SELECT Id, Email FROM ${object} WHERE Email IN (${list}) ORDER BY CreatedDate, Id`, object)) {
+        for (const record of page) {
+          const email = normaliseEmail(record.Email);
+          if (email && !byEmail.has(email)) byEmail.set(email, String(record.Id));
+        }
       }
     }
     for (const create of uncertain) {

@@ -34,14 +34,13 @@ import {
   propertyChangeTimes,
   salesforceFieldsToRead,
   salesforceKey,
+  soqlInLists,
   toHubspotContact,
   toSalesforcePerson,
 } from './records.ts';
 
 export { DEFAULT_OVERLAP_MS } from '../detect/cursor.ts';
 
-/** Emails per SOQL `IN (…)`: far below the 100,000-character query limit even for long addresses. */
-const EMAILS_PER_QUERY = 200;
 
 export interface CheckpointAdvance {
   system: 'salesforce' | 'hubspot';
@@ -75,8 +74,11 @@ export async function gatherContactChanges(
 
   // ---- detect ------------------------------------------------------------------------------------------
   const salesforceChanges: SalesforcePersonRecord[] = [];
+  // A poll from no checkpoint reads every record: then no record of that side needs looking up by email.
+  let everySalesforcePerson = true;
   for (const object of PERSON_OBJECTS) {
     const checkpoint = await readCursor(store, 'salesforce', object);
+    if (checkpoint) everySalesforcePerson = false;
     let last: CheckpointAdvance | undefined;
     for await (const batch of pollSalesforceChanges(salesforce, { object, fields: salesforceFieldsToRead(object, mappings), checkpoint, overlapMs: options.overlapMs })) {
       salesforceChanges.push(...batch.records.map((record) => toSalesforcePerson(object, record)));
@@ -137,8 +139,9 @@ export async function gatherContactChanges(
   const unlinkedHubspotEmails = hubspotChanged.filter((record) => !links.byHubspot.has(record.id)).map((record) => normaliseEmail(record.properties.email));
   const unlinkedSalesforceEmails = salesforceChanges.filter((record) => !links.bySalesforce.has(record.id)).map((record) => normaliseEmail(record.fields.Email));
   // Salesforce rivals are looked up for both: an older record with the same email may not have changed this cycle.
-  const salesforceMatches = await salesforceRecordsByEmail(salesforce, present([...unlinkedHubspotEmails, ...unlinkedSalesforceEmails]), mappings);
-  const hubspotMatchEmails = present(unlinkedSalesforceEmails).filter((email) => ![...hubspotById.values()].some((record) => normaliseEmail(record.properties.email) === email));
+  const salesforceMatches = everySalesforcePerson ? [] : await salesforceRecordsByEmail(salesforce, present([...unlinkedHubspotEmails, ...unlinkedSalesforceEmails]), mappings);
+  const changedEmails = new Set(hubspotChanged.map((record) => normaliseEmail(record.properties.email)));
+  const hubspotMatchEmails = hubspotCheckpoint === null ? [] : present(unlinkedSalesforceEmails).filter((email) => !changedEmails.has(email));
   const hubspotMatches = hubspotMatchEmails.length > 0 ? (await hubspot.batchRead(HUBSPOT_CONTACTS, hubspotMatchEmails, hubspotProperties, { idProperty: 'email' })).results : [];
   // A match may itself be linked elsewhere: the planner must know, or it would link one record twice.
   links.add((await store.idLinks.findByHubspotIds(HUBSPOT_CONTACTS, hubspotMatches.map((record) => record.id))).values());
@@ -216,15 +219,11 @@ function present(emails: ReadonlyArray<string | null>): string[] {
   return [...new Set(emails.filter((email): email is string => email !== null))];
 }
 
-function soqlString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
 
 async function salesforceRecordsByEmail(client: SalesforceClient, emails: readonly string[], mappings: readonly TypedFieldMapping[]): Promise<SalesforcePersonRecord[]> {
   const found: SalesforcePersonRecord[] = [];
   for (const object of PERSON_OBJECTS) {
-    for (let start = 0; start < emails.length; start += EMAILS_PER_QUERY) {
-      const list = emails.slice(start, start + EMAILS_PER_QUERY).map(soqlString).join(', ');
+    for (const list of soqlInLists(emails)) {
       const soql = `SELECT ${salesforceFieldsToRead(object, mappings).join(', ')} FROM ${object} WHERE Email IN (${list})`;
       for await (const page of client.queryPages(soql, object)) found.push(...page.map((record) => toSalesforcePerson(object, record)));
     }

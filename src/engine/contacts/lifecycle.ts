@@ -9,9 +9,7 @@ import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
 import type { PollCursor } from '../detect/cursor.ts';
 import { pollSalesforceChanges } from '../detect/salesforce-poll.ts';
 import type { CheckpointAdvance } from './gather.ts';
-
-/** Ids per SOQL `IN (…)`: 18 characters each, far below the query length limit. */
-const IDS_PER_QUERY = 500;
+import { soqlInLists } from './records.ts';
 
 export interface OpportunityRoleChanges {
   /** Every role of each Contact a changed role or opportunity touches. */
@@ -62,11 +60,9 @@ export async function gatherOpportunityRoles(
 
 async function queryByIds(client: SalesforceClient, object: string, fields: readonly string[], key: string, ids: readonly string[]): Promise<Array<Record<string, unknown>>> {
   const rows: Array<Record<string, unknown>> = [];
-  for (let start = 0; start < ids.length; start += IDS_PER_QUERY) {
-    // Salesforce ids are [A-Za-z0-9]: nothing to escape, but nothing else is let into the query either.
-    const list = ids.slice(start, start + IDS_PER_QUERY).filter((id) => /^[A-Za-z0-9]{15,18}$/.test(id));
-    if (list.length === 0) continue;
-    const soql = `SELECT Id, ${fields.join(', ')} FROM ${object} WHERE ${key} IN (${list.map((id) => `'${id}'`).join(', ')})`;
+  // Salesforce ids are [A-Za-z0-9]: nothing else is let into the query.
+  for (const list of soqlInLists(ids.filter((id) => /^[A-Za-z0-9]{15,18}$/.test(id)))) {
+    const soql = `SELECT Id, ${fields.join(', ')} FROM ${object} WHERE ${key} IN (${list})`;
     for await (const page of client.queryPages(soql, object)) rows.push(...page);
   }
   return rows;

@@ -102,3 +102,25 @@ export function propertyChangeTimes(record: HubSpotObject): Record<string, numbe
 
 export const isPersonObject = (object: string): object is SalesforcePersonObject => object === 'Lead' || object === 'Contact';
 export const salesforceKey = (object: string, id: string): string => `${object}:${id}`;
+
+/**
+ * SOQL `IN (…)` lists for many values, each small enough for Salesforce's documented 4,000-character limit on a
+ * WHERE clause (the whole statement may be 100,000), quoted and escaped as SOQL string literals.
+ */
+export function soqlInLists(values: readonly string[], budget = 3_900): string[] {
+  const lists: string[] = [];
+  let current: string[] = [];
+  let length = 0;
+  for (const value of values) {
+    const literal = `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    if (current.length > 0 && length + literal.length + 2 > budget) {
+      lists.push(current.join(', '));
+      current = [];
+      length = 0;
+    }
+    current.push(literal);
+    length += literal.length + 2;
+  }
+  if (current.length > 0) lists.push(current.join(', '));
+  return lists;
+}
