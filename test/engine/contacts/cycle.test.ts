@@ -320,4 +320,21 @@ describe('runContactSyncCycle against both emulators and a real store', () => {
     await cycle(world);
     expect((await hubspotContacts(world))[0]?.properties.lifecyclestage).toBe('customer');
   });
+
+  it('stops at the Salesforce API allocation without losing the pending change, and resumes once there is room', async () => {
+    await alignLeadStatus(world);
+    await world.hubspot.batchCreate('contacts', [{ properties: { email: 'patient@example.com', lastname: 'Patient' } }]);
+    world.allocation = 2;
+
+    await expect(cycle(world)).rejects.toThrow(/allocation is spent/);
+    expect((await world.store.integrationState.read()).apiLimit).not.toBeNull();
+    expect(await salesforceRecords(world, 'Lead')).toEqual([]);
+    expect((await world.store.syncRuns.listRecent(1))[0]).toMatchObject({ outcome: 'failed' });
+
+    world.allocation = 1_000;
+    const summary = await cycle(world);
+    expect(summary.salesforce.created).toBe(1);
+    expect(await salesforceRecords(world, 'Lead')).toMatchObject([{ Email: 'patient@example.com' }]);
+    expect((await world.store.integrationState.read()).apiLimit).toBeNull();
+  });
 });

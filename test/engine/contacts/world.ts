@@ -27,6 +27,8 @@ export interface ContactSyncWorld {
   salesforce: SalesforceClient;
   hubspot: HubSpotClient;
   calls: { salesforce: TallyingMeter; hubspot: TallyingMeter };
+  /** apiCallAllocation as the budget reads it on each call; null (no allocation) unless a test sets it. */
+  allocation: number | null;
 }
 
 /** Registers the hooks of one test file and returns its world, filled in before each test. */
@@ -48,7 +50,8 @@ export function useContactSyncWorld(): ContactSyncWorld {
     await emulatorAdmin(world.hubspotEmulator.url, 'owners', { email: integrationUserEmail, firstName: 'Integration', lastName: 'User' });
     folder = mkdtempSync(join(tmpdir(), 'crmsync-contacts-'));
     world.store = await openStore(`sqlite:${join(folder, 'crmsync.db')}`);
-    const budget = new SalesforceApiBudget(world.store.apiLedger, world.store.integrationState, async () => null, () => new Date());
+    world.allocation = null;
+    const budget = new SalesforceApiBudget(world.store.apiLedger, world.store.integrationState, async () => world.allocation, () => new Date());
     world.calls = { salesforce: new TallyingMeter(budget), hubspot: new TallyingMeter() };
     world.salesforce = new SalesforceClient({
       credentials: { kind: 'session', instanceUrl: world.salesforceEmulator.url, accessToken: 'token' },
