@@ -16,7 +16,7 @@ import { mappingsForSalesforceObject, type TypedFieldMapping } from '../../core/
 import { sameSyncedValue, type SalesforceValue } from '../../core/mapping/convert.ts';
 import { readHubspotRecord, readSalesforceRecord } from '../../core/mapping/record.ts';
 import { normaliseEmail } from '../../core/rules/contact-identity.ts';
-import type { ContactSyncInput, SalesforcePersonRecord, StoredContactLink } from '../../core/plan.ts';
+import type { ContactSyncInput, HubspotContactRecord, SalesforcePersonRecord, StoredContactLink } from '../../core/plan.ts';
 import type { Settings } from '../../core/settings.ts';
 import type { HubSpotClient, HubSpotObject } from '../../connectors/hubspot/client.ts';
 import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
@@ -164,11 +164,13 @@ export async function gatherContactChanges(
   // ---- companies, where they decide something -----------------------------------------------------------
   // A new contact becomes a Contact on its company's Account (hubspotCreatesIn contact/auto), and a converted
   // lead's Account is linked to the contact's company: only those contacts' companies are read.
-  const convertedLeadIds = new Set(salesforceChanges.filter((record) => record.converted).map((record) => record.id));
-  const companyQuestions = hubspotChanged
-    .filter((record) => (settings.contacts.hubspotCreatesIn !== 'lead' && !links.byHubspot.has(record.id)) || convertedLeadIds.has(links.byHubspot.get(record.id)?.salesforceId ?? ''))
-    .map((record) => record.id);
-  const companies = await contactCompanies(hubspot, store, companyQuestions);
+  const routed = settings.contacts.hubspotCreatesIn === 'lead' ? [] : hubspotChanged.filter((record) => !links.byHubspot.has(record.id)).map((record) => record.id);
+  const converted = salesforceChanges.flatMap((record) => (record.converted ? [links.bySalesforce.get(record.id)?.hubspotId ?? ''] : [])).filter((id) => id !== '');
+  const companies = await contactCompanies(hubspot, store, [...new Set([...routed, ...converted])]);
+  const withCompany = (record: HubspotContactRecord): HubspotContactRecord => {
+    const companyId = companies.companyIdByContact.get(record.id);
+    return companyId === undefined ? record : { ...record, companyId };
+  };
 
   // ---- inclusion list and owners ------------------------------------------------------------------------
   const inclusionListMembers = settings.contacts.inclusionListId !== null ? await hubspot.listMemberIds(settings.contacts.inclusionListId) : undefined;
@@ -182,12 +184,12 @@ export async function gatherContactChanges(
       settings,
       mappings,
       pair: contactPairFacts,
-      hubspotChanges: hubspotChanged.map((record) => ({ ...toHubspotContact(record, changeTimes.get(record.id)), ...(companies.companyIdByContact.has(record.id) ? { companyId: companies.companyIdByContact.get(record.id)! } : {}) })),
+      hubspotChanges: hubspotChanged.map((record) => withCompany(toHubspotContact(record, changeTimes.get(record.id)))),
       salesforceChanges,
       links: personLinks,
       lastSynced,
       salesforceMatches: [...salesforceCounterparts, ...salesforceMatches.filter((record) => !salesforceByKey.has(salesforceKey(record.object, record.id)))],
-      hubspotMatches: [...hubspotCounterparts, ...hubspotMatches].filter((record) => !hubspotById.has(record.id)).map((record) => toHubspotContact(record)),
+      hubspotMatches: [...hubspotCounterparts, ...hubspotMatches].filter((record) => !hubspotById.has(record.id)).map((record) => withCompany(toHubspotContact(record))),
       ...(inclusionListMembers ? { inclusionListMembers } : {}),
       ...(owners ? { owners } : {}),
       accountIdByHubspotCompanyId: companies.accountIdByCompany,

@@ -173,12 +173,14 @@ describe('runContactSyncCycle against both emulators and a real store', () => {
     await cycle(world);
     const [contact] = await hubspotContacts(world);
     const [before] = await linksOf(world, [contact!.id]);
+    const company = (await world.hubspot.batchCreate('companies', [{ properties: { name: 'NASA' } }])).results[0]!;
+    await world.hubspot.associateDefault('contacts', 'companies', [{ fromId: contact!.id, toId: company.id }]);
 
     const conversion = (await emulatorAdmin(world.salesforceEmulator.url, 'convertLead', {
       leadId: lead!.id,
       convertedStatus: 'Closed - Converted',
       doNotCreateOpportunity: true,
-    })) as { contactId: string };
+    })) as { contactId: string; accountId: string };
     const summary = await cycle(world);
     expect(summary.hubspot.created).toBe(0);
 
@@ -188,6 +190,8 @@ describe('runContactSyncCycle against both emulators and a real store', () => {
     const [after] = await linksOf(world, [contact!.id]);
     expect(after).toMatchObject({ linkId: before!.linkId, salesforceObject: 'Contact', salesforceId: conversion.contactId });
     expect((await world.store.syncedValues.readForLinks([after!.linkId])).get(after!.linkId)?.get('email')?.value).toBe('katherine@example.com');
+    // The contact's company is linked to the Account the conversion made: no second company for it later.
+    expect([...(await world.store.idLinks.findByHubspotIds('companies', [company.id])).values()]).toMatchObject([{ salesforceObject: 'Account', salesforceId: conversion.accountId }]);
 
     const writesBefore = await writeCalls(world);
     await cycle(world);
