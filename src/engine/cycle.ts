@@ -1,6 +1,16 @@
 /**
  * What `crmsync sync --once` and the service loop call: one cycle of every synced pair, with a summary per
  * system of records read, created, updated, deleted, skipped, failed, and API calls used.
+ *
+ * Wiring, at the edge (the store opened once per process):
+ *   const calls = { salesforce: new TallyingMeter(new SalesforceApiBudget(store.apiLedger, store.integrationState,
+ *     async () => (await readSettings(store.settings)).settings.apiCallAllocation, () => new Date())),
+ *     hubspot: new TallyingMeter() };
+ *   const salesforce = new SalesforceClient({ credentials, apiVersion, meter: calls.salesforce });
+ *   const hubspot = new HubSpotClient({ accessToken, basePath, meter: calls.hubspot });
+ *   const summary = await runSyncCycle({ store, salesforce, hubspot, calls, clock: () => new Date() });
+ * A cycle that cannot finish (the API allocation spent, a vendor down) throws: its sync run is marked failed,
+ * nothing it had not recorded is lost, and the next cycle re-reads the same window.
  */
 import type { ApiCall, ApiCallMeter, MeterReservation } from '../connectors/meter.ts';
 import { runContactSyncCycle, type ContactSyncSummary } from './contacts/cycle.ts';
