@@ -116,3 +116,20 @@ describe('HubSpotClient archived records', () => {
     expect(meter.total - before).toBe(2);
   });
 });
+
+describe('HubSpotClient pacing', () => {
+  it('waits for the ten-second window instead of collecting 429s when HubSpot says it is nearly spent', async () => {
+    await admin('config', { rateLimits: { tenSecondly: 3 } });
+    const { hs, meter } = client();
+    const created = await hs.batchCreate('contacts', [contact(1)]);
+    const id = created.results[0]?.id as string;
+    for (let i = 0; i < 5; i += 1) {
+      const read = await hs.batchRead('contacts', [id], ['email']);
+      expect(read.results).toHaveLength(1);
+    }
+    const stats = (await admin('stats')) as { rateLimits: { refused: { TEN_SECONDLY_ROLLING: number } } };
+    expect(stats.rateLimits.refused.TEN_SECONDLY_ROLLING).toBe(0);
+    expect(meter.total).toBe(6);
+    await admin('config', { rateLimits: { tenSecondly: 190 } });
+  }, 60_000);
+});

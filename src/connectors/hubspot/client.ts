@@ -119,6 +119,35 @@ interface CallOptions {
   middleware: Array<{ pre: (context: never) => Promise<never>; post: (context: never) => Promise<never> }>;
 }
 
+const MAX_RATE_LIMIT_WAITS = 4;
+
+/**
+ * HubSpot's per-app burst limit (e.g. 190 calls per rolling 10 s) is announced on every response
+ * (X-HubSpot-RateLimit-Remaining, -Interval-Milliseconds: https://developers.hubspot.com/docs/api/usage-details).
+ * When the window is nearly spent, the next call waits for it to free instead of collecting a 429.
+ */
+class HubSpotPacing {
+  private pauseUntil = 0;
+  private intervalMs = 10_000;
+
+  observe(headers: Record<string, string>): void {
+    const remaining = Number(headers['x-hubspot-ratelimit-remaining']);
+    const interval = Number(headers['x-hubspot-ratelimit-interval-milliseconds']);
+    if (Number.isFinite(interval) && interval > 0) this.intervalMs = interval;
+    if (Number.isFinite(remaining) && remaining <= 1) this.pauseUntil = Date.now() + this.intervalMs;
+  }
+
+  async beforeCall(): Promise<void> {
+    const wait = this.pauseUntil - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  async waitOutWindow(): Promise<void> {
+    this.pauseUntil = Math.max(this.pauseUntil, Date.now() + this.intervalMs);
+    await this.beforeCall();
+  }
+}
+
 export interface HubSpotClientOptions {
   accessToken: string;
   basePath: string;
@@ -132,6 +161,7 @@ export interface HubSpotClientOptions {
 export class HubSpotClient {
   readonly client: Client;
   private readonly meter: ApiCallMeter;
+  private readonly pacing = new HubSpotPacing();
 
   constructor(options: HubSpotClientOptions) {
     this.meter = options.meter;
@@ -139,11 +169,27 @@ export class HubSpotClient {
   }
 
   /**
-   * Runs one SDK call, counted per HTTP request. The count rides on call-time middleware: in
-   * @hubspot/api-client 13.5 the generated ObservableAPI starts from an empty middleware list and applies only
-   * call-time middleware, so middleware given to `new Client()` never runs (verified against the emulator).
+   * Runs one SDK call, counted per HTTP request, paced by HubSpot's own rate-limit headers. The count rides on
+   * call-time middleware: in @hubspot/api-client 13.5 the generated ObservableAPI starts from an empty middleware
+   * list and applies only call-time middleware, so middleware given to `new Client()` never runs (verified against
+   * the emulator).
    */
   private async call<T>(call: Omit<ApiCall, 'system'>, run: (options: CallOptions) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.callOnce(call, run);
+      } catch (error) {
+        // The ten-second window frees by itself: waiting it out is the documented reaction. Any other refusal,
+        // and a window still full after a few waits, goes to the engine.
+        const vendor = (error as HubSpotRequestError).vendorError;
+        if (!(vendor?.code === 'RATE_LIMITS' && vendor.reaction.kind === 'retry' && (vendor.reaction.afterMs ?? 0) <= 10_000) || attempt >= MAX_RATE_LIMIT_WAITS) throw error;
+        await this.pacing.waitOutWindow();
+      }
+    }
+  }
+
+  private async callOnce<T>(call: Omit<ApiCall, 'system'>, run: (options: CallOptions) => Promise<T>): Promise<T> {
+    await this.pacing.beforeCall();
     const apiCall: ApiCall = { system: 'hubspot', ...call };
     const reservation = await this.meter.reserve(apiCall, 1);
     let requests = 0;
@@ -155,7 +201,10 @@ export class HubSpotClient {
             requests += 1;
             return context;
           },
-          post: async (context) => context,
+          post: async (context) => {
+            this.pacing.observe((context as unknown as { headers: Record<string, string> }).headers ?? {});
+            return context;
+          },
         },
       ],
     };
