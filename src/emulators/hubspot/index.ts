@@ -95,8 +95,9 @@ export async function buildHubSpotEmulator(options: HubSpotEmulatorOptions = {})
       return { lists: lists.length };
     });
   }
-  if (!core.load() && options.seed === 'demo') await core.seedDemo();
+  // Hooks must be added before the demo seed: it goes through app.inject, which starts the app.
   if (options.persistFile) app.addHook('onClose', async () => core.save());
+  if (!core.load() && options.seed === 'demo') await core.seedDemo();
   return app;
 }
 
