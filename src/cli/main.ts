@@ -1,10 +1,12 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, type CrmsyncConfig } from '../config.ts';
+import { runSyncCycle } from '../engine/cycle.ts';
 import { formatMappingTable, listMappings } from '../engine/mappings.ts';
 import { changeSetting, InvalidSettingsError, readSettings, settingAt } from '../engine/settings.ts';
 import { syncObjectDescriptions, type SyncObjectName } from '../objects/index.ts';
 import { startHubSpotEmulator } from '../emulators/hubspot/index.ts';
 import { openStore, type Store } from '../store/open.ts';
+import { connectSyncSystems, emulatorStateFiles, formatSyncSummary } from './sync.ts';
 import { startSalesforceEmulator } from '../emulators/salesforce/index.ts';
 
 function parsePort(value: string): number {
@@ -81,8 +83,9 @@ export function buildCli(config: () => CrmsyncConfig = () => loadConfig(process.
     .description('run crmsync: with no credentials, both emulators with demo data')
     .addOption(seedOption())
     .action(async (opts: { seed: 'demo' | 'none' }) => {
-      const salesforce = await startSalesforceEmulator({ port: 0, seed: opts.seed });
-      const hubspot = await startHubSpotEmulator({ port: 0, seed: opts.seed });
+      const files = emulatorStateFiles(config().dataDir);
+      const salesforce = await startSalesforceEmulator({ port: 0, seed: opts.seed, persistFile: files.salesforce });
+      const hubspot = await startHubSpotEmulator({ port: 0, seed: opts.seed, persistFile: files.hubspot });
       stopOnSignal(async () => {
         await Promise.all([salesforce.close(), hubspot.close()]);
       });
@@ -112,6 +115,22 @@ export function buildCli(config: () => CrmsyncConfig = () => loadConfig(process.
       console.log(`${key} = ${JSON.stringify(settingAt(changed.settings, key))} (settings version ${changed.version})`);
     });
 
+  program
+    .command('sync')
+    .description('run one full sync cycle and print what it did')
+    .requiredOption('--once', 'run one cycle and exit (the service, crmsync start, keeps syncing)')
+    .action(async () => {
+      await withStore(config, async (store) => {
+        const systems = await connectSyncSystems(config(), store, () => new Date());
+        try {
+          console.log(`syncing: ${systems.description}`);
+          console.log(formatSyncSummary(await runSyncCycle(systems.deps)));
+        } finally {
+          await systems.close();
+        }
+      });
+    });
+
   const mappings = program.command('mappings').description('field mappings between HubSpot properties and Salesforce fields');
   mappings
     .command('list')
@@ -132,6 +151,10 @@ export function buildCli(config: () => CrmsyncConfig = () => loadConfig(process.
 function reportFailure(error: unknown): number {
   if (error instanceof InvalidSettingsError) {
     console.error(`crmsync: invalid setting\n${error.message.replace(/^/gm, '  ')}`);
+    return 1;
+  }
+  if (error instanceof Error && ['HubSpotRequestError', 'SalesforceRequestError', 'ApiBudgetExhaustedError', 'StoreOpenError'].includes(error.name)) {
+    console.error(`crmsync: could not run: ${error.message}`);
     return 1;
   }
   if (error instanceof Error && error.name === 'ConfigError') {

@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { OAuth2 } from '@jsforce/jsforce-node';
+import type { CrmsyncConfig } from '../config.ts';
+import { HubSpotClient } from '../connectors/hubspot/client.ts';
+import { SalesforceClient, type SalesforceCredentials } from '../connectors/salesforce/client.ts';
+import { SalesforceApiBudget } from '../engine/api-budget.ts';
+import { TallyingMeter, type SyncCycleDeps, type SyncCycleSummary } from '../engine/cycle.ts';
+import { readSettings } from '../engine/settings.ts';
+import { startHubSpotEmulator } from '../emulators/hubspot/index.ts';
+import { startSalesforceEmulator } from '../emulators/salesforce/index.ts';
+import type { RunningEmulator } from '../emulators/shared/server.ts';
+import type { Store } from '../store/open.ts';
+
+export interface SyncSystems {
+  deps: SyncCycleDeps;
+  /** What the systems are, in words for the terminal (never a token). */
+  description: string;
+  close(): Promise<void>;
+}
+
+async function salesforceCredentials(config: CrmsyncConfig['salesforce'], emulator: RunningEmulator | null): Promise<SalesforceCredentials> {
+  if (config.kind === 'emulator') {
+    if (!emulator) throw new Error('the Salesforce emulator is not running');
+    return { kind: 'session', instanceUrl: emulator.url, accessToken: 'crmsync-demo' };
+  }
+  if (config.kind === 'session') return config;
+  if (config.instanceUrl) return { ...config, instanceUrl: config.instanceUrl };
+  // Without an instance URL, one token refresh finds it (the token endpoint answers with instance_url).
+  const oauth = new OAuth2({ loginUrl: config.loginUrl, clientId: config.clientId, clientSecret: config.clientSecret });
+  const token = await oauth.refreshToken(config.refreshToken);
+  return { ...config, instanceUrl: token.instance_url, accessToken: token.access_token };
+}
+
+/**
+ * Where crmsync keeps the built-in emulators' data: beside the store, because the store's ID links and
+ * last-synced values describe exactly these records. Emulators that forgot their data on each start while the
+ * store remembered would make every start look like a world full of deletions.
+ */
+export function emulatorStateFiles(dataDir: string): { salesforce: string; hubspot: string } {
+  const folder = join(dataDir, 'emulators');
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  return { salesforce: join(folder, 'salesforce.json'), hubspot: join(folder, 'hubspot.json') };
+}
+
+/**
+ * The two systems a sync runs against, from the configuration: the real ones, or, with no credentials, the built-in
+ * emulators, seeded with the demo world on first use and kept in the data folder after that.
+ */
+export async function connectSyncSystems(config: CrmsyncConfig, store: Store, clock: () => Date): Promise<SyncSystems> {
+  if (config.hubspot.kind === 'oauth') {
+    throw new Error('HubSpot OAuth app credentials are not supported for syncing yet: set HUBSPOT_ACCESS_TOKEN (a private-app token)');
+  }
+  const emulated = config.salesforce.kind === 'emulator';
+  const files = emulated ? emulatorStateFiles(config.dataDir) : null;
+  const salesforceEmulator = files ? await startSalesforceEmulator({ port: 0, seed: 'demo', persistFile: files.salesforce }) : null;
+  const hubspotEmulator = files ? await startHubSpotEmulator({ port: 0, seed: 'demo', persistFile: files.hubspot }) : null;
+  const budget = new SalesforceApiBudget(store.apiLedger, store.integrationState, async () => (await readSettings(store.settings)).settings.apiCallAllocation, clock);
+  const calls = { salesforce: new TallyingMeter(budget), hubspot: new TallyingMeter() };
+  const salesforce = new SalesforceClient({
+    credentials: await salesforceCredentials(config.salesforce, salesforceEmulator),
+    apiVersion: config.salesforceApiVersion,
+    meter: calls.salesforce,
+  });
+  const hubspot =
+    config.hubspot.kind === 'private_app'
+      ? new HubSpotClient({ accessToken: config.hubspot.accessToken, basePath: config.hubspot.baseUrl, meter: calls.hubspot })
+      : new HubSpotClient({ accessToken: 'crmsync-demo', basePath: (hubspotEmulator as RunningEmulator).url, meter: calls.hubspot });
+  return {
+    deps: { store, salesforce, hubspot, calls, clock },
+    description: emulated
+      ? `no credentials configured: the built-in emulators with demo data, kept in ${config.dataDir}/emulators (Salesforce ${salesforceEmulator?.url}, HubSpot ${hubspotEmulator?.url})`
+      : `Salesforce ${salesforce.connection.instanceUrl}, HubSpot ${config.hubspot.kind === 'private_app' ? config.hubspot.baseUrl : ''}`,
+    close: async () => {
+      await Promise.all([salesforceEmulator?.close(), hubspotEmulator?.close()]);
+    },
+  };
+}
+
+/** The summary `crmsync sync --once` prints: one line per system. */
+export function formatSyncSummary(summary: SyncCycleSummary): string {
+  const { contacts } = summary;
+  const line = (name: string, s: SyncCycleSummary['contacts']['salesforce']) =>
+    `${name.padEnd(10)} read ${s.read}, created ${s.created}, updated ${s.updated}, deleted ${s.deleted}, skipped ${s.skipped}, failed ${s.failed}, API calls ${s.apiCalls}`;
+  const lines = ['contacts', `  ${line('Salesforce', contacts.salesforce)}`, `  ${line('HubSpot', contacts.hubspot)}`];
+  if (contacts.planErrors > 0) lines.push(`  ${contacts.planErrors} record(s) could not be converted: see crmsync errors`);
+  if (contacts.untypedMappings.length > 0) lines.push(`  not synced (unknown value types): ${contacts.untypedMappings.join(', ')}`);
+  return lines.join('\n');
+}
