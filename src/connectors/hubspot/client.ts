@@ -299,58 +299,51 @@ export class HubSpotClient {
   }
 
   async batchCreate(objectType: string, inputs: ReadonlyArray<{ properties: Record<string, string> }>): Promise<HubSpotBatchOutcome> {
-    const outcome: HubSpotBatchOutcome = { results: [], errors: [] };
-    let offset = 0;
-    for (const part of chunk(inputs, BATCH_LIMIT)) {
-      const start = offset;
-      const response = await this.call({ object: objectType, operation: 'create' }, (options) =>
-        this.client.crm.objects.batchApi.create(
-          objectType,
-          { inputs: part.map((input, i) => ({ properties: input.properties, associations: [], objectWriteTraceId: traceIdOf(start + i) })) },
-          options,
-        ),
-      );
-      outcome.results.push(...response.results.map((r) => ({ ...toHubSpotObject(r), ...tracedResult(r) })));
-      outcome.errors.push(...batchErrors('errors' in response ? response.errors : undefined));
-      offset += part.length;
-    }
-    return outcome;
+    return this.tracedWrite(objectType, 'create', inputs, (part, options) =>
+      this.client.crm.objects.batchApi.create(objectType, { inputs: part.map(({ input, traceId }) => ({ properties: input.properties, associations: [], objectWriteTraceId: traceId })) }, options),
+    );
   }
 
   async batchUpdate(objectType: string, inputs: ReadonlyArray<{ id: string; properties: Record<string, string> }>): Promise<HubSpotBatchOutcome> {
-    const outcome: HubSpotBatchOutcome = { results: [], errors: [] };
-    let offset = 0;
-    for (const part of chunk(inputs, BATCH_LIMIT)) {
-      const start = offset;
-      const response = await this.call({ object: objectType, operation: 'update' }, (options) =>
-        this.client.crm.objects.batchApi.update(
-          objectType,
-          { inputs: part.map((input, i) => ({ id: input.id, properties: input.properties, objectWriteTraceId: traceIdOf(start + i) })) },
-          options,
-        ),
-      );
-      outcome.results.push(...response.results.map((r) => ({ ...toHubSpotObject(r), ...tracedResult(r) })));
-      outcome.errors.push(...batchErrors('errors' in response ? response.errors : undefined));
-      offset += part.length;
-    }
-    return outcome;
+    return this.tracedWrite(objectType, 'update', inputs, (part, options) =>
+      this.client.crm.objects.batchApi.update(objectType, { inputs: part.map(({ input, traceId }) => ({ id: input.id, properties: input.properties, objectWriteTraceId: traceId })) }, options),
+    );
   }
 
   /** Create-or-update by a unique property (email for contacts): a retried create never duplicates. */
   async batchUpsert(objectType: string, idProperty: string, inputs: ReadonlyArray<{ id: string; properties: Record<string, string> }>): Promise<HubSpotBatchOutcome> {
+    return this.tracedWrite(objectType, 'upsert', inputs, async (part, options) => {
+      const response = await this.client.crm.objects.batchApi.upsert(
+        objectType,
+        { inputs: part.map(({ input, traceId }) => ({ id: input.id, idProperty, properties: input.properties, objectWriteTraceId: traceId })) },
+        options,
+      );
+      return { ...response, results: response.results.map((r) => ({ ...r, isNew: r._new })) };
+    });
+  }
+
+  /**
+   * One batch write in chunks of 100, each input traced by its position in `inputs` (see traceIdOf), so every
+   * result and error maps back to the input it answers.
+   */
+  private async tracedWrite<I>(
+    objectType: string,
+    operation: string,
+    inputs: readonly I[],
+    send: (
+      part: Array<{ input: I; traceId: string }>,
+      options: CallOptions,
+    ) => Promise<{ results: Array<Parameters<typeof toHubSpotObject>[0] & { objectWriteTraceId?: string; isNew?: boolean }>; errors?: unknown }>,
+  ): Promise<HubSpotBatchOutcome> {
     const outcome: HubSpotBatchOutcome = { results: [], errors: [] };
     let offset = 0;
     for (const part of chunk(inputs, BATCH_LIMIT)) {
-      const start = offset;
-      const response = await this.call({ object: objectType, operation: 'upsert' }, (options) =>
-        this.client.crm.objects.batchApi.upsert(
-          objectType,
-          { inputs: part.map((input, i) => ({ id: input.id, idProperty, properties: input.properties, objectWriteTraceId: traceIdOf(start + i) })) },
-          options,
-        ),
+      const traced = part.map((input, i) => ({ input, traceId: traceIdOf(offset + i) }));
+      const response = await this.call({ object: objectType, operation }, (options) => send(traced, options));
+      outcome.results.push(
+        ...response.results.map((r) => ({ ...toHubSpotObject(r), ...(r.isNew === undefined ? {} : { isNew: r.isNew }), ...tracedResult(r) })),
       );
-      outcome.results.push(...response.results.map((r) => ({ ...toHubSpotObject(r), isNew: r._new, ...tracedResult(r) })));
-      outcome.errors.push(...batchErrors('errors' in response ? (response.errors as never) : undefined));
+      outcome.errors.push(...batchErrors(response.errors as Parameters<typeof batchErrors>[0]));
       offset += part.length;
     }
     return outcome;
