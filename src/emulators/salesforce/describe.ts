@@ -18,33 +18,41 @@ function urlsOf(version: string, def: ObjectDefinition): Record<string, string> 
   return { sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` };
 }
 
+/**
+ * The object-level properties describeGlobal lists for each sObject; sObject Describe starts with the same ones
+ * and adds fields and child relationships.
+ */
+function sobjectSummary(def: ObjectDefinition, version: string) {
+  return {
+    activateable: false,
+    createable: true,
+    custom: def.custom,
+    customSetting: false,
+    deletable: def.name !== 'User',
+    deprecatedAndHidden: false,
+    feedEnabled: false,
+    keyPrefix: def.keyPrefix,
+    label: def.label,
+    labelPlural: def.labelPlural,
+    layoutable: true,
+    mergeable: ['Lead', 'Contact', 'Account'].includes(def.name),
+    name: def.name,
+    queryable: true,
+    replicateable: true,
+    retrieveable: true,
+    searchable: true,
+    triggerable: true,
+    undeletable: true,
+    updateable: true,
+    urls: urlsOf(version, def),
+  };
+}
+
 export function describeGlobal(org: SalesforceOrg, version: string): unknown {
   return {
     encoding: 'UTF-8',
     maxBatchSize: 200,
-    sobjects: org.schema.all().map((def) => ({
-      activateable: false,
-      createable: true,
-      custom: def.custom,
-      customSetting: false,
-      deletable: def.name !== 'User',
-      deprecatedAndHidden: false,
-      feedEnabled: false,
-      keyPrefix: def.keyPrefix,
-      label: def.label,
-      labelPlural: def.labelPlural,
-      layoutable: true,
-      mergeable: ['Lead', 'Contact', 'Account'].includes(def.name),
-      name: def.name,
-      queryable: true,
-      replicateable: true,
-      retrieveable: true,
-      searchable: true,
-      triggerable: true,
-      undeletable: true,
-      updateable: true,
-      urls: urlsOf(version, def),
-    })),
+    sobjects: org.schema.all().map((def) => sobjectSummary(def, version)),
   };
 }
 
@@ -110,7 +118,7 @@ export function describeField(f: FieldDefinition): Record<string, unknown> {
 export function describeObject(org: SalesforceOrg, def: ObjectDefinition, version: string): unknown {
   const visible = org.visibleObject(def);
   return {
-    activateable: false,
+    ...sobjectSummary(def, version),
     childRelationships: def.childRelationships.map((relationship) => ({
       cascadeDelete: false,
       childSObject: relationship.childSObject,
@@ -118,22 +126,6 @@ export function describeObject(org: SalesforceOrg, def: ObjectDefinition, versio
       field: relationship.field,
       relationshipName: relationship.relationshipName,
     })),
-    createable: true,
-    custom: def.custom,
-    deletable: def.name !== 'User',
     fields: visible.fields.map((f) => describeField(f)),
-    keyPrefix: def.keyPrefix,
-    label: def.label,
-    labelPlural: def.labelPlural,
-    mergeable: ['Lead', 'Contact', 'Account'].includes(def.name),
-    name: def.name,
-    queryable: true,
-    replicateable: true,
-    retrieveable: true,
-    searchable: true,
-    triggerable: true,
-    undeletable: true,
-    updateable: true,
-    urls: urlsOf(version, def),
   };
 }
