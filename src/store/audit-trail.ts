@@ -1,26 +1,13 @@
 import type { Selectable } from 'kysely';
 import { chunks, parseJson, type StoreContext } from './context.ts';
+import type { AuditEntry as PortAuditEntry } from '../engine/contacts/ports.ts';
 import type { AuditTrailTable } from './schema.ts';
 
-/** One write crmsync made, where, and why: the answer to "who changed this field?". */
-export interface AuditEntry {
+/** An audit row as stored: the engine's AuditEntry (the port this repository implements) and its row id. */
+export interface AuditEntry extends NewAuditEntry {
   id: number;
-  at: Date;
-  /** The system written to. */
-  system: 'salesforce' | 'hubspot';
-  object: string;
-  recordId: string | null;
-  linkId: string | null;
-  /** 'create' | 'update' | 'delete' | 'link' | 'relink' | 'unlink' … */
-  action: string;
-  /** The fields written and the values sent (or, for links, what changed). */
-  changes: Record<string, unknown>;
-  /** Why: the rule and the source change, e.g. "two_way: HubSpot changed firstname at 10:02". */
-  reason: string;
-  runId: string | null;
 }
-
-export type NewAuditEntry = Omit<AuditEntry, 'id'>;
+export type NewAuditEntry = PortAuditEntry;
 
 /** Append-only: entries are never changed, only pruned past the retention period. */
 export class AuditTrailRepository {

@@ -1,27 +1,14 @@
 import { sql, type Selectable } from 'kysely';
 import { chunks, type StoreContext } from './context.ts';
+import type { SyncErrorReport } from '../engine/contacts/ports.ts';
 import type { SyncErrorsTable } from './schema.ts';
 import { syncErrorCategories as SYNC_ERROR_CATEGORIES, type SyncErrorCategory } from '../core/sync-error.ts';
 
 // The error cards of Sync Health (SPEC section 7): the core's vocabulary, shared by core decisions and vendor refusals.
 export { SYNC_ERROR_CATEGORIES, type SyncErrorCategory };
 
-/** A record that a system refused, as the engine reports it. */
-export interface SyncErrorReport {
-  /** The HubSpot object type of the synced pair ('contacts', 'deals', …). */
-  object: string;
-  /** At least one of the two ids: the record crmsync was syncing, and its counterpart when linked. */
-  hubspotId: string | null;
-  salesforceId: string | null;
-  category: SyncErrorCategory;
-  /** The vendor's code (FIELD_CUSTOM_VALIDATION_EXCEPTION, INVALID_EMAIL, …); '' when it gave none. */
-  vendorCode: string;
-  field: string | null;
-  /** The vendor's message, shown to the admin as it was (escaped by the UI). */
-  message: string;
-  /** When the engine will try again; null: only on a new change or a resync by hand. */
-  nextRetryAt: Date | null;
-}
+// The shape is the engine's port (the contract this repository implements), not a second declaration.
+export type { SyncErrorReport };
 
 export interface SyncError extends SyncErrorReport {
   id: number;

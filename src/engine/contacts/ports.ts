@@ -21,25 +21,34 @@ export type NewLink = Omit<StoredLink, 'linkId'>;
 
 /** A record a system refused, or the core could not convert: one card entry in Sync Health. */
 export interface SyncErrorReport {
+  /** The HubSpot object type of the synced pair ('contacts', 'deals', …). */
   object: string;
+  /** At least one of the two ids: the record crmsync was syncing, and its counterpart when linked. */
   hubspotId: string | null;
   salesforceId: string | null;
   category: SyncErrorCategory;
+  /** The vendor's code (FIELD_CUSTOM_VALIDATION_EXCEPTION, INVALID_EMAIL, …); '' when it gave none. */
   vendorCode: string;
   field: string | null;
+  /** The vendor's message, shown to the admin as it was (escaped by the UI). */
   message: string;
+  /** When the engine will try again; null: only on a new change or a resync by hand. */
   nextRetryAt: Date | null;
 }
 
-/** One write, link or unlink crmsync made, and why. */
+/** One write, link or unlink crmsync made, where, and why: the answer to "who changed this field?". */
 export interface AuditEntry {
   at: Date;
+  /** The system written to. */
   system: 'salesforce' | 'hubspot';
   object: string;
   recordId: string | null;
   linkId: string | null;
+  /** 'create' | 'update' | 'delete' | 'link' | 'relink' | 'unlink' … */
   action: string;
+  /** The fields written and the values sent (or, for links, what changed). */
   changes: Record<string, unknown>;
+  /** Why: the rule and the source change, e.g. "two_way: HubSpot changed firstname at 10:02". */
   reason: string;
   runId: string | null;
 }
