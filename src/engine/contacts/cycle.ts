@@ -37,11 +37,16 @@ export async function runContactSyncCycle(deps: ContactSyncDeps): Promise<Contac
   const firstSync = (await store.checkpoints.read('hubspot', 'contacts')) === null;
   const run = await store.syncRuns.start(firstSync ? 'initial' : 'incremental', started);
   try {
+    const progress = deps.onProgress ?? (() => undefined);
+    progress({ step: 'contacts: reading changes', done: 0, total: null });
     const { settings } = await readSettings(store.settings);
     const { mappings, untyped } = await contactMappings(store);
     const gathered = await gatherContactChanges(deps, { now: started, settings, mappings, overlapMs: deps.overlapMs ?? DEFAULT_OVERLAP_MS });
     const plan = planContactSync(gathered.input);
+    const writes = plannedWriteCount(plan);
+    progress({ step: 'contacts: writing', done: 0, total: writes });
     const applied = await applyContactPlan({ store, salesforce: deps.salesforce, hubspot: deps.hubspot, now: clock(), runId: run.runId, input: gathered.input }, plan);
+    progress({ step: 'contacts: writing', done: writes, total: writes });
     await store.transaction(async (repositories) => {
       for (const checkpoint of gathered.checkpoints) await repositories.checkpoints.advance(checkpoint.system, checkpoint.object, checkpoint.cursor, clock());
     });
@@ -70,6 +75,10 @@ export async function runContactSyncCycle(deps: ContactSyncDeps): Promise<Contac
     await store.syncRuns.finish(run.runId, { outcome: 'failed', counts: {}, failure: (error as Error).message }, clock()).catch(() => undefined);
     throw error;
   }
+}
+
+function plannedWriteCount(plan: ReturnType<typeof planContactSync>): number {
+  return plan.salesforceCreates.length + plan.salesforceUpdates.length + plan.hubspotCreates.length + plan.hubspotUpdates.length + plan.hubspotDeletes.length;
 }
 
 function runCounts(summary: ContactSyncSummary): Record<string, number> {

@@ -117,4 +117,6 @@ export interface ContactSyncDeps {
   clock: () => Date;
   /** How far before each checkpoint polling starts again (clock skew, late commits); default two minutes. */
   overlapMs?: number;
+  /** Told what the cycle is doing and how far it got: the start-up progress bar and the UI's live status. */
+  onProgress?: (progress: { step: string; done: number; total: number | null }) => void;
 }
