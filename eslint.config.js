@@ -21,6 +21,19 @@ export default tseslint.config(
     },
   },
   {
+    // The web UI's components get the same type-aware checks (a floating promise there is a lost save).
+    files: ['web/**/*.tsx'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
     // The pure core must not reach for I/O, the clock or randomness: those are passed in.
     files: ['src/core/**/*.ts'],
     rules: {
