@@ -10,9 +10,10 @@ export interface ServerOptions {
   hubspotClientSecret: string | null;
   /**
    * The public base URL HubSpot calls (e.g. https://crmsync.example.com). The signature covers the full URL, and
-   * behind a proxy the Host header is not to be trusted, so it comes from configuration.
+   * behind a proxy the Host header is not to be trusted, so it comes from configuration. A function when it is
+   * known only once the server listens (port 0).
    */
-  publicUrl: string;
+  publicUrl: string | (() => string);
   webhookInbox: WebhookInbox;
   clock: () => Date;
   logger?: Logger;
@@ -100,7 +101,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     const verdict = verifyHubSpotSignatureV3({
       clientSecret: options.hubspotClientSecret,
       method: request.method,
-      uri: `${options.publicUrl.replace(/\/+$/, '')}${request.url}`,
+      uri: `${(typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl).replace(/\/+$/, '')}${request.url}`,
       rawBody,
       signature: header('x-hubspot-signature-v3'),
       timestamp: header('x-hubspot-request-timestamp'),
