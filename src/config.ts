@@ -20,6 +20,11 @@ export type SalesforceConnection =
 
 export interface CrmsyncConfig {
   host: string;
+  /**
+   * The address people and HubSpot's webhooks reach crmsync at (behind a proxy, say); null: http://HOST:PORT.
+   * The webhook signature covers the full URL, so it cannot come from the request's Host header.
+   */
+  publicUrl: string | null;
   port: number;
   /** `sqlite:<path>` or `postgres://…` */
   databaseUrl: string;
@@ -62,6 +67,7 @@ const envSchema = z.object({
   CRMSYNC_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   CRMSYNC_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CRMSYNC_POLL_INTERVAL_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000, 'must be at least 1000').max(3_600_000).default(10_000),
+  CRMSYNC_PUBLIC_URL: url.optional(),
   CRMSYNC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SALESFORCE_API_VERSION: z.string().regex(/^\d{2}\.0$/, 'must look like 62.0').default('62.0'),
   HUBSPOT_BASE_URL: url.default('https://api.hubapi.com'),
@@ -144,6 +150,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
   return {
     host: env.HOST,
     port: env.PORT,
+    publicUrl: env.CRMSYNC_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
     databaseUrl: env.DATABASE_URL ?? `sqlite:${dataDir}/crmsync.db`,
     dataDir,
     secret: env.CRMSYNC_SECRET ?? null,

@@ -6,7 +6,8 @@ import { changeSetting, InvalidSettingsError, readSettings, settingAt } from '..
 import { syncObjectDescriptions, type SyncObjectName } from '../objects/index.ts';
 import { startHubSpotEmulator } from '../emulators/hubspot/index.ts';
 import { openStore, type Store } from '../store/open.ts';
-import { connectSyncSystems, emulatorStateFiles, formatSyncSummary } from './sync.ts';
+import { connectSyncSystems, formatSyncSummary } from './sync.ts';
+import { startCrmsync, type RunningCrmsync } from './start.ts';
 import { startSalesforceEmulator } from '../emulators/salesforce/index.ts';
 
 function parsePort(value: string): number {
@@ -80,17 +81,15 @@ export function buildCli(config: () => CrmsyncConfig = () => loadConfig(process.
 
   program
     .command('start')
-    .description('run crmsync: with no credentials, both emulators with demo data')
+    .description('run crmsync: sync loop, HTTP API and UI; with no credentials, on the built-in emulators with demo data')
     .addOption(seedOption())
     .action(async (opts: { seed: 'demo' | 'none' }) => {
-      const files = emulatorStateFiles(config().dataDir);
-      const salesforce = await startSalesforceEmulator({ port: 0, seed: opts.seed, persistFile: files.salesforce });
-      const hubspot = await startHubSpotEmulator({ port: 0, seed: opts.seed, persistFile: files.hubspot });
+      let running: Promise<RunningCrmsync> | null = null;
       stopOnSignal(async () => {
-        await Promise.all([salesforce.close(), hubspot.close()]);
+        await (await running?.catch(() => null))?.close();
       });
-      console.log(`Salesforce emulator: ${salesforce.url}`);
-      console.log(`HubSpot emulator:    ${hubspot.url}`);
+      running = startCrmsync({ seed: opts.seed, dataDir: config().dataDir });
+      await running;
     });
 
   const settings = program.command('settings').description('read or change the sync settings (SPEC section 4)');

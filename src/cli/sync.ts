@@ -14,6 +14,8 @@ import type { Store } from '../store/open.ts';
 
 export interface SyncSystems {
   deps: SyncCycleDeps;
+  /** The built-in emulators when no credentials are configured; null against real systems. */
+  emulators: { salesforce: RunningEmulator; hubspot: RunningEmulator } | null;
   /** What the systems are, in words for the terminal (never a token). */
   description: string;
   close(): Promise<void>;
@@ -47,14 +49,14 @@ export function emulatorStateFiles(dataDir: string): { salesforce: string; hubsp
  * The two systems a sync runs against, from the configuration: the real ones, or, with no credentials, the built-in
  * emulators, seeded with the demo world on first use and kept in the data folder after that.
  */
-export async function connectSyncSystems(config: CrmsyncConfig, store: Store, clock: () => Date): Promise<SyncSystems> {
+export async function connectSyncSystems(config: CrmsyncConfig, store: Store, clock: () => Date, options: { seed?: 'demo' | 'none' } = {}): Promise<SyncSystems> {
   if (config.hubspot.kind === 'oauth') {
     throw new Error('HubSpot OAuth app credentials are not supported for syncing yet: set HUBSPOT_ACCESS_TOKEN (a private-app token)');
   }
   const emulated = config.salesforce.kind === 'emulator';
   const files = emulated ? emulatorStateFiles(config.dataDir) : null;
-  const salesforceEmulator = files ? await startSalesforceEmulator({ port: 0, seed: 'demo', persistFile: files.salesforce }) : null;
-  const hubspotEmulator = files ? await startHubSpotEmulator({ port: 0, seed: 'demo', persistFile: files.hubspot }) : null;
+  const salesforceEmulator = files ? await startSalesforceEmulator({ port: 0, seed: options.seed ?? 'demo', persistFile: files.salesforce }) : null;
+  const hubspotEmulator = files ? await startHubSpotEmulator({ port: 0, seed: options.seed ?? 'demo', persistFile: files.hubspot }) : null;
   const budget = new SalesforceApiBudget(store.apiLedger, store.integrationState, async () => (await readSettings(store.settings)).settings.apiCallAllocation, clock);
   const calls = { salesforce: new TallyingMeter(budget), hubspot: new TallyingMeter() };
   const salesforce = new SalesforceClient({
@@ -68,6 +70,7 @@ export async function connectSyncSystems(config: CrmsyncConfig, store: Store, cl
       : new HubSpotClient({ accessToken: 'crmsync-demo', basePath: (hubspotEmulator as RunningEmulator).url, meter: calls.hubspot });
   return {
     deps: { store, salesforce, hubspot, calls, clock },
+    emulators: salesforceEmulator && hubspotEmulator ? { salesforce: salesforceEmulator, hubspot: hubspotEmulator } : null,
     description: emulated
       ? `no credentials configured: the built-in emulators with demo data, kept in ${config.dataDir}/emulators (Salesforce ${salesforceEmulator?.url}, HubSpot ${hubspotEmulator?.url})`
       : `Salesforce ${salesforce.connection.instanceUrl}, HubSpot ${config.hubspot.kind === 'private_app' ? config.hubspot.baseUrl : ''}`,
