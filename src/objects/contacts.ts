@@ -11,9 +11,16 @@
  * Salesforce integer accepts, and `lifecyclestage` is moved by opportunity roles (src/core/rules/lifecycle.ts),
  * never copied to Salesforce.
  */
+import type { PicklistValueMap, TypedFieldMapping } from '../core/mapping/model.ts';
+import { industryValues, leadStatusValues } from '../core/mapping/picklist-values.ts';
 import { defaultMapping, ownerMapping, type SyncObjectDescription } from './description.ts';
 
 const leadOnly = { Contact: null } as const;
+
+/** A picklist whose default values differ between the vendors: translated by its standard value map. */
+function withValueMap(mapping: TypedFieldMapping, valueMap: PicklistValueMap): TypedFieldMapping {
+  return { ...mapping, value: { ...mapping.value, choices: { valueMap } } };
+}
 
 export const contactsDescription: SyncObjectDescription = {
   name: 'contacts',
@@ -37,12 +44,14 @@ export const contactsDescription: SyncObjectDescription = {
     defaultMapping('leadsource', 'LeadSource', 'text', 'picklist'),
     defaultMapping('company', 'Company', 'text', 'string', { salesforceFieldOn: leadOnly }),
     defaultMapping('website', 'Website', 'text', 'url', { salesforceFieldOn: leadOnly }),
-    // HubSpot's contact industry is free text; Salesforce's is a picklist, so an unknown value is refused there.
-    defaultMapping('industry', 'Industry', 'text', 'picklist', { salesforceFieldOn: leadOnly }),
+    // HubSpot's contact industry is free text; Salesforce's is a picklist: HubSpot's own industry names ("Computer
+    // Software") are matched to Salesforce's defaults, and a value a restricted picklist cannot hold is an error.
+    withValueMap(defaultMapping('industry', 'Industry', 'text', 'picklist', { salesforceFieldOn: leadOnly }), industryValues),
     // A single-line text property on HubSpot contacts: a value that is not a number becomes a property_value error.
     defaultMapping('annualrevenue', 'AnnualRevenue', 'number', 'currency', { salesforceFieldOn: leadOnly }),
-    // Values differ between the systems (NEW vs Open - Not Contacted) unless the admin aligns them: refused values surface as errors.
-    defaultMapping('hs_lead_status', 'Status', 'choice', 'picklist', { salesforceFieldOn: leadOnly }),
+    // The default values differ (NEW vs Open - Not Contacted): translated both ways; a value with no counterpart
+    // in the other side's list is a property_value error naming it.
+    withValueMap(defaultMapping('hs_lead_status', 'Status', 'choice', 'picklist', { salesforceFieldOn: leadOnly }), leadStatusValues),
     ownerMapping(),
   ],
   deleteSettingKey: 'contacts.onSalesforceDelete',

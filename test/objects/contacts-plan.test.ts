@@ -52,6 +52,7 @@ describe('contacts description through the planner', () => {
     const [create] = planWith({
       salesforceChanges: [{ object: 'Lead', id: '00Q1', fields: { Email: 'x@example.com', LastName: 'X', Company: '[not provided]', Status: 'Open - Not Contacted' }, createdAt: 1, modifiedAt: 2 }],
     }).hubspotCreates;
-    expect(create?.properties).toEqual({ email: 'x@example.com', lastname: 'X', hs_lead_status: 'Open - Not Contacted', salesforceleadid: '00Q1' });
+    // The Lead's default status reaches HubSpot as HubSpot's own counterpart, not a value it would refuse.
+    expect(create?.properties).toEqual({ email: 'x@example.com', lastname: 'X', hs_lead_status: 'NEW', salesforceleadid: '00Q1' });
   });
 });

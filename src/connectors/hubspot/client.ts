@@ -407,4 +407,29 @@ export class HubSpotClient {
     } while (after);
     return owners;
   }
+
+  /**
+   * An object type's property definitions (one call: the properties API is not paged): what type checks of a
+   * mapping and picklist matching need. Option values are the internal names HubSpot accepts, not labels.
+   */
+  async properties(objectType: string): Promise<HubSpotPropertyDefinition[]> {
+    const response = await this.call({ object: objectType, operation: 'properties' }, (options) => this.client.crm.properties.coreApi.getAll(objectType, false, undefined, options));
+    return response.results.map((property) => ({
+      name: property.name,
+      label: property.label,
+      type: property.type,
+      fieldType: property.fieldType,
+      readOnlyValue: property.modificationMetadata?.readOnlyValue === true,
+      options: (property.options ?? []).filter((option) => !option.hidden).map((option) => option.value),
+    }));
+  }
+}
+
+export interface HubSpotPropertyDefinition {
+  name: string;
+  label: string;
+  type: string;
+  fieldType: string;
+  readOnlyValue: boolean;
+  options: string[];
 }

@@ -7,7 +7,7 @@
  * phone, email and url are not in HubSpot's table; they are taken as number and text, which is what they hold.
  * `allowedSyncRules` / `syncRuleRefusal` say which rules a pair can honour (a formula field can only feed HubSpot).
  */
-import { fieldSyncRules, type FieldSyncRule, type HubSpotPropertyDescription, type SalesforceFieldDescription, type SalesforceFieldType, type ValueKind, type ValueShape } from './model.ts';
+import { fieldSyncRules, type FieldSyncRule, type HubSpotPropertyDescription, type PicklistChoices, type SalesforceFieldDescription, type SalesforceFieldType, type ValueKind, type ValueShape } from './model.ts';
 
 export type CompatibilityResult = { ok: true; value: ValueShape } | { ok: false; reason: string };
 
@@ -54,7 +54,19 @@ export function checkTypeCompatibility(property: HubSpotPropertyDescription, fie
   // Owner ids differ between the systems; they are translated through users' emails, never copied.
   if (field.type === 'reference' && field.referenceTo?.includes('User')) value.meaning = 'owner';
   if (rule.kind === 'text' && field.length !== undefined && field.length > 0) value.maxLength = field.length;
+  const choices = liveChoices(property, field);
+  if (choices) value.choices = choices;
   return { ok: true, value };
+}
+
+/** The values each side accepts, when the metadata lists them: picklists are matched value by value. */
+export function liveChoices(property: Pick<HubSpotPropertyDescription, 'options'>, field: Pick<SalesforceFieldDescription, 'type' | 'picklistValues' | 'restrictedPicklist'>): PicklistChoices | undefined {
+  const choices: PicklistChoices = {};
+  if ((field.type === 'picklist' || field.type === 'multipicklist') && field.picklistValues) {
+    choices.salesforce = { values: field.picklistValues, restricted: field.restrictedPicklist === true };
+  }
+  if (property.options && property.options.length > 0) choices.hubspot = property.options;
+  return choices.salesforce || choices.hubspot ? choices : undefined;
 }
 
 function listed(types: readonly string[]): string {

@@ -21,6 +21,7 @@
  * State and country values pass through here as text; src/core/mapping/address.ts matches them.
  */
 import type { ValueShape } from './model.ts';
+import { choiceToHubspot, choiceToSalesforce, type ChoiceResult } from './picklist-values.ts';
 
 export type SalesforceValue = string | number | boolean | null;
 
@@ -62,9 +63,10 @@ export function hubspotToSalesforce(raw: string | null | undefined, shape: Value
       if (shape.maxLength !== undefined && text.length > shape.maxLength) {
         return refused(text, `value is ${text.length} characters; the Salesforce field holds at most ${shape.maxLength}`);
       }
-      return ok(text);
+      // Free text headed for a picklist (HubSpot's contact industry): matched to the picklist where it can be.
+      return shape.salesforceType === 'picklist' && shape.choices ? fromChoice(text, choiceToSalesforce(text.trim(), shape.choices)) : ok(text);
     case 'choice':
-      return shape.meaning === 'owner' ? translateOwner(text.trim(), context, 'hubspot') : ok(text);
+      return shape.meaning === 'owner' ? translateOwner(text.trim(), context, 'hubspot') : fromChoice(text, choiceToSalesforce(text.trim(), shape.choices));
     case 'multi_choice': {
       const options = splitOptions(text);
       return ok(options.length > 0 ? options.join(';') : null);
@@ -96,7 +98,7 @@ export function salesforceToHubspot(value: unknown, shape: ValueShape, context: 
     case 'multi_choice':
       return typeof value === 'string' ? ok(shape.kind === 'multi_choice' ? splitOptions(value).join(';') : value) : ok(String(value));
     case 'choice':
-      return shape.meaning === 'owner' ? translateOwner(String(value), context, 'salesforce') : ok(String(value));
+      return shape.meaning === 'owner' ? translateOwner(String(value), context, 'salesforce') : fromChoice(value, choiceToHubspot(String(value), shape.choices));
     case 'number': {
       const number = typeof value === 'number' ? value : typeof value === 'string' && decimalPattern.test(value.trim()) ? Number(value) : Number.NaN;
       if (!Number.isFinite(number)) return refused(value, `Salesforce ${shape.salesforceType} value ${JSON.stringify(value)} is not a number`);
@@ -140,6 +142,10 @@ export function sameSyncedValue(a: SalesforceValue, b: SalesforceValue, shape: V
 
 export function isBlankValue(value: SalesforceValue | undefined): boolean {
   return value === null || value === undefined || value === '';
+}
+
+function fromChoice(raw: unknown, result: ChoiceResult): Converted<string> {
+  return result.ok ? ok(result.value) : refused(raw, result.message);
 }
 
 function hubspotBoolean(text: string): Converted<boolean> {

@@ -53,6 +53,8 @@ export interface HubSpotPropertyDescription {
   fieldType: HubSpotFieldType;
   /** HubSpot-calculated properties cannot be written; they may still feed Salesforce. */
   readOnlyValue?: boolean;
+  /** An enumeration's option values (internal names, not labels): the only values HubSpot accepts. */
+  options?: readonly string[];
 }
 
 /** Salesforce's `describe` field `type`. */
@@ -91,6 +93,9 @@ export interface SalesforceFieldDescription {
   length?: number;
   /** For a reference: the objects it may point to (OwnerId → ['User', 'Group']). */
   referenceTo?: string[];
+  /** A picklist's active values, and whether the org refuses any other (`restrictedPicklist`). */
+  picklistValues?: readonly string[];
+  restrictedPicklist?: boolean;
 }
 
 /**
@@ -110,6 +115,27 @@ export interface ValueShape {
   meaning?: 'owner' | 'state' | 'country';
   /** For text written to Salesforce: its field length, checked before the call rather than refused by it. */
   maxLength?: number;
+  /**
+   * For a picklist on either side: the values each side accepts, from the live schema (absent when unknown),
+   * and the standard translation between the two vendors' default values (src/core/mapping/picklist-values.ts).
+   */
+  choices?: PicklistChoices;
+}
+
+export interface PicklistChoices {
+  /** Salesforce's active picklist values; `restricted`: the org refuses any other value. */
+  salesforce?: { values: readonly string[]; restricted: boolean };
+  /** HubSpot's option values for an enumeration property (HubSpot refuses any other). */
+  hubspot?: readonly string[];
+  /** Translation of the vendors' default values where a standard counterpart exists. */
+  valueMap?: PicklistValueMap;
+}
+
+/** Both directions of one picklist translation; keys are matched case- and punctuation-insensitively. */
+export interface PicklistValueMap {
+  name: string;
+  toSalesforce: Readonly<Record<string, string>>;
+  toHubspot: Readonly<Record<string, string>>;
 }
 
 export interface FieldMapping {

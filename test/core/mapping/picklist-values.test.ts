@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { hubspotToSalesforce, salesforceToHubspot, sameSyncedValue } from '../../../src/core/mapping/convert.ts';
+import type { ValueShape } from '../../../src/core/mapping/model.ts';
+import { choiceToHubspot, choiceToSalesforce, industryValues, leadStatusValues, picklistKey } from '../../../src/core/mapping/picklist-values.ts';
+
+const salesforceLeadStatuses = ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'];
+const hubspotLeadStatuses = ['NEW', 'OPEN', 'IN_PROGRESS', 'OPEN_DEAL', 'UNQUALIFIED', 'ATTEMPTED_TO_CONTACT', 'CONNECTED', 'BAD_TIMING'];
+const leadStatus: ValueShape = {
+  kind: 'choice',
+  salesforceType: 'picklist',
+  choices: { valueMap: leadStatusValues, salesforce: { values: salesforceLeadStatuses, restricted: true }, hubspot: hubspotLeadStatuses },
+};
+
+describe('picklist value maps', () => {
+  it.each([
+    ['lead status', leadStatusValues],
+    ['industry', industryValues],
+  ])('%s: a Salesforce value written to HubSpot reads back as itself (no bounce)', (_name, map) => {
+    for (const [salesforceKey, hubspotValue] of Object.entries(map.toHubspot)) {
+      const back = map.toSalesforce[picklistKey(hubspotValue)];
+      expect(back === undefined ? undefined : picklistKey(back)).toBe(salesforceKey);
+    }
+  });
+
+  it('translates every default HubSpot lead status to a Salesforce default, and back to a HubSpot option', () => {
+    for (const value of hubspotLeadStatuses) {
+      const salesforce = choiceToSalesforce(value, leadStatus.choices);
+      expect(salesforce.ok && salesforceLeadStatuses.includes(salesforce.value)).toBe(true);
+    }
+    for (const value of salesforceLeadStatuses) {
+      const hubspot = choiceToHubspot(value, leadStatus.choices);
+      expect(hubspot.ok && hubspotLeadStatuses.includes(hubspot.value)).toBe(true);
+    }
+  });
+
+  it('keeps values both sides hold as they are, in the receiving side’s spelling', () => {
+    const aligned = { salesforce: { values: ['Hot', 'Cold'], restricted: true }, hubspot: ['hot', 'cold'] };
+    expect(choiceToSalesforce('hot', aligned)).toEqual({ ok: true, value: 'Hot' });
+    expect(choiceToHubspot('Cold', aligned)).toEqual({ ok: true, value: 'cold' });
+  });
+
+  it('refuses a value with no counterpart in a closed list, naming it; an open picklist takes it as it is', () => {
+    const restricted = choiceToSalesforce('WARM_LEAD', leadStatus.choices);
+    expect(restricted).toEqual({ ok: false, message: expect.stringContaining('"WARM_LEAD" has no counterpart in the Salesforce picklist (Open - Not Contacted') });
+    expect(choiceToHubspot('Nurturing', leadStatus.choices)).toEqual({ ok: false, message: expect.stringContaining('"Nurturing" has no counterpart among the HubSpot property') });
+    expect(choiceToSalesforce('Space Mining', { valueMap: industryValues, salesforce: { values: ['Technology'], restricted: false } })).toEqual({ ok: true, value: 'Space Mining' });
+  });
+
+  it('without live lists, sends the standard counterpart or the value itself', () => {
+    expect(choiceToSalesforce('connected', { valueMap: leadStatusValues })).toEqual({ ok: true, value: 'Working - Contacted' });
+    expect(choiceToSalesforce('Custom', { valueMap: leadStatusValues })).toEqual({ ok: true, value: 'Custom' });
+    expect(choiceToHubspot('Working - Contacted', { valueMap: leadStatusValues })).toEqual({ ok: true, value: 'IN_PROGRESS' });
+  });
+
+  it('matches HubSpot industry names typed as text to Salesforce’s Industry picklist', () => {
+    const industry: ValueShape = { kind: 'text', salesforceType: 'picklist', choices: { valueMap: industryValues, salesforce: { values: ['Technology', 'Retail', 'Other'], restricted: true } } };
+    expect(hubspotToSalesforce('Computer Software', industry)).toEqual({ ok: true, value: 'Technology' });
+    expect(hubspotToSalesforce('retail', industry)).toEqual({ ok: true, value: 'Retail' });
+    const refused = hubspotToSalesforce('Space Mining', industry);
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.error).toMatchObject({ category: 'property_value', value: 'Space Mining' });
+    // HubSpot's contact industry is free text: a Salesforce value goes as it is, untranslated.
+    expect(salesforceToHubspot('Technology', industry)).toEqual({ ok: true, value: 'Technology' });
+  });
+
+  it('is echo-free: any HubSpot lead status, converted and written back, compares equal to itself', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...hubspotLeadStatuses), (value) => {
+        const canonical = hubspotToSalesforce(value, leadStatus);
+        if (!canonical.ok) return false;
+        const written = salesforceToHubspot(canonical.value, leadStatus);
+        if (!written.ok) return false;
+        const again = hubspotToSalesforce(written.value, leadStatus);
+        return again.ok && sameSyncedValue(again.value, canonical.value, leadStatus);
+      }),
+    );
+  });
+});
