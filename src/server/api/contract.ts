@@ -10,17 +10,17 @@
  *   GET  /api/errors.csv?type=&category=  → text/csv
  *   POST /api/suspension/clear       → HealthResponse['suspension'] (null once cleared)
  *   GET  /api/settings               → SettingsResponse
- *   PUT  /api/settings               { changes: { [dottedKey]: value } } → SettingsResponse  (all or nothing)
+ *   PUT  /api/settings               { changes: { [dottedKey]: value }, version?: number } → SettingsResponse  (all or nothing; 409 if version is stale)
  *   GET  /api/mappings/{object}      → MappingsResponse
  *   PUT  /api/mappings/{object}      { upsert?: MappingInput[], remove?: string[] (hubspot properties) } → MappingsResponse
  *   GET  /api/schema/{object}        → SchemaResponse (live HubSpot properties and Salesforce fields, for the editor)
  *   GET  /api/hubspot/lists          → { lists: Array<{ listId: string; name: string; size: number | null }> }
- *   POST /api/sync                   → { requested: true; status: SyncStatusJson }
+ *   POST /api/sync                   → 202 { requested: true; status: SyncStatusJson }
  *   GET  /api/sync/status            → SyncStatusJson
- *   GET  /api/events                 → text/event-stream of `status` events (SyncStatusJson) and `health` pings
- *   POST /api/import                 ImportRequest → { importId: string }
+ *   GET  /api/events                 → text/event-stream of `status` events (SyncStatusJson) and `health` pings ({ at }: refetch /api/health)
+ *   POST /api/import                 ImportRequest → 202 { importId: string }  (501 when the server runs no importer)
  *   GET  /api/import/{importId}      → ImportStatus
- *   POST /api/session                { token } → 204 + Set-Cookie crmsync_session (HttpOnly, SameSite=Strict) ; body { csrfToken }
+ *   POST /api/session                { token } → 200 { csrfToken } + Set-Cookie crmsync_session (HttpOnly, SameSite=Strict); 429 when rate limited
  *   DELETE /api/session              → 204
  *   GET  /api/session                → { authenticated: boolean; csrfToken: string | null }
  *   GET  /api/openapi.json           → the OpenAPI 3.1 description of all the above
