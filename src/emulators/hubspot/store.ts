@@ -348,9 +348,12 @@ export class HubSpotStore implements HubSpotRecordReader {
   }
 
   /**
-   * Merges `mergedId` into `primaryId`: the primary keeps its id and its values, takes the merged record's
-   * values where it has none, and lists the merged id in `hs_merged_object_ids`; a contact keeps the merged
-   * email as an additional email. The merged record disappears; its id keeps resolving to the primary.
+   * Merges `mergedId` into `primaryId`. Contacts and companies merge into a NEW record with a new id, as HubSpot
+   * does since its 2024 change ("Updated merge functionality for contacts and companies", developer changelog):
+   * the primary's values are current, the merged record's fill what the primary lacks, both histories are kept,
+   * `hs_merged_object_ids` lists both old ids, and both old ids keep resolving to the new record. The merge
+   * webhook names it `newObjectId`. Other types keep the primary's id. A contact keeps the merged email as an
+   * additional email. The oldest create date stays.
    */
   merge(type: ObjectTypeDefinition, primaryId: string, mergedId: string): StoredRecord {
     const primary = this.find(type.name, primaryId);
@@ -362,28 +365,59 @@ export class HubSpotStore implements HubSpotRecordReader {
     const source: WriteSource = { sourceType: 'MERGE' };
     this.unindex(type, primary);
     this.unindex(type, merged);
+    const mintsNewId = type.name === 'contacts' || type.name === 'companies';
+    const survivor = mintsNewId ? this.mergedRecord(type, primary, merged, at) : primary;
     const changed: string[] = [];
     for (const [name, value] of Object.entries(merged.values)) {
       if (name === 'hs_object_id' || timestampProperties.has(name) || name === 'hs_merged_object_ids' || value === '') continue;
-      if ((primary.values[name] ?? '') !== '') continue;
-      this.setValue(primary, name, value, at, source);
+      if ((survivor.values[name] ?? '') !== '') continue;
+      this.setValue(survivor, name, value, at, source);
       changed.push(name);
     }
-    const mergedIds = [primary.values.hs_merged_object_ids, merged.id, merged.values.hs_merged_object_ids].filter((v): v is string => !!v).join(';');
-    this.setValue(primary, 'hs_merged_object_ids', mergedIds, at, source);
+    const goneIds = mintsNewId ? [primary.id, merged.id] : [merged.id];
+    const mergedIds = [primary.values.hs_merged_object_ids, ...goneIds.filter((id) => id !== survivor.id), merged.values.hs_merged_object_ids].filter((v): v is string => !!v).join(';');
+    this.setValue(survivor, 'hs_merged_object_ids', mergedIds, at, source);
     if (type.name === 'contacts') {
       const emails = new Set([primary.values.hs_additional_emails, merged.values.email, merged.values.hs_additional_emails].filter((v): v is string => !!v).flatMap((v) => v.split(';')));
-      emails.delete(primary.values.email ?? '');
-      if (emails.size > 0) this.setValue(primary, 'hs_additional_emails', [...emails].join(';'), at, source);
+      emails.delete(survivor.values.email ?? '');
+      if (emails.size > 0) this.setValue(survivor, 'hs_additional_emails', [...emails].join(';'), at, source);
     }
-    this.touch(type, primary, at, source);
-    this.records(type.name).delete(merged.id);
-    this.mergedInto.set(merged.id, primary.id);
-    this.index(type, primary);
-    this.emit({ kind: 'merge', objectType: type.name, primaryId: primary.id, mergedIds: [merged.id], newId: primary.id });
-    const snapshot = view(primary, true);
-    for (const name of changed) this.emit({ kind: 'propertyChange', record: snapshot, propertyName: name, propertyValue: primary.values[name] ?? null });
-    return primary;
+    this.touch(type, survivor, at, source);
+    for (const id of goneIds) {
+      this.records(type.name).delete(id);
+      this.mergedInto.set(id, survivor.id);
+    }
+    this.index(type, survivor);
+    this.version += 1;
+    this.emit({ kind: 'merge', objectType: type.name, primaryId: primary.id, mergedIds: goneIds, newId: survivor.id });
+    const snapshot = view(survivor, true);
+    for (const name of changed) this.emit({ kind: 'propertyChange', record: snapshot, propertyName: name, propertyValue: survivor.values[name] ?? null });
+    return survivor;
+  }
+
+  /** The record a contact or company merge creates: the primary's values and history under a new id. */
+  private mergedRecord(type: ObjectTypeDefinition, primary: StoredRecord, merged: StoredRecord, at: number): StoredRecord {
+    const id = String(this.nextId++);
+    const createdAt = Math.min(primary.createdAt, merged.createdAt);
+    const history: Record<string, HistoryEntry[]> = {};
+    for (const [name, entries] of Object.entries(merged.history)) history[name] = entries.map((entry) => ({ ...entry }));
+    for (const [name, entries] of Object.entries(primary.history)) {
+      history[name] = [...(history[name] ?? []), ...entries.map((entry) => ({ ...entry }))].sort((a, b) => a.timestamp - b.timestamp);
+    }
+    const record: StoredRecord = { id, objectType: type.name, values: { ...primary.values, hs_object_id: id }, history, createdAt, updatedAt: at, archived: false };
+    // The newest history entry is the current value everywhere else; where the secondary changed a property later
+    // than the primary, the primary's value is taken again at the merge, so the history still reads that way.
+    for (const [name, entries] of Object.entries(history)) {
+      const current = record.values[name];
+      if (current !== undefined && entries.at(-1)?.value !== current) entries.push({ value: current, timestamp: at, sourceType: 'MERGE' });
+    }
+    const createdate = new Date(createdAt).toISOString();
+    record.values.createdate = createdate;
+    if (type.properties.has('hs_createdate')) record.values.hs_createdate = createdate;
+    this.records(type.name).set(id, record);
+    this.order.get(type.name)?.push(id);
+    this.typeOfId.set(id, type.name);
+    return record;
   }
 
   private setValue(record: StoredRecord, name: string, value: string, at: number, source: WriteSource): void {

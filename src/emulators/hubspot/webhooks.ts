@@ -291,7 +291,8 @@ export function createWebhooksModule(_reader: HubSpotRecordReader): HubSpotEmula
             objectId: asNumber(change.newId),
             changeFlag: 'MERGED',
             primaryObjectId: asNumber(change.primaryId),
-            mergedObjectIds: change.mergedIds.map(asNumber),
+            // The secondaries only: when the merge minted a new record, the primary is gone too but is named above.
+            mergedObjectIds: change.mergedIds.filter((id) => id !== change.primaryId).map(asNumber),
             newObjectId: asNumber(change.newId),
             numberOfPropertiesMoved: 0,
           });

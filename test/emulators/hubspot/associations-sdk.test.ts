@@ -237,16 +237,17 @@ describe('HubSpot emulator: associations follow the records', () => {
     expect(await associated('companies', co, 'contacts')).toEqual([]);
   });
 
-  it("moves a merged contact's associations to the primary, which keeps its own primary company", async () => {
+  it("moves both merged contacts' associations to the new merged record, which keeps the primary's primary company", async () => {
     const [keep, merged, own, other] = [await contact('keep@example.com'), await contact('merged@example.com'), await company('Own'), await company('Other')];
     const d = (await h.client.crm.deals.basicApi.create({ properties: { dealname: 'Deal' }, associations: [] })).id;
     await h.client.crm.associations.v4.basicApi.create('contacts', keep, 'companies', own, [defined(1)]);
     await h.client.crm.associations.v4.basicApi.create('contacts', merged, 'companies', other, [defined(1)]);
     await h.client.crm.associations.v4.basicApi.createDefault('deals', d, 'contacts', merged);
-    await h.http('POST', '/crm/v3/objects/contacts/merge', { primaryObjectId: keep, objectIdToMerge: merged });
-    expect(await associated('contacts', keep, 'companies')).toEqual([[own, [[279, null], [1, 'Primary']]], [other, [[279, null]]]]);
-    expect(await associated('deals', d, 'contacts')).toEqual([[keep, [[3, null]]]]);
-    expect(await associated('companies', other, 'contacts')).toEqual([[keep, [[280, null]]]]);
+    const survivor = String((await h.http('POST', '/crm/v3/objects/contacts/merge', { primaryObjectId: keep, objectIdToMerge: merged })).body.id);
+    expect(survivor).not.toBe(keep);
+    expect(await associated('contacts', survivor, 'companies')).toEqual([[own, [[279, null], [1, 'Primary']]], [other, [[279, null]]]]);
+    expect(await associated('deals', d, 'contacts')).toEqual([[survivor, [[3, null]]]]);
+    expect(await associated('companies', other, 'contacts')).toEqual([[survivor, [[280, null]]]]);
   });
 
   it('takes associations from a create body (objects v3) and refuses an unknown type id there', async () => {

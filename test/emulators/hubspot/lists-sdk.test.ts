@@ -76,13 +76,13 @@ describe('HubSpot emulator: manual lists over the record store', () => {
     expect(tooMany.code).toBe(400);
   });
 
-  it("drops an archived record and moves a merged record's membership to the primary", async () => {
+  it("drops an archived record and moves a merged record's membership to the merged result", async () => {
     const [keep, merged, gone] = [await contact({ email: 'keep@example.com' }), await contact({ email: 'merged@example.com' }), await contact({ email: 'gone@example.com' })];
     const list = await createList({ name: 'Merges', objectTypeId: '0-1', processingType: 'MANUAL' });
     await h.client.crm.lists.membershipsApi.add(list.listId, [merged, gone]);
     await h.client.crm.contacts.basicApi.archive(gone);
-    await h.http('POST', '/crm/v3/objects/contacts/merge', { primaryObjectId: keep, objectIdToMerge: merged });
-    expect(await members(list.listId)).toEqual([keep]);
+    const survivor = String((await h.http('POST', '/crm/v3/objects/contacts/merge', { primaryObjectId: keep, objectIdToMerge: merged })).body.id);
+    expect(await members(list.listId)).toEqual([survivor]);
   });
 });
 

@@ -70,11 +70,12 @@ describe('HubSpot emulator modules (ports.ts contract)', () => {
     expect(kinds).toEqual(['propertyChange:firstname=Ann', 'propertyChange:lastname=Lee']);
 
     changes.length = 0;
-    await h.http('POST', '/crm/v3/objects/contacts/merge', { primaryObjectId: a.id, objectIdToMerge: b.id });
-    expect(changes[0]).toEqual({ kind: 'merge', objectType: 'contacts', primaryId: a.id, mergedIds: [b.id], newId: a.id });
+    // A contact merge mints a new record: both old ids are gone into it.
+    const newId = String((await h.http('POST', '/crm/v3/objects/contacts/merge', { primaryObjectId: a.id, objectIdToMerge: b.id })).body.id);
+    expect(changes[0]).toEqual({ kind: 'merge', objectType: 'contacts', primaryId: a.id, mergedIds: [a.id, b.id], newId });
     changes.length = 0;
-    await h.client.crm.contacts.basicApi.archive(a.id);
-    expect(changes).toEqual([{ kind: 'deletion', objectType: 'contacts', id: a.id }]);
+    await h.client.crm.contacts.basicApi.archive(newId);
+    expect(changes).toEqual([{ kind: 'deletion', objectType: 'contacts', id: newId }]);
   });
 
   it('announces a creation with the record, then each property set', async () => {

@@ -124,22 +124,25 @@ describe('HubSpot objects API through @hubspot/api-client', () => {
     expect(refused.body.message).toContain('LEADING_TRAILING_WHITESPACE');
   });
 
-  it('merges two contacts: the primary keeps its values, fills gaps, and answers for the merged id', async () => {
+  it('merges two contacts into a new record: the primary\'s values stand, gaps are filled, and both old ids answer with it', async () => {
     const primary = await h.client.crm.contacts.basicApi.create({ properties: { email: 'p@example.com', firstname: 'Primary' }, associations: [] });
     const other = await h.client.crm.contacts.basicApi.create({ properties: { email: 'o@example.com', firstname: 'Other', phone: '+1 555' }, associations: [] });
     // The client's discovery layer exposes no merge API; its raw apiRequest sends the documented call.
-    const response = await h.client.apiRequest({ method: 'POST', path: '/crm/v3/objects/contacts/merge', body: { primaryObjectId: primary.id, objectIdToMerge: other.id } });
-    expect(response.status).toBe(200);
-    const merged = (await response.json()) as { id: string; properties: Record<string, string> };
-    expect(merged.id).toBe(primary.id);
-    expect(merged.properties).toMatchObject({ firstname: 'Primary', phone: '+1 555', hs_merged_object_ids: other.id });
-    const viaOldId = await h.client.crm.contacts.basicApi.getById(other.id, ['firstname']);
-    expect(viaOldId.id).toBe(primary.id);
-    // The merged contact's email (now an additional email) still finds the primary.
+    const merged = await h.client.crm.contacts.basicApi.merge({ primaryObjectId: primary.id, objectIdToMerge: other.id });
+    // HubSpot's developer changelog "Updated merge functionality for contacts and companies": a new record, new id.
+    expect(merged.id).not.toBe(primary.id);
+    expect(merged.id).not.toBe(other.id);
+    expect(merged.properties).toMatchObject({ email: 'p@example.com', firstname: 'Primary', phone: '+1 555', hs_object_id: merged.id, hs_merged_object_ids: `${primary.id};${other.id}` });
+    expect(merged.createdAt.getTime()).toBe(primary.createdAt.getTime());
+    for (const oldId of [primary.id, other.id]) expect((await h.client.crm.contacts.basicApi.getById(oldId, ['firstname'])).id).toBe(merged.id);
+    // The merged contact's email (now an additional email) still finds the merged record.
     const byOldEmail = await h.client.crm.contacts.basicApi.getById('o@example.com', undefined, undefined, undefined, false, 'email');
-    expect(byOldEmail.id).toBe(primary.id);
+    expect(byOldEmail.id).toBe(merged.id);
     const list = await h.client.crm.contacts.basicApi.getPage(100);
-    expect(list.results.map((r) => r.id)).toEqual([primary.id]);
+    expect(list.results.map((r) => r.id)).toEqual([merged.id]);
+    // Both records' histories are the merged record's: the primary's value is the current one.
+    const history = await h.client.crm.contacts.basicApi.getById(merged.id, undefined, ['firstname']);
+    expect(history.propertiesWithHistory?.firstname?.map((entry) => entry.value)).toEqual(['Primary', 'Other', 'Primary']);
   });
 
   it('answers an unknown object type with 400 and an unknown route with a HubSpot-shaped 404', async () => {

@@ -200,7 +200,8 @@ describe('HubSpot emulator admin edits (a user working in HubSpot)', () => {
     const a = await h.admin('POST', 'records/companies', { properties: { name: 'Keep', domain: 'keep.example.com' } });
     const b = await h.admin('POST', 'records/companies', { properties: { name: 'Lose', city: 'Turku' } });
     const merged = await h.admin('POST', 'merge', { objectType: 'companies', primaryObjectId: a.body.id, objectIdToMerge: b.body.id });
-    expect(merged.body.properties).toMatchObject({ name: 'Keep', city: 'Turku', hs_merged_object_ids: b.body.id });
+    expect(merged.body.properties).toMatchObject({ name: 'Keep', city: 'Turku', hs_merged_object_ids: `${String(a.body.id)};${String(b.body.id)}` });
+    expect(merged.body.id).not.toBe(a.body.id);
     const owner = await h.admin('POST', 'owners', { email: 'new.rep@example.com', firstName: 'New', lastName: 'Rep' });
     expect((await h.client.crm.owners.ownersApi.getById(Number(owner.body.id))).email).toBe('new.rep@example.com');
     expect((await h.admin('POST', 'owners', { email: 'not-an-email', firstName: 'X', lastName: 'Y' })).status).toBe(400);

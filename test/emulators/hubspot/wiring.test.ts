@@ -67,12 +67,14 @@ describe('HubSpot emulator with its modules', () => {
     const ofCompany = async () => (await h.client.crm.associations.v4.basicApi.getPage('companies', company.id, 'contacts')).results.map((r) => String(r.toObjectId));
     expect(await ofCompany()).toEqual([merged.id]);
 
-    await h.http('POST', '/crm/v3/objects/contacts/merge', { primaryObjectId: kept.id, objectIdToMerge: merged.id });
-    expect(await ofCompany()).toEqual([kept.id]);
+    const survivor = String((await h.http('POST', '/crm/v3/objects/contacts/merge', { primaryObjectId: kept.id, objectIdToMerge: merged.id })).body.id);
+    expect(await ofCompany()).toEqual([survivor]);
+    // The primary's old id reads as the merged record.
     const read = await h.client.crm.contacts.basicApi.getById(kept.id, undefined, undefined, ['companies']);
+    expect(read.id).toBe(survivor);
     expect(read.associations?.companies?.results.map((a) => a.id)).toContain(company.id);
 
-    await h.client.crm.contacts.basicApi.archive(kept.id);
+    await h.client.crm.contacts.basicApi.archive(survivor);
     expect(await ofCompany()).toEqual([]);
   });
 
