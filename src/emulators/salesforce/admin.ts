@@ -29,6 +29,7 @@ const convertLeadSchema = z
   })
   .strict();
 
+const undeleteSchema = z.object({ ids: z.array(z.string().min(15)).min(1).max(200) }).strict();
 const mergeSchema = z.object({ masterRecordId: z.string().min(15), recordIdsToMerge: z.array(z.string().min(15)).min(1).max(2) }).strict();
 
 const fieldTypes = ['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'multipicklist', 'reference', 'boolean', 'int', 'double', 'currency', 'percent', 'date', 'datetime'] as const;
@@ -162,6 +163,16 @@ export function registerAdminRoutes(app: FastifyInstance, state: SalesforceEmula
   app.post('/__emulator/merge', async (request, reply) => {
     try {
       const result = state.org.merge(mergeSchema.parse(request.body ?? {}));
+      mutated();
+      return result;
+    } catch (error) {
+      return badRequest(reply, error);
+    }
+  });
+
+  app.post('/__emulator/undelete', async (request, reply) => {
+    try {
+      const result = state.org.undelete(undeleteSchema.parse(request.body ?? {}).ids);
       mutated();
       return result;
     } catch (error) {

@@ -697,6 +697,27 @@ export class SalesforceOrg {
   }
 
   /**
+   * Undelete as the undelete() call does it (SOAP/Apex): the record leaves the recycle bin with its values, and
+   * SystemModstamp and LastModifiedDate move, so a poll on them sees it again; a merged-away record keeps
+   * MasterRecordId cleared, and children re-parented by the merge stay with the master. The record drops out of
+   * getDeleted, which lists only records still deleted.
+   */
+  undelete(ids: readonly string[]): Array<{ id: string; success: true; errors: [] }> {
+    return this.store.transaction(() =>
+      ids.map((id) => {
+        const canonical = canonicalId(id);
+        if (!canonical) throw RecordFailure.of('MALFORMED_ID', `malformed id ${id}`);
+        const found = this.store.find(canonical);
+        if (!found) throw RecordFailure.of('INVALID_ID_FIELD', `invalid record id ${id}`);
+        if (found.record.IsDeleted !== true) throw RecordFailure.of('UNDELETE_FAILED', 'Entity is not in the recycle bin');
+        this.touch(found.objectName, found.record, { IsDeleted: false, ...('MasterRecordId' in found.record ? { MasterRecordId: null } : {}) });
+        this.store.forgetDeletion(found.objectName, canonical);
+        return { id: canonical, success: true as const, errors: [] as [] };
+      }),
+    );
+  }
+
+  /**
    * Merge as the merge() call does it: up to two records merge into the master; every record pointing at a
    * merged record is re-parented to the master; the merged records are deleted with MasterRecordId set.
    */

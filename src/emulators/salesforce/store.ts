@@ -137,6 +137,13 @@ export class RecordStore implements SoqlDataSource {
     }
   }
 
+  /** An undeleted record is no longer reported as deleted. */
+  forgetDeletion(objectName: string, id: string): void {
+    const key = objectName.toLowerCase();
+    const log = this.deletedLogs.get(key);
+    if (log) this.deletedLogs.set(key, log.filter((entry) => entry.id !== id));
+  }
+
   logDeletion(objectName: string, entry: DeletedEntry): void {
     const key = objectName.toLowerCase();
     let log = this.deletedLogs.get(key);

@@ -78,6 +78,26 @@ describe('Salesforce emulator admin: merge', () => {
   });
 });
 
+describe('Salesforce emulator admin: undelete', () => {
+  it('brings a deleted lead back with a later SystemModstamp, off the getDeleted list, and refuses a live record', async () => {
+    let now = Date.parse('2026-11-29T10:00:00Z');
+    const { conn, admin } = await startHarness({ clock: () => now });
+    const lead = await conn.sobject('Lead').create({ LastName: 'Back', Company: 'Recycle', Email: 'back@example.com' });
+    now += 60_000;
+    await conn.sobject('Lead').destroy(lead.id as string);
+    const before = (await conn.query<{ SystemModstamp: string }>(`SELECT SystemModstamp FROM Lead WHERE Id = '${lead.id}'`, { scanAll: true })).records[0]!;
+    now += 60_000;
+    const restored = await admin('POST', 'undelete', { ids: [lead.id] });
+    expect(restored.body).toEqual([{ id: lead.id, success: true, errors: [] }]);
+    const live = await conn.query<{ Id: string; SystemModstamp: string; LastModifiedDate: string; Email: string }>('SELECT Id, SystemModstamp, LastModifiedDate, Email FROM Lead');
+    expect(live.records).toEqual([expect.objectContaining({ Id: lead.id, Email: 'back@example.com' })]);
+    expect(Date.parse(live.records[0]!.SystemModstamp.replace('+0000', 'Z'))).toBeGreaterThan(Date.parse(before.SystemModstamp.replace('+0000', 'Z')));
+    now += 5 * 60_000;
+    expect((await conn.sobject('Lead').deleted('2026-11-29T10:00:00Z', '2026-11-29T10:06:00Z')).deletedRecords).toEqual([]);
+    expect((await admin('POST', 'undelete', { ids: [lead.id] })).body.errors[0].statusCode).toBe('UNDELETE_FAILED');
+  });
+});
+
 describe('Salesforce emulator admin: seeding, reset, persistence', () => {
   it('seeds the shared demo world: the same people and companies, duplicates and no-email people included', async () => {
     const { admin, conn } = await startHarness();
