@@ -12,6 +12,7 @@ export function storeMigrations(dialect: Dialect): MigrationProvider {
     '0001_initial': { up: (db) => createInitialSchema(db, dialect) },
     '0002_salesforce_reported_usage': { up: addSalesforceReportedUsage },
     '0003_received_events': { up: createReceivedEvents },
+    '0004_sync_error_retries': { up: addSyncErrorRetries },
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }
@@ -199,4 +200,14 @@ async function createReceivedEvents(db: Kysely<any>): Promise<void> {
     .addColumn('received_at', 'text', notNull)
     .execute();
   await db.schema.createIndex('received_events_received_at').on('received_events').column('received_at').execute();
+}
+
+/**
+ * Which errors are retried with back-off, and the values a system refused (per field, JSON `{"system:field": value}`),
+ * so an unchanged refused value is not sent again every cycle.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on today's schema type
+async function addSyncErrorRetries(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('sync_errors').addColumn('retryable', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema.alterTable('sync_errors').addColumn('refused_values', 'text').execute();
 }

@@ -117,6 +117,10 @@ export interface SyncErrorsTable {
   attempts: number;
   nextRetryAt: string | null;
   resolvedAt: string | null;
+  /** 1: a transient refusal, retried with back-off; 0: retried on a change or a resync by hand. */
+  retryable: Generated<number>;
+  /** JSON `{"<system>:<field>": value}`: the values the system refused while this error is open. */
+  refusedValues: string | null;
 }
 
 export interface AuditTrailTable {

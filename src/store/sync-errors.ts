@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import { chunks, type StoreContext } from './context.ts';
-import type { SyncErrorReport } from '../engine/contacts/ports.ts';
+import type { RefusedValue, SyncErrorReport } from '../engine/contacts/ports.ts';
 import type { SyncErrorsTable } from './schema.ts';
 import { syncErrorCategories as SYNC_ERROR_CATEGORIES, type SyncErrorCategory } from '../core/sync-error.ts';
 
@@ -8,7 +8,7 @@ import { syncErrorCategories as SYNC_ERROR_CATEGORIES, type SyncErrorCategory } 
 export { SYNC_ERROR_CATEGORIES, type SyncErrorCategory };
 
 // The shape is the engine's port (the contract this repository implements), not a second declaration.
-export type { SyncErrorReport };
+export type { RefusedValue, SyncErrorReport };
 
 export interface SyncError extends SyncErrorReport {
   id: number;
@@ -17,6 +17,9 @@ export interface SyncError extends SyncErrorReport {
   /** How many times in a row this record failed for this reason. */
   attempts: number;
   resolvedAt: Date | null;
+  retryable: boolean;
+  /** Every value the system refused while this error has been open (one per field). */
+  refusedValues: RefusedValue[];
 }
 
 export interface SyncErrorFilter {
@@ -64,6 +67,7 @@ export class SyncErrorsRepository {
       throw new TypeError(`unknown sync error category "${String(report.category)}"; expected one of ${SYNC_ERROR_CATEGORIES.join(', ')}`);
     }
     const at = now.toISOString();
+    const refusedValues = await this.mergedRefusals(report);
     const row = await this.context.db
       .insertInto('syncErrors')
       .values({
@@ -80,6 +84,8 @@ export class SyncErrorsRepository {
         attempts: 1,
         nextRetryAt: report.nextRetryAt?.toISOString() ?? null,
         resolvedAt: null,
+        retryable: report.retryable ? 1 : 0,
+        refusedValues,
       })
       .onConflict((oc) =>
         oc.columns(['object', 'recordKey', 'category', 'vendorCode']).doUpdateSet({
@@ -91,11 +97,31 @@ export class SyncErrorsRepository {
           lastSeenAt: sql.ref('excluded.last_seen_at'),
           nextRetryAt: sql.ref('excluded.next_retry_at'),
           resolvedAt: null,
+          retryable: sql.ref('excluded.retryable'),
+          refusedValues: sql.ref('excluded.refused_values'),
         }),
       )
       .returningAll()
       .executeTakeFirstOrThrow();
     return toSyncError(row);
+  }
+
+  /**
+   * The refused values to keep on the row: those of the open episode (another field of the same record refused
+   * for the same reason earlier) with this report's added. A resolved row starts over.
+   */
+  private async mergedRefusals(report: SyncErrorReport): Promise<string | null> {
+    const existing = await this.context.db
+      .selectFrom('syncErrors')
+      .select(['refusedValues', 'resolvedAt'])
+      .where('object', '=', report.object)
+      .where('recordKey', '=', recordKey(report))
+      .where('category', '=', report.category)
+      .where('vendorCode', '=', report.vendorCode)
+      .executeTakeFirst();
+    const values = existing && existing.resolvedAt === null ? parseRefusals(existing.refusedValues) : {};
+    if (report.refused) values[`${report.refused.system}:${report.refused.field}`] = report.refused.value ?? null;
+    return Object.keys(values).length > 0 ? JSON.stringify(values) : null;
   }
 
   /** Records the refusals of one batch together. */
@@ -194,6 +220,59 @@ export class SyncErrorsRepository {
     return rows.map(toSyncError);
   }
 
+  /** Open errors about these records (by either id), for deciding what not to send again. */
+  async openForRecords(object: string, ids: { hubspotIds: readonly string[]; salesforceIds: readonly string[] }): Promise<SyncError[]> {
+    const found = new Map<number, SyncError>();
+    for (const [column, values] of [['hubspotId', ids.hubspotIds], ['salesforceId', ids.salesforceIds]] as const) {
+      for (const batch of chunks([...new Set(values)])) {
+        const rows = await this.context.db.selectFrom('syncErrors').selectAll().where('object', '=', object).where(column, 'in', batch).where('resolvedAt', 'is', null).execute();
+        for (const row of rows) found.set(row.id, toSyncError(row));
+      }
+    }
+    return [...found.values()];
+  }
+
+  /**
+   * Gives every open retryable error without a retry time one, from its attempts (the engine's back-off policy).
+   * Run after each batch of errors is recorded; also heals errors a crash left unscheduled. Returns how many.
+   */
+  async scheduleRetries(now: Date, delayMs: (attempts: number) => number): Promise<number> {
+    const rows = await this.context.db
+      .selectFrom('syncErrors')
+      .select(['id', 'attempts'])
+      .where('resolvedAt', 'is', null)
+      .where('retryable', '=', 1)
+      .where('nextRetryAt', 'is', null)
+      .execute();
+    for (const row of rows) {
+      await this.context.db
+        .updateTable('syncErrors')
+        .set({ nextRetryAt: new Date(now.getTime() + delayMs(row.attempts)).toISOString() })
+        .where('id', '=', row.id)
+        .execute();
+    }
+    return rows.length;
+  }
+
+  /**
+   * Resolves those of `ids` still open that were not seen again since `since`: their records were retried and
+   * nothing failed (they may have had nothing left to write). Returns how many were resolved.
+   */
+  async resolveUnlessSeenSince(ids: readonly number[], since: Date, now: Date): Promise<number> {
+    let resolved = 0;
+    for (const batch of chunks(ids)) {
+      const result = await this.context.db
+        .updateTable('syncErrors')
+        .set({ resolvedAt: now.toISOString(), nextRetryAt: null })
+        .where('id', 'in', batch)
+        .where('resolvedAt', 'is', null)
+        .where('lastSeenAt', '<', since.toISOString())
+        .executeTakeFirst();
+      resolved += Number(result.numUpdatedRows);
+    }
+    return resolved;
+  }
+
   /** "Resync" in Sync Health: the selected open errors become due now. Returns how many were scheduled. */
   async retryNow(ids: readonly number[], now: Date): Promise<number> {
     let scheduled = 0;
@@ -249,5 +328,16 @@ function toSyncError(row: Selectable<SyncErrorsTable>): SyncError {
     lastSeenAt: new Date(row.lastSeenAt),
     attempts: row.attempts,
     resolvedAt: row.resolvedAt === null ? null : new Date(row.resolvedAt),
+    retryable: row.retryable === 1,
+    refusedValues: Object.entries(parseRefusals(row.refusedValues)).map(([key, value]) => {
+      const [system, ...field] = key.split(':');
+      return { system: system === 'hubspot' ? 'hubspot' : 'salesforce', field: field.join(':'), value };
+    }),
   };
+}
+
+function parseRefusals(json: string | null): Record<string, unknown> {
+  if (json === null) return {};
+  const parsed = JSON.parse(json) as unknown;
+  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
 }

@@ -102,6 +102,46 @@ describeEachDatabase('sync errors', (database) => {
     expect((await store.syncErrors.dueForRetry(at(2), 10)).map((e) => e.id)).toEqual([early.id, later.id]);
   });
 
+  it('keeps every value a system refused while the error is open, one per field, and forgets them when it resolves', async () => {
+    const store = await database.fresh().open();
+    const picklist = (field: string, value: unknown) =>
+      refusal({ hubspotId: '5', salesforceId: '00Q000000000000005', vendorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', field, refused: { system: 'salesforce', field, value } });
+    await store.syncErrors.record(picklist('Status', 'Hot'), t0);
+    const both = await store.syncErrors.record(picklist('Rating__c', 'Warm'), at(1));
+    expect(both.refusedValues).toEqual([
+      { system: 'salesforce', field: 'Status', value: 'Hot' },
+      { system: 'salesforce', field: 'Rating__c', value: 'Warm' },
+    ]);
+    const open = await store.syncErrors.openForRecords('contacts', { hubspotIds: [], salesforceIds: ['00Q000000000000005', '00Q000000000000099'] });
+    expect(open.map((error) => error.id)).toEqual([both.id]);
+    await store.syncErrors.resolveForRecords([{ object: 'contacts', hubspotId: '5' }], at(2));
+    expect((await store.syncErrors.record(picklist('Status', 'Cold'), at(3))).refusedValues).toEqual([{ system: 'salesforce', field: 'Status', value: 'Cold' }]);
+  });
+
+  it('schedules retryable errors by their attempts and leaves the others to a change or a resync', async () => {
+    const store = await database.fresh().open();
+    const locked = refusal({ hubspotId: '8', category: 'custom_code', vendorCode: 'UNABLE_TO_LOCK_ROW', retryable: true });
+    await store.syncErrors.record(locked, t0);
+    await store.syncErrors.record(refusal({ hubspotId: '9' }), t0);
+    expect(await store.syncErrors.scheduleRetries(t0, (attempts) => attempts * minute)).toBe(1);
+    // Already scheduled: not moved again.
+    expect(await store.syncErrors.scheduleRetries(t0, (attempts) => attempts * minute)).toBe(0);
+    expect((await store.syncErrors.dueForRetry(at(1), 10)).map((error) => [error.hubspotId, error.attempts, error.retryable])).toEqual([['8', 1, true]]);
+    // Failing again clears the time (the report carries none) and the next schedule backs off further.
+    const again = await store.syncErrors.record(locked, at(1));
+    await store.syncErrors.scheduleRetries(at(1), (attempts) => attempts * minute);
+    expect((await store.syncErrors.list({ hubspotId: '8' }, { limit: 1 })).errors[0]?.nextRetryAt).toEqual(at(1 + again.attempts));
+  });
+
+  it('resolves retried errors that were not seen again, and leaves the ones that failed again', async () => {
+    const store = await database.fresh().open();
+    const quiet = await store.syncErrors.record(refusal({ hubspotId: '1' }), t0);
+    const failing = await store.syncErrors.record(refusal({ hubspotId: '2' }), t0);
+    await store.syncErrors.record(refusal({ hubspotId: '2' }), at(5));
+    expect(await store.syncErrors.resolveUnlessSeenSince([quiet.id, failing.id], at(5), at(6))).toBe(1);
+    expect((await store.syncErrors.list({}, { limit: 10 })).errors.map((error) => error.hubspotId)).toEqual(['2']);
+  });
+
   it('refuses a report that names no record', async () => {
     const store = await database.fresh().open();
     await expect(store.syncErrors.record(refusal({ hubspotId: null, salesforceId: null }), t0)).rejects.toThrow(/needs the HubSpot id or the Salesforce id/);

@@ -34,6 +34,20 @@ export interface SyncErrorReport {
   message: string;
   /** When the engine will try again; null: only on a new change or a resync by hand. */
   nextRetryAt: Date | null;
+  /** A transient refusal (a locked row, an outage, the API budget): retried with back-off. Default false. */
+  retryable?: boolean;
+  /**
+   * The value the system refused, as sent: while the error is open and not due, the same value is not sent again
+   * (the rest of the record still syncs); a changed value, or a resync by hand, is sent.
+   */
+  refused?: RefusedValue | null;
+}
+
+export interface RefusedValue {
+  system: 'salesforce' | 'hubspot';
+  /** The Salesforce field or HubSpot property as written. */
+  field: string;
+  value: unknown;
 }
 
 /** One write, link or unlink crmsync made, where, and why: the answer to "who changed this field?". */
