@@ -32,6 +32,7 @@
  */
 import type { SyncErrorCategory } from '../../core/sync-error.ts';
 import type { FieldSyncRule } from '../../core/mapping/model.ts';
+import type { ImportProgress } from '../../engine/import-control.ts';
 import type { SyncPhase } from '../../engine/sync-control.ts';
 
 export type SuspensionStateName = 'salesforce_api_limit_exceeded' | 'api_access_disabled' | 'auth_failed' | 'object_permission_missing' | 'unknown';
@@ -162,14 +163,5 @@ export interface ImportRequest {
   modifiedAfter?: string;
 }
 
-export interface ImportStatus {
-  importId: string;
-  object: string;
-  state: 'running' | 'succeeded' | 'failed' | 'interrupted';
-  read: number;
-  total: number | null;
-  created: number;
-  updated: number;
-  failed: number;
-  failure: string | null;
-}
+/** An import's progress: the importer's own shape (src/engine/import-control.ts), already JSON. */
+export type ImportStatus = ImportProgress;
