@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { listMappings, type MappingRow } from '../../engine/mappings.ts';
+import { syncObjectDescriptions, type SyncObjectDescription, type SyncObjectName } from '../../objects/index.ts';
+import { FieldMappingConflictError } from '../../store/field-mappings.ts';
+import type { StoreRepositories } from '../../store/repositories.ts';
+import type { MappingJson, MappingsResponse } from './contract.ts';
+import type { ApiDeps } from './index.ts';
+import { planMappingEdit, readLiveSchema, type MappingWrite } from './mapping-check.ts';
+import { ApiRefusal, invalid, type ApiRoutes } from './route-kit.ts';
+import { mappingInput, mappingsResponse } from './schemas.ts';
+
+export const objectParams = z.object({
+  object: z.string().refine((name) => name in syncObjectDescriptions, `a synced object: ${Object.keys(syncObjectDescriptions).join(', ')}`),
+});
+
+export function describedObject(name: string): SyncObjectDescription {
+  return syncObjectDescriptions[name as SyncObjectName];
+}
+
+function toMappingJson(row: MappingRow, description: SyncObjectDescription): MappingJson {
+  const first = description.salesforceObjects[0]!;
+  return {
+    hubspotProperty: row.hubspotProperty,
+    salesforceField: row.salesforceFields[first] ?? '',
+    rule: row.rule,
+    origin: row.origin,
+    salesforceObjects: description.salesforceObjects.filter((object) => row.salesforceFields[object] !== null),
+  };
+}
+
+async function mappingsOf(store: Pick<StoreRepositories, 'fieldMappings'>, description: SyncObjectDescription): Promise<MappingsResponse> {
+  const rows = await listMappings(store.fieldMappings, description);
+  return { object: description.name, mappings: rows.map((row) => toMappingJson(row, description)) };
+}
+
+async function applyWrites(store: StoreRepositories, objectPair: string, writes: readonly MappingWrite[], now: Date): Promise<void> {
+  const stored = new Map((await store.fieldMappings.list(objectPair)).map((mapping) => [mapping.hubspotProperty, mapping]));
+  // Removals first: a field freed by one mapping may be taken by another in the same edit.
+  for (const write of writes) if (write.kind === 'remove') await store.fieldMappings.remove(objectPair, write.hubspotProperty);
+  for (const write of writes) {
+    if (write.kind === 'remove') continue;
+    const existing = stored.get(write.hubspotProperty);
+    if (existing && existing.salesforceField === write.salesforceField) {
+      await store.fieldMappings.changeRule(objectPair, write.hubspotProperty, write.rule, now);
+      continue;
+    }
+    if (existing) await store.fieldMappings.remove(objectPair, write.hubspotProperty);
+    const origin = write.kind === 'default_rule' ? 'default' : 'custom';
+    await store.fieldMappings.add({ objectPair, hubspotProperty: write.hubspotProperty, salesforceField: write.salesforceField, rule: write.rule, origin }, now);
+  }
+}
+
+export function registerMappingRoutes(routes: ApiRoutes, deps: ApiDeps): void {
+  routes.add(
+    {
+      method: 'GET',
+      url: '/api/mappings/:object',
+      summary: "An object's field mappings in force: the defaults (with any rule changed) and the custom ones",
+      tag: 'mappings',
+      params: objectParams,
+      response: { status: 200, description: 'the mappings', schema: mappingsResponse },
+    },
+    async ({ params }) => mappingsOf(deps.store, describedObject(params.object)),
+  );
+
+  routes.add(
+    {
+      method: 'PUT',
+      url: '/api/mappings/:object',
+      summary: 'Add or change mappings and remove custom ones, in one transaction; types are checked against the live schema',
+      tag: 'mappings',
+      params: objectParams,
+      body: z
+        .strictObject({ upsert: z.array(mappingInput).default([]), remove: z.array(z.string().trim().min(1, 'a HubSpot property name')).default([]) })
+        .refine((edit) => edit.upsert.length + edit.remove.length > 0, 'give mappings to upsert or properties to remove'),
+      response: { status: 200, description: 'the mappings after the edit', schema: mappingsResponse },
+      errors: [
+        { status: 409, description: 'a property or field was mapped by someone else meanwhile' },
+        { status: 502, description: 'the live schema could not be read from HubSpot or Salesforce' },
+      ],
+    },
+    async ({ params, body }, request) => {
+      const description = describedObject(params.object);
+      const current = await listMappings(deps.store.fieldMappings, description);
+      const needsSchema = body.upsert.some((input) => !description.defaultMappings.some((mapping) => mapping.hubspotProperty === input.hubspotProperty));
+      let schema = null;
+      if (needsSchema && deps.crmSchema) {
+        try {
+          schema = await readLiveSchema(deps.crmSchema, description);
+        } catch (error) {
+          request.log.warn({ err: error }, 'could not read the live schema for a mapping edit');
+          throw new ApiRefusal(502, 'schema_unavailable', `the live schema could not be read to check the mapping: ${(error as Error).message}`);
+        }
+      }
+      const plan = planMappingEdit(description, current, body, schema);
+      if (!plan.ok) throw invalid(plan.issues);
+      try {
+        await deps.store.transaction((store) => applyWrites(store, description.name, plan.writes, deps.clock()));
+      } catch (error) {
+        if (error instanceof FieldMappingConflictError) throw new ApiRefusal(409, 'mapping_conflict', error.message);
+        throw error;
+      }
+      return mappingsOf(deps.store, description);
+    },
+  );
+}
