@@ -59,6 +59,31 @@ describe('SalesforceClient against the emulator', () => {
     expect(await emulatorCalls()).toBe(meter.total);
   });
 
+  it('reads merged-away and deleted records with queryAll, paging past 2,000 rows through /queryAll', async () => {
+    const { sf, meter } = client();
+    const created = await sf.create('Lead', Array.from({ length: 2_003 }, (_, i) => lead(i)));
+    const [master, loser, gone] = created.map((result) => String(result.id));
+    await admin('merge', { masterRecordId: master, recordIdsToMerge: [loser] });
+    await sf.delete('Lead', [gone!]);
+    const ids = `'${loser}', '${gone}', '${master}'`;
+    const live: unknown[] = [];
+    for await (const page of sf.queryPages(`SELECT Id FROM Lead WHERE Id IN (${ids})`, 'Lead')) live.push(...page);
+    expect(live).toHaveLength(1);
+    const all = new Map<string, Record<string, unknown>>();
+    for await (const page of sf.queryAllPages(`SELECT Id, IsDeleted, MasterRecordId FROM Lead WHERE Id IN (${ids})`, 'Lead')) for (const row of page) all.set(String(row.Id), row);
+    expect(all.get(loser!)).toMatchObject({ IsDeleted: true, MasterRecordId: master });
+    expect(all.get(gone!)).toMatchObject({ IsDeleted: true, MasterRecordId: null });
+    expect(all.get(master!)).toMatchObject({ IsDeleted: false });
+    const before = meter.total;
+    let rows = 0;
+    for await (const page of sf.queryAllPages('SELECT Id FROM Lead', 'Lead')) rows += page.length;
+    expect(rows).toBe(2_003);
+    expect(meter.total - before).toBe(2);
+    expect(await emulatorCalls()).toBe(meter.total);
+    const stats = (await admin('stats')) as { byEndpoint: Record<string, number> };
+    expect(Object.keys(stats.byEndpoint).some((endpoint) => endpoint.includes('/queryAll'))).toBe(true);
+  });
+
   it('retrieves, updates and deletes in batches', async () => {
     const { sf } = client();
     const created = await sf.create('Lead', [lead(1), lead(2)]);

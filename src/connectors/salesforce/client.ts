@@ -132,14 +132,26 @@ export class SalesforceClient {
 
   /** Runs a SOQL query and yields it page by page (Salesforce's pages: up to 2,000 rows each). */
   async *queryPages(soql: string, object: string): AsyncGenerator<SalesforceRecord[]> {
+    yield* this.pagesOf(soql, object, 'query');
+  }
+
+  /**
+   * The same through `/queryAll`: deleted records in the recycle bin and merged-away records come back too, with
+   * IsDeleted and MasterRecordId, which is how a merge is told from a delete (REST API "QueryAll").
+   */
+  async *queryAllPages(soql: string, object: string): AsyncGenerator<SalesforceRecord[]> {
+    yield* this.pagesOf(soql, object, 'queryAll');
+  }
+
+  private async *pagesOf(soql: string, object: string, operation: 'query' | 'queryAll'): AsyncGenerator<SalesforceRecord[]> {
     // jsforce's Query is a thenable, not a Promise: awaiting it inside an async function makes one.
-    let page: QueryResult<SalesforceRecord> = await this.call({ object, operation: 'query' }, async () =>
-      this.connection.query<SalesforceRecord>(soql, { autoFetch: false }),
+    let page: QueryResult<SalesforceRecord> = await this.call({ object, operation }, async () =>
+      this.connection.query<SalesforceRecord>(soql, { autoFetch: false, scanAll: operation === 'queryAll' }),
     );
     yield page.records;
     while (!page.done && page.nextRecordsUrl) {
       const locator = page.nextRecordsUrl;
-      page = await this.call({ object, operation: 'query' }, async () => this.connection.queryMore<SalesforceRecord>(locator));
+      page = await this.call({ object, operation }, async () => this.connection.queryMore<SalesforceRecord>(locator));
       yield page.records;
     }
   }
