@@ -115,6 +115,30 @@ describe('HubSpotClient archived records', () => {
     expect(seen.sort()).toEqual([...archivedIds].sort());
     expect(meter.total - before).toBe(2);
   });
+
+  it('says when each archived record was archived', async () => {
+    const { hs } = client();
+    const created = await hs.batchCreate('contacts', [contact(1)]);
+    const before = Date.now();
+    await hs.batchArchive('contacts', [created.results[0]!.id]);
+    const pages: Array<{ archivedAt?: string }> = [];
+    for await (const page of hs.archivedPages('contacts', ['email'])) pages.push(...page);
+    expect(Date.parse(pages[0]?.archivedAt ?? '')).toBeGreaterThanOrEqual(before - 1_000);
+  });
+});
+
+describe('HubSpotClient merge', () => {
+  it('answers with the record that stands after a contact merge, under its new id, in one counted call', async () => {
+    const { hs, meter } = client();
+    const created = await hs.batchCreate('contacts', [contact(1), contact(2)]);
+    const [primary, other] = created.results.map((r) => r.id);
+    const before = meter.total;
+    const merged = await hs.mergeContacts(primary!, other!);
+    expect(meter.total - before).toBe(1);
+    expect(merged.id).not.toBe(primary);
+    expect(merged.properties.email).toBe('person1@example.com');
+    expect((await hs.batchRead('contacts', [primary!], ['email'])).results[0]?.id).toBe(merged.id);
+  });
 });
 
 describe('HubSpotClient pacing', () => {

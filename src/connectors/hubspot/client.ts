@@ -17,6 +17,8 @@ export interface HubSpotObject {
   createdAt: string;
   updatedAt: string;
   archived: boolean;
+  /** When an archived record was archived (the archived listing carries it). */
+  archivedAt?: string;
 }
 
 export interface HubSpotBatchOutcome {
@@ -73,6 +75,7 @@ function toHubSpotObject(raw: {
   createdAt: Date;
   updatedAt: Date;
   archived?: boolean;
+  archivedAt?: Date;
 }): HubSpotObject {
   return {
     id: raw.id,
@@ -90,6 +93,7 @@ function toHubSpotObject(raw: {
     createdAt: new Date(raw.createdAt).toISOString(),
     updatedAt: new Date(raw.updatedAt).toISOString(),
     archived: raw.archived ?? false,
+    ...(raw.archivedAt ? { archivedAt: new Date(raw.archivedAt).toISOString() } : {}),
   };
 }
 
@@ -353,6 +357,18 @@ export class HubSpotClient {
     for (const part of chunk(ids, BATCH_LIMIT)) {
       await this.call({ object: objectType, operation: 'archive' }, (options) => this.client.crm.objects.batchApi.archive(objectType, { inputs: part.map((id) => ({ id })) }, options));
     }
+  }
+
+  /**
+   * Merges one contact into another (POST /crm/v3/objects/contacts/merge). The answer is the record that stands
+   * after it, which may carry a NEW id (HubSpot's merge change for contacts and companies): callers must take the
+   * id from the answer, never assume the primary's.
+   */
+  async mergeContacts(primaryId: string, mergedId: string): Promise<HubSpotObject> {
+    const merged = await this.call({ object: 'contacts', operation: 'merge' }, (options) =>
+      this.client.crm.contacts.basicApi.merge({ primaryObjectId: primaryId, objectIdToMerge: mergedId }, options),
+    );
+    return toHubSpotObject(merged);
   }
 
   /** Associated record ids per record, in batches of 100 (associations v4 batch read). */
