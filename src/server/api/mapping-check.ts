@@ -71,7 +71,7 @@ export function planMappingEdit(
   });
 
   // Salesforce fields taken once the edit is made: every mapping that stays, by the property that holds it.
-  const removed = new Set(edit.remove);
+  const removed = new Set(writes.map((write) => write.hubspotProperty));
   const taken = new Map<string, string>();
   for (const row of current) if (!removed.has(row.hubspotProperty)) for (const field of fieldsOf(row)) taken.set(field, row.hubspotProperty);
   const editedCustom = new Set(edit.upsert.filter((input) => !defaults.has(input.hubspotProperty)).map((input) => input.hubspotProperty));
