@@ -82,6 +82,11 @@ export class ApiRoutes {
     private readonly publicRoutes: Set<string>,
   ) {}
 
+  /** Runs before the server stops listening: long-lived responses (event streams) end there, or close() would wait on them. */
+  beforeClose(run: () => void): void {
+    this.app.addHook('preClose', async () => run());
+  }
+
   add<Body extends z.ZodType = z.ZodUndefined, Query extends z.ZodType = z.ZodUndefined, Params extends z.ZodType = z.ZodUndefined>(
     spec: RouteSpec<Body, Query, Params>,
     handler: (input: RouteInput<z.output<Body>, z.output<Query>, z.output<Params>>, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,

@@ -8,7 +8,7 @@ import { syncRequestedResponse, syncStatusJson } from './schemas.ts';
  * Server-sent events of the service's status: a `status` event at once and on every change, and a `health` ping
  * every `pingMs` (the UI refreshes Sync Health on it; it also keeps proxies from closing an idle stream).
  */
-function streamEvents(deps: ApiDeps, request: FastifyRequest, reply: FastifyReply): void {
+function streamEvents(deps: ApiDeps, open: Set<() => void>, request: FastifyRequest, reply: FastifyReply): void {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -27,12 +27,22 @@ function streamEvents(deps: ApiDeps, request: FastifyRequest, reply: FastifyRepl
   const close = () => {
     clearInterval(ping);
     unsubscribe();
+    open.delete(end);
   };
+  const end = () => {
+    close();
+    raw.end();
+  };
+  open.add(end);
   request.raw.once('close', close);
   raw.once('close', close);
 }
 
 export function registerSyncRoutes(routes: ApiRoutes, deps: ApiDeps): void {
+  const openStreams = new Set<() => void>();
+  routes.beforeClose(() => {
+    for (const end of [...openStreams]) end();
+  });
   routes.add(
     {
       method: 'POST',
@@ -62,6 +72,6 @@ export function registerSyncRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       tag: 'sync',
       response: { status: 200, description: 'an event stream that stays open', contentType: 'text/event-stream' },
     },
-    async (_input, request, reply) => streamEvents(deps, request, reply),
+    async (_input, request, reply) => streamEvents(deps, openStreams, request, reply),
   );
 }
