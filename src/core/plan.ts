@@ -5,7 +5,7 @@
  * What the engine must put in (`ContactSyncInput`):
  * - the HubSpot contacts and Salesforce Leads/Contacts that changed this cycle, with their current values
  *   (HubSpot wire strings; Salesforce JSON values), per-field change times where known, created/modified times,
- *   deleted / merged / converted facts;
+ *   deleted / merged / converted facts, and for an unlinked record whose former partner was deleted, when;
  * - the stored ID links for every record in the changes, and their last-synced values (keyed by HubSpot
  *   property, in canonical Salesforce JSON form: src/core/mapping/convert.ts);
  * - for records without a link, the other side's records sharing their email (`salesforceMatches`,
@@ -34,6 +34,12 @@
  * - A new Salesforce person whose email belongs to a HubSpot contact linked elsewhere is skipped with a reason.
  * - Outside the inclusion list, a new Salesforce person still creates or links its HubSpot contact; a linked
  *   non-member gets no field updates either way.
+ * - Deletes and merges (links.ts): a Salesforce delete deletes the HubSpot contact or only drops the link; a
+ *   HubSpot delete only drops the link; a Salesforce merge moves the link to the master, or, when the master's own
+ *   HubSpot contact is linked, merges the two contacts in HubSpot (`merge_hubspot_contacts`); a HubSpot merge moves
+ *   the link of the record whose Salesforce id the survivor carries. A record whose link a plan drops is not sent
+ *   to the other side as new in that plan; later, one whose partner was deleted (`formerPartner`) is held until it
+ *   changes after the deletion, so a delete is never undone by the overlap window's re-read.
  * - A value is never sent to a side that already holds it letter for letter; a state is read within its country,
  *   so when both sides' countries change in one cycle the state may settle in one more cycle (tested).
  */
@@ -44,7 +50,7 @@ import { mappingsForSalesforceObject, type ResolvedFieldMapping, type TypedField
 import { decideField, type FieldDecision } from './rules/conflict.ts';
 import { chooseSalesforceMatch, normaliseEmail, routeNewHubspotContact, type SalesforcePersonObject } from './rules/contact-identity.ts';
 import { planLifecycleUpdates, type LifecycleContact, type LifecycleUpdate, type OpportunityRole } from './rules/lifecycle.ts';
-import { linkChangeForHubspotMerge, linkChangeForSalesforceFate, type ContactLink, type LinkChange, type SalesforcePersonFate } from './rules/links.ts';
+import { afterPartnerDeleted, linkChangeForHubspotMerge, linkChangeForSalesforceFate, type ContactLink, type LinkChange, type SalesforcePersonFate } from './rules/links.ts';
 import { contactSyncScope, hubspotDeleteOutcome, type ContactSyncScope } from './rules/scope.ts';
 import type { Settings } from './settings.ts';
 import type { CoreSyncError } from './sync-error.ts';
@@ -63,6 +69,8 @@ export interface HubspotContactRecord {
   deleted?: boolean;
   /** Set when this contact was merged away into another (HubSpot merge): the surviving contact's id. */
   mergedIntoId?: string;
+  /** Unlinked, and the Salesforce record it was synced with is deleted (since `deletedAt`). */
+  formerPartner?: { salesforceObject: SalesforcePersonObject; salesforceId: string; deletedAt: Millis };
   /** The primary associated company. */
   companyId?: string | null;
 }
@@ -83,6 +91,8 @@ export interface SalesforcePersonRecord {
   converted?: { contactId: string; accountId: string | null } | null;
   /** For a Contact: its OpportunityContactRoles, with the opportunity's state. */
   opportunityRoles?: readonly OpportunityRole[];
+  /** Unlinked, and the HubSpot contact it was synced with is deleted (since `deletedAt`). */
+  formerPartner?: { hubspotId: string; deletedAt: Millis };
 }
 
 export interface StoredContactLink extends ContactLink {
@@ -216,6 +226,14 @@ class ContactPlanner {
   private readonly salesforceUpdates = new Map<string, SalesforceUpdate>();
   private readonly pairsDone = new Set<string>();
   private readonly claimedEmails = new Set<string>();
+  /** HubSpot contacts this plan deletes or merges away: they take no writes and never sync as new. */
+  private readonly retiring = new Set<string>();
+  /**
+   * Records whose link this plan drops (their partner was deleted, merged or converted away), by `hs:id` and
+   * `sf:Object:id`: not sent to the other side as new in the same cycle. From the next cycle on, the gathered
+   * `formerPartner` decides (links.ts, `afterPartnerDeleted`).
+   */
+  private readonly unlinkedNow = new Set<string>();
 
   constructor(private readonly input: ContactSyncInput) {
     this.contacts = input.settings.contacts;
@@ -241,23 +259,25 @@ class ContactPlanner {
   plan(): ContactSyncPlan {
     // Fates first: a conversion or merge moves a link before any field is compared on it.
     for (const record of this.input.salesforceChanges) this.planSalesforceFate(record);
-    for (const record of this.input.hubspotChanges) if (record.deleted) this.planHubspotDelete(record);
+    for (const record of this.hubspotDeletesInOrder()) this.planHubspotDelete(record);
 
     for (const record of this.input.hubspotChanges) {
-      if (record.deleted) continue;
+      if (record.deleted || this.retiring.has(record.id)) continue;
       const link = this.linkByHubspot.get(record.id);
       if (link) this.planPair(link);
+      else if (this.unlinkedNow.has(`hs:${record.id}`)) this.skip('hubspot', record.id, 'its link was dropped in this cycle; it syncs again when it changes');
       else this.planNewHubspotContact(record);
     }
     for (const record of this.input.salesforceChanges) {
       if (record.deleted || record.converted) continue;
       const link = this.linkBySalesforce.get(sfKey(record.object, record.id));
       if (link) this.planPair(link);
+      else if (this.unlinkedNow.has(`sf:${sfKey(record.object, record.id)}`)) this.skip('salesforce', record.id, 'its link was dropped in this cycle; it syncs again when it changes');
       else this.planNewSalesforcePerson(record);
     }
     this.planLifecycle();
 
-    for (const [id, properties] of this.hubspotUpdates) if (Object.keys(properties).length > 0) this.result.hubspotUpdates.push({ id, properties });
+    for (const [id, properties] of this.hubspotUpdates) if (Object.keys(properties).length > 0 && !this.retiring.has(id)) this.result.hubspotUpdates.push({ id, properties });
     for (const update of this.salesforceUpdates.values()) if (Object.keys(update.fields).length > 0) this.result.salesforceUpdates.push(update);
     return this.result;
   }
@@ -296,6 +316,21 @@ class ContactPlanner {
     this.applyLinkChange(change, link);
   }
 
+  /**
+   * Deleted and merged-away contacts, those merged into a contact first whose surviving record carries their
+   * Salesforce id: HubSpot keeps the primary's values, so the primary's link is the one the survivor keeps.
+   */
+  private hubspotDeletesInOrder(): HubspotContactRecord[] {
+    const matchesSurvivor = (record: HubspotContactRecord): boolean => {
+      const link = this.linkByHubspot.get(record.id);
+      const survivor = record.mergedIntoId ? this.hubspotById.get(record.mergedIntoId) : undefined;
+      const property = link ? this.input.pair.salesforceIdProperty[link.salesforceObject] : undefined;
+      return !!(link && survivor && property && survivor.properties[property] === link.salesforceId);
+    };
+    const deleted = this.input.hubspotChanges.filter((record) => record.deleted);
+    return [...deleted.filter(matchesSurvivor), ...deleted.filter((record) => !matchesSurvivor(record))];
+  }
+
   private planHubspotDelete(record: HubspotContactRecord): void {
     const link = this.linkByHubspot.get(record.id);
     if (!link) return;
@@ -312,15 +347,41 @@ class ContactPlanner {
   private applyLinkChange(change: LinkChange, current: PairRef): void {
     this.result.linkChanges.push(change);
     this.dropLink(current);
+    this.unlinkedNow.add(`hs:${current.hubspotId}`);
+    this.unlinkedNow.add(`sf:${sfKey(current.salesforceObject, current.salesforceId)}`);
     if (change.change === 'delete_hubspot_contact') {
+      this.retiring.add(change.hubspotId);
       this.result.hubspotDeletes.push({ hubspotId: change.hubspotId, because: change.because });
       return;
     }
-    if (change.change === 'move') this.setLink({ ...current, hubspotId: change.hubspotId, salesforceObject: change.to.salesforceObject, salesforceId: change.to.salesforceId });
-    // A contact deleted in HubSpot cannot take property writes.
-    if (!this.hubspotById.get(change.hubspotId)?.deleted) {
-      for (const [property, value] of Object.entries(change.hubspotProperties)) if (value !== undefined) this.writeHubspot(change.hubspotId, property, value ?? '');
+    if (change.change === 'merge_hubspot_contacts') {
+      this.retiring.add(change.hubspotId);
+      return;
     }
+    if (change.change === 'move') this.setLink({ ...current, hubspotId: change.hubspotId, salesforceObject: change.to.salesforceObject, salesforceId: change.to.salesforceId });
+    // A contact deleted in HubSpot cannot take property writes; one that already reads so needs none.
+    const contact = this.hubspotById.get(change.hubspotId);
+    if (contact?.deleted) return;
+    for (const [property, value] of Object.entries(change.hubspotProperties)) {
+      if (value !== undefined && !(contact && sameText(contact.properties[property], value ?? ''))) this.writeHubspot(change.hubspotId, property, value ?? '');
+    }
+  }
+
+  /**
+   * A record whose partner on the other side was deleted waits until it changes after that deletion (links.ts,
+   * `afterPartnerDeleted`): the overlap window's re-read of it is not a reason to recreate the person.
+   */
+  private holdsAfterPartnerDeleted(side: PlanSkip['side'], id: string, changedAt: Millis, formerPartner: { deletedAt: Millis } | undefined, partner: string): boolean {
+    if (!formerPartner || afterPartnerDeleted(changedAt, formerPartner.deletedAt) === 'send_again') return false;
+    this.skip(side, id, `${partner} was deleted and this record has not changed since; it syncs again when it changes`);
+    return true;
+  }
+
+  /** When a HubSpot contact last changed a synced value: per-property times where read, else its modification time. */
+  private hubspotSyncedChangeAt(record: HubspotContactRecord): Millis {
+    const times = record.propertyChangedAt;
+    if (!times) return record.modifiedAt;
+    return Math.max(Number.NEGATIVE_INFINITY, ...this.input.mappings.map((mapping) => times[mapping.hubspotProperty] ?? Number.NEGATIVE_INFINITY));
   }
 
   // ---- new records ---------------------------------------------------------------------------------------
@@ -330,6 +391,8 @@ class ContactPlanner {
     if (email === null) return this.skip('hubspot', record.id, 'no email: a contact without an email never syncs');
     const scope = this.scopeFor(record.id, false);
     if (!scope.hubspotToSalesforce) return this.skip('hubspot', record.id, scope.reason ?? 'HubSpot → Salesforce is closed');
+    const former = record.formerPartner;
+    if (this.holdsAfterPartnerDeleted('hubspot', record.id, this.hubspotSyncedChangeAt(record), former, former ? `Salesforce ${former.salesforceObject} ${former.salesforceId}` : '')) return;
     if (this.claimedEmails.has(email)) return this.skip('hubspot', record.id, `another record with email ${email} is being synced in this cycle`);
     this.claimedEmails.add(email);
 
@@ -356,7 +419,8 @@ class ContactPlanner {
     if (this.contacts.onSalesforceUpsert === 'do_nothing') return this.skip('salesforce', record.id, 'contacts.onSalesforceUpsert is do_nothing');
     const email = normaliseEmail(record.fields.Email);
     if (email === null) return this.skip('salesforce', record.id, 'no email: a person without an email never syncs');
-    const existing = [...this.hubspotById.values()].find((contact) => !contact.deleted && normaliseEmail(contact.properties.email) === email);
+    if (this.holdsAfterPartnerDeleted('salesforce', record.id, record.modifiedAt, record.formerPartner, `HubSpot contact ${record.formerPartner?.hubspotId ?? ''}`)) return;
+    const existing = [...this.hubspotById.values()].find((contact) => !contact.deleted && !this.retiring.has(contact.id) && normaliseEmail(contact.properties.email) === email);
     if (existing) {
       const existingLink = this.linkByHubspot.get(existing.id);
       if (existingLink) {

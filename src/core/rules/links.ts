@@ -8,13 +8,24 @@
  *   - a converted Lead → `move` the link to its ConvertedContactId, and when the contact's HubSpot company is
  *     not yet linked to an Account, `linkCompany` to ConvertedAccountId (so company sync finds it linked and
  *     creates no second company). A company already linked to another Account is left as it is, with a note.
- *   - merged into a master (MasterRecordId) → `move` to the master, unless the master is already linked to
- *     another HubSpot contact: then this link goes (`unlink`), since a Salesforce record has one HubSpot contact.
+ *   - merged into a master (MasterRecordId) → `move` to the master. When the master is already linked to another
+ *     HubSpot contact, both contacts are one person now: `merge_hubspot_contacts` merges the loser's contact into
+ *     the master's (HubSpot's merge endpoint, the master's contact as primary) and drops the loser's link. Never a
+ *     delete, whatever `contacts.onSalesforceDelete` says: a merge is not a deletion of the person. (HubSpot's own
+ *     integration treats the loser as deleted and deletes or orphans its contact, losing that contact's timeline;
+ *     merging keeps both timelines and does in HubSpot what the Salesforce admin decided.)
  *   - deleted → per `contacts.onSalesforceDelete`: delete the HubSpot contact, or only drop the link. Applies
- *     inside or outside the inclusion list, so no contact keeps a dead link.
+ *     inside or outside the inclusion list, so no contact keeps a dead link. The contact keeps the deleted
+ *     record's id in `salesforceleadid`/`salesforcecontactid`: it is the memory that its partner is gone (below),
+ *     and clearing it would be a write that brings the contact back into the next poll.
  * - `linkChangeForHubspotMerge(loserLink, winnerLink)`: the winner keeps its own link when it has one (the
  *   loser's Salesforce record is then unlinked, not deleted); otherwise the loser's link moves to the winner.
  * - A HubSpot delete only drops the link (`hubspotDeleteOutcome` in scope.ts).
+ * - `afterPartnerDeleted(changedAt, deletedAt)`: a record whose partner on the other side was deleted is sent
+ *   there again (created anew) only once it changed after that deletion. Without this the overlap window re-reads
+ *   the record, finds it unlinked, and creates the person the other side just deleted: a delete would never stick.
+ *   A change made after the deletion is a person someone still works with, and HubSpot's own integration also
+ *   recreates a record that is edited after its partner was deleted.
  * Every change carries the HubSpot properties that record the Salesforce ids (`salesforceleadid`,
  * `salesforcecontactid`, `salesforceaccountid`) as they must read afterwards; HubSpot keeps the lead id after a
  * conversion, so a person's history stays findable.
@@ -57,7 +68,18 @@ export type LinkChange =
       note?: string;
     }
   | { change: 'unlink'; hubspotId: string; salesforceObject: SalesforcePersonObject; salesforceId: string; because: string; hubspotProperties: HubspotIdProperties }
-  | { change: 'delete_hubspot_contact'; hubspotId: string; salesforceObject: SalesforcePersonObject; salesforceId: string; because: string };
+  | { change: 'delete_hubspot_contact'; hubspotId: string; salesforceObject: SalesforcePersonObject; salesforceId: string; because: string }
+  | {
+      change: 'merge_hubspot_contacts';
+      /** The merged-away Salesforce record's contact: merged into `intoHubspotId`, its link dropped. */
+      hubspotId: string;
+      salesforceObject: SalesforcePersonObject;
+      salesforceId: string;
+      /** The master's contact, HubSpot's primary: its values stay current, its link stays (on the id HubSpot answers). */
+      intoHubspotId: string;
+      master: { salesforceObject: SalesforcePersonObject; salesforceId: string };
+      because: string;
+    };
 
 const idProperty = (object: SalesforcePersonObject): 'salesforceleadid' | 'salesforcecontactid' => (object === 'Lead' ? 'salesforceleadid' : 'salesforcecontactid');
 
@@ -73,12 +95,22 @@ export function linkChangeForSalesforceFate(
     if (outcome.action === 'delete_hubspot_contact_and_unlink') {
       return { change: 'delete_hubspot_contact', hubspotId: link.hubspotId, ...from, because: 'the Salesforce record was deleted and contacts.onSalesforceDelete is delete_contact' };
     }
-    return { change: 'unlink', hubspotId: link.hubspotId, ...from, because: outcome.reason, hubspotProperties: { [idProperty(link.salesforceObject)]: null } };
+    return { change: 'unlink', hubspotId: link.hubspotId, ...from, because: outcome.reason, hubspotProperties: {} };
   }
 
   const to =
     fate.kind === 'converted' ? { salesforceObject: 'Contact' as const, salesforceId: fate.convertedContactId } : { salesforceObject: fate.masterObject, salesforceId: fate.masterId };
   const takenBy = facts.hubspotIdLinkedToTarget;
+  if (takenBy && takenBy !== link.hubspotId && fate.kind === 'merged') {
+    return {
+      change: 'merge_hubspot_contacts',
+      hubspotId: link.hubspotId,
+      ...from,
+      intoHubspotId: takenBy,
+      master: to,
+      because: `Salesforce ${from.salesforceObject} ${from.salesforceId} was merged into ${to.salesforceObject} ${to.salesforceId}, which is linked to HubSpot contact ${takenBy}: the two contacts are one person`,
+    };
+  }
   if (takenBy && takenBy !== link.hubspotId) {
     return {
       change: 'unlink',
@@ -137,4 +169,11 @@ export function linkChangeForHubspotMerge(loser: ContactLink, winner: { hubspotI
     because: 'merged_in_hubspot',
     hubspotProperties: { [idProperty(loser.salesforceObject)]: loser.salesforceId },
   };
+}
+
+export type AfterPartnerDeleted = 'send_again' | 'hold';
+
+/** `changedAt`: the record's latest change to a synced value; `deletedAt`: when its partner was deleted. */
+export function afterPartnerDeleted(changedAt: number, deletedAt: number): AfterPartnerDeleted {
+  return changedAt > deletedAt ? 'send_again' : 'hold';
 }

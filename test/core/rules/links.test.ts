@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { linkChangeForHubspotMerge, linkChangeForSalesforceFate, type ContactLink } from '../../../src/core/rules/links.ts';
+import fc from 'fast-check';
+import { afterPartnerDeleted, linkChangeForHubspotMerge, linkChangeForSalesforceFate, type ContactLink } from '../../../src/core/rules/links.ts';
 
 const lead: ContactLink = { hubspotId: 'h1', salesforceObject: 'Lead', salesforceId: '00Q1' };
 const keep = { onSalesforceDelete: 'do_nothing' } as const;
@@ -40,6 +41,19 @@ describe('Salesforce merge', () => {
       hubspotProperties: { salesforcecontactid: '0035', salesforceleadid: null },
     });
   });
+  it('merges the loser\'s HubSpot contact into the master\'s when both were linked, never deleting it', () => {
+    for (const onSalesforceDelete of ['do_nothing', 'delete_contact'] as const) {
+      expect(linkChangeForSalesforceFate(lead, { kind: 'merged', masterId: '00Q7', masterObject: 'Lead' }, { hubspotIdLinkedToTarget: 'h2' }, { onSalesforceDelete })).toEqual({
+        change: 'merge_hubspot_contacts',
+        hubspotId: 'h1',
+        salesforceObject: 'Lead',
+        salesforceId: '00Q1',
+        intoHubspotId: 'h2',
+        master: { salesforceObject: 'Lead', salesforceId: '00Q7' },
+        because: expect.stringMatching(/merged into Lead 00Q7, which is linked to HubSpot contact h2/) as string,
+      });
+    }
+  });
   it('moving onto the record already linked to the same contact is a move, not a conflict', () => {
     expect(linkChangeForSalesforceFate(lead, { kind: 'merged', masterId: '00Q7', masterObject: 'Lead' }, { hubspotIdLinkedToTarget: 'h1' }, keep).change).toBe('move');
   });
@@ -48,7 +62,19 @@ describe('Salesforce merge', () => {
 describe('Salesforce delete', () => {
   it('deletes the HubSpot contact only when the setting says so', () => {
     expect(linkChangeForSalesforceFate(lead, { kind: 'deleted' }, {}, { onSalesforceDelete: 'delete_contact' }).change).toBe('delete_hubspot_contact');
-    expect(linkChangeForSalesforceFate(lead, { kind: 'deleted' }, {}, keep)).toMatchObject({ change: 'unlink', hubspotProperties: { salesforceleadid: null } });
+    // The contact keeps the deleted lead's id: the memory that its partner is gone, and no write to echo back.
+    expect(linkChangeForSalesforceFate(lead, { kind: 'deleted' }, {}, keep)).toMatchObject({ change: 'unlink', hubspotProperties: {} });
+  });
+});
+
+describe('after a partner was deleted', () => {
+  it('holds a record that has not changed since the deletion and sends one changed after it', () => {
+    expect(afterPartnerDeleted(1_000, 1_000)).toBe('hold');
+    expect(afterPartnerDeleted(999, 1_000)).toBe('hold');
+    expect(afterPartnerDeleted(1_001, 1_000)).toBe('send_again');
+  });
+  it('sends again exactly when the change is later than the deletion', () => {
+    fc.assert(fc.property(fc.integer(), fc.integer(), (changedAt, deletedAt) => (afterPartnerDeleted(changedAt, deletedAt) === 'send_again') === changedAt > deletedAt));
   });
 });
 
