@@ -77,6 +77,24 @@ export class SalesforceApiBudget implements ApiCallMeter {
     if (system === 'salesforce') this.salesforceUsage = { used, limit };
   }
 
+  /**
+   * Salesforce calls crmsync may still spend in the rolling window: what the allocation leaves, and never more
+   * than Salesforce itself last said remains. Null: no limit is known (no allocation set, nothing reported yet).
+   */
+  async remainingCalls(): Promise<{ remaining: number; usage: string } | null> {
+    const allocation = await this.allocation();
+    const vendor = this.salesforceUsage ? Math.max(0, this.salesforceUsage.limit - this.salesforceUsage.used) : null;
+    if (allocation === null && vendor === null) return null;
+    const used = allocation === null ? 0 : await this.ledger.usedInWindow(this.clock());
+    const own = allocation === null ? Number.POSITIVE_INFINITY : Math.max(0, allocation - used);
+    const remaining = Math.min(own, vendor ?? Number.POSITIVE_INFINITY);
+    const usage =
+      remaining === own
+        ? `${used.toLocaleString('en-US')} of ${allocation?.toLocaleString('en-US')} calls used in the last 24 hours`
+        : `Salesforce reports ${this.salesforceUsage?.used.toLocaleString('en-US')} of ${this.salesforceUsage?.limit.toLocaleString('en-US')} daily calls used`;
+    return { remaining, usage };
+  }
+
   /** Whether failed records may be retried now: only below 75% of the allocation. */
   async mayRetryFailedRecords(): Promise<boolean> {
     const allocation = await this.allocation();

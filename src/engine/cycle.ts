@@ -13,6 +13,7 @@
  * nothing it had not recorded is lost, and the next cycle re-reads the same window.
  */
 import type { ApiCall, ApiCallMeter, MeterReservation } from '../connectors/meter.ts';
+import { SalesforceApiBudget } from './api-budget.ts';
 import { runContactSyncCycle, type ContactSyncSummary } from './contacts/cycle.ts';
 import type { ContactSyncDeps } from './contacts/ports.ts';
 
@@ -54,5 +55,15 @@ export class TallyingMeter implements ApiCallMeter {
 
   observeVendorUsage(system: ApiCall['system'], used: number, limit: number): void {
     this.inner?.observeVendorUsage(system, used, limit);
+  }
+
+  /** The budget's 75% rule, when the meter in front of it is the Salesforce budget; otherwise retries may go. */
+  async mayRetryFailedRecords(): Promise<boolean> {
+    return this.inner instanceof SalesforceApiBudget ? this.inner.mayRetryFailedRecords() : true;
+  }
+
+  /** Calls left in the Salesforce budget, when the inner meter is it; null: no limit known. */
+  async remainingCalls(): Promise<{ remaining: number; usage: string } | null> {
+    return this.inner instanceof SalesforceApiBudget ? this.inner.remainingCalls() : null;
   }
 }

@@ -243,7 +243,7 @@ class ContactPlanWriter {
         } else {
           this.counts.salesforce.failed += 1;
           batch.abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { errors: outcome?.errors ?? [] } });
-          batch.errors.push(...this.vendorErrors(outcome?.errors ?? [], { hubspotId: create.hubspotId, salesforceId: null }));
+          batch.errors.push(...this.vendorErrors(outcome?.errors ?? [], { hubspotId: create.hubspotId, salesforceId: null }, { system: 'salesforce', payload: create.fields }));
         }
       }
       await this.commit(batch);
@@ -354,7 +354,7 @@ class ContactPlanWriter {
         } else {
           this.counts.salesforce.failed += 1;
           batch.abandoned.push({ idempotencyKey: key, outcome: { errors: result.errors } });
-          batch.errors.push(...this.vendorErrors(result.errors, { hubspotId: pending?.pair.hubspotId ?? null, salesforceId: update.id }));
+          batch.errors.push(...this.vendorErrors(result.errors, { hubspotId: pending?.pair.hubspotId ?? null, salesforceId: update.id }, { system: 'salesforce', payload: update.fields }));
         }
       });
       await this.commit(batch);
@@ -393,7 +393,7 @@ class ContactPlanWriter {
           batch.links.push({ hubspotObjectType: HUBSPOT_CONTACTS, hubspotId: result.id, salesforceObject: create.salesforceObject, salesforceId: create.salesforceId });
           batch.done.push({ idempotencyKey: create.idempotencyKey, outcome: { id: result.id } });
           batch.audit.push(this.audit('hubspot', result.id, null, result.isNew === false ? 'update' : 'create', create.properties, `${create.salesforceObject} ${create.salesforceId} has no HubSpot contact yet`));
-          const unwritten = this.partlyWritten(batch, partly.find((entry) => entry.input === create), { hubspotId: result.id, salesforceId: create.salesforceId });
+          const unwritten = this.partlyWritten(batch, partly.find((entry) => entry.input === create), { hubspotId: result.id, salesforceId: create.salesforceId }, create.properties);
           const values = Object.fromEntries(Object.entries(create.syncedValues).filter(([property]) => !unwritten.includes(property)));
           this.pairs.set(pairKey(result.id, create.salesforceObject, create.salesforceId), { pair: { hubspotId: result.id, salesforceObject: create.salesforceObject, salesforceId: create.salesforceId }, values, writesLeft: 0, failed: false });
           batch.synced.push({ hubspotId: result.id, salesforceObject: create.salesforceObject, salesforceId: create.salesforceId });
@@ -401,7 +401,7 @@ class ContactPlanWriter {
           this.counts.hubspot.failed += 1;
           const errors = refused.filter((refusal) => refusal.input === create).map((refusal) => refusal.error);
           batch.abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { errors } });
-          batch.errors.push(...this.vendorErrors(errors, { hubspotId: null, salesforceId: create.salesforceId }));
+          batch.errors.push(...this.vendorErrors(errors, { hubspotId: null, salesforceId: create.salesforceId }, { system: 'hubspot', payload: create.properties }));
         }
       }
       await this.commit(batch);
@@ -439,7 +439,7 @@ class ContactPlanWriter {
         const pending = this.pairByHubspot.get(update.id);
         const succeeded = written.has(update.id);
         if (succeeded && pending) {
-          const unwritten = this.partlyWritten(batch, partly.find((entry) => entry.input === update), { hubspotId: update.id, salesforceId: pending.pair.salesforceId });
+          const unwritten = this.partlyWritten(batch, partly.find((entry) => entry.input === update), { hubspotId: update.id, salesforceId: pending.pair.salesforceId }, update.properties);
           for (const property of unwritten) delete pending.values[property];
         }
         this.settlePairWrite(batch, pending, succeeded);
@@ -451,7 +451,7 @@ class ContactPlanWriter {
           this.counts.hubspot.failed += 1;
           const errors = refused.filter((refusal) => refusal.input === update).map((refusal) => refusal.error);
           batch.abandoned.push({ idempotencyKey: key, outcome: { errors } });
-          batch.errors.push(...this.vendorErrors(errors, { hubspotId: update.id, salesforceId: pending?.pair.salesforceId ?? null }));
+          batch.errors.push(...this.vendorErrors(errors, { hubspotId: update.id, salesforceId: pending?.pair.salesforceId ?? null }, { system: 'hubspot', payload: update.properties }));
         }
       }
       await this.commit(batch);
@@ -474,9 +474,14 @@ class ContactPlanWriter {
    * A contact written without the properties HubSpot refused: each is a sync error on its field, and none of them
    * is remembered as synced, so it is tried again when either side changes. Returns the properties left out.
    */
-  private partlyWritten(batch: BatchRecord, partly: { properties: string[]; error: VendorError } | undefined, ids: { hubspotId: string; salesforceId: string }): string[] {
+  private partlyWritten(
+    batch: BatchRecord,
+    partly: { properties: string[]; error: VendorError } | undefined,
+    ids: { hubspotId: string; salesforceId: string },
+    payload: Record<string, string>,
+  ): string[] {
     if (!partly) return [];
-    for (const property of partly.properties) batch.errors.push(...this.vendorErrors([{ ...partly.error, fields: [property] }], ids));
+    for (const property of partly.properties) batch.errors.push(...this.vendorErrors([{ ...partly.error, fields: [property] }], ids, { system: 'hubspot', payload }));
     return partly.properties;
   }
 
@@ -541,17 +546,22 @@ class ContactPlanWriter {
     return { at: this.now, system, object, recordId, linkId, action, changes, reason, runId: this.context.runId };
   }
 
-  private vendorErrors(errors: readonly VendorError[], ids: { hubspotId: string | null; salesforceId: string | null }): SyncErrorReport[] {
+  /**
+   * Refusals as sync errors. A transient one is retried with back-off (the cycle schedules it); a refused value is
+   * remembered with the value sent, so it is not sent again until it changes or an admin asks for a resync.
+   */
+  private vendorErrors(
+    errors: readonly VendorError[],
+    ids: { hubspotId: string | null; salesforceId: string | null },
+    sent: { system: 'salesforce' | 'hubspot'; payload: Readonly<Record<string, unknown>> },
+  ): SyncErrorReport[] {
     const reports = errors.length > 0 ? errors : [{ system: 'salesforce', code: 'UNKNOWN', message: 'the write was refused without a reason', fields: [], category: 'connection', reaction: { kind: 'retry' } } satisfies VendorError];
-    return reports.map((error) => ({
-      object: HUBSPOT_CONTACTS,
-      ...ids,
-      category: error.category,
-      vendorCode: error.code,
-      field: error.fields[0] ?? null,
-      message: error.message,
-      nextRetryAt: null,
-    }));
+    return reports.map((error) => {
+      const field = error.fields[0] ?? (sent.system === 'hubspot' ? refusedProperties(error)[0] : undefined) ?? null;
+      const retryable = error.reaction.kind === 'retry' || error.reaction.kind === 'resubmit';
+      const refused = !retryable && field !== null && Object.hasOwn(sent.payload, field) ? { system: sent.system, field, value: sent.payload[field] } : null;
+      return { object: HUBSPOT_CONTACTS, ...ids, category: error.category, vendorCode: error.code, field, message: error.message, nextRetryAt: null, retryable, refused };
+    });
   }
 }
 

@@ -61,6 +61,8 @@ export interface GatherOptions {
   settings: Settings;
   mappings: readonly TypedFieldMapping[];
   overlapMs: number;
+  /** Records whose sync errors are due for a retry (src/engine/contacts/retry.ts): planned as if they changed. */
+  retry?: { hubspot: readonly HubSpotObject[]; salesforce: readonly SalesforcePersonRecord[] };
 }
 
 export async function gatherContactChanges(
@@ -94,6 +96,10 @@ export async function gatherContactChanges(
     lastHubspot = { system: 'hubspot', object: HUBSPOT_CONTACTS, cursor: batch.checkpoint };
   }
   if (lastHubspot) checkpoints.push(lastHubspot);
+  const polledHubspot = new Set(hubspotChanged.map((record) => record.id));
+  hubspotChanged.push(...(options.retry?.hubspot ?? []).filter((record) => !polledHubspot.has(record.id)));
+  const polledSalesforce = new Set(salesforceChanges.map((record) => salesforceKey(record.object, record.id)));
+  salesforceChanges.push(...(options.retry?.salesforce ?? []).filter((record) => !polledSalesforce.has(salesforceKey(record.object, record.id))));
 
   // Linked Contacts whose opportunity roles moved are read as changes, with their roles.
   if (settings.contacts.onOpportunityStage === 'update_lifecycle_stage') {

@@ -8,6 +8,7 @@ import type { SyncErrorCategory } from '../../core/sync-error.ts';
 import type { HubSpotClient } from '../../connectors/hubspot/client.ts';
 import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
 import type { SettingsStorePort } from '../settings.ts';
+import type { RetryErrorsPort } from './retry.ts';
 
 export interface StoredLink {
   linkId: string;
@@ -97,7 +98,7 @@ export interface ContactRepositories {
   syncErrors: {
     recordMany(reports: readonly SyncErrorReport[], now: Date): Promise<unknown>;
     resolveForRecords(records: ReadonlyArray<{ object: string; hubspotId?: string | null; salesforceId?: string | null }>, now: Date): Promise<number>;
-  };
+  } & RetryErrorsPort;
   auditTrail: {
     append(entries: readonly AuditEntry[]): Promise<void>;
   };
@@ -120,6 +121,10 @@ export interface ContactSyncStore extends ContactRepositories {
 /** How many vendor calls a meter has seen: read before and after a cycle for its summary. */
 export interface CallCount {
   readonly total: number;
+  /** The Salesforce budget's 75% rule for retries of failed records (absent: retries may go). */
+  mayRetryFailedRecords?(): Promise<boolean>;
+  /** Salesforce calls left to spend, and the usage in words (absent or null: no limit known). */
+  remainingCalls?(): Promise<{ remaining: number; usage: string } | null>;
 }
 
 export interface ContactSyncDeps {
@@ -131,6 +136,8 @@ export interface ContactSyncDeps {
   clock: () => Date;
   /** How far before each checkpoint polling starts again (clock skew, late commits); default two minutes. */
   overlapMs?: number;
+  /** Spreads retries (0 ≤ jitter < 1); default Math.random. */
+  jitter?: () => number;
   /** Told what the cycle is doing and how far it got: the start-up progress bar and the UI's live status. */
   onProgress?: (progress: { step: string; done: number; total: number | null }) => void;
 }

@@ -10,6 +10,7 @@ import type { HubSpotObject } from '../../connectors/hubspot/client.ts';
 import type { SalesforceRecord } from '../../connectors/salesforce/client.ts';
 import { contactsDescription } from '../../objects/contacts.ts';
 import { parseSalesforceDateTime } from '../detect/salesforce-poll.ts';
+import { resolveMappingTypes, type MappingSchemaPort, type MappingTypeRefusal } from '../mapping-types.ts';
 import type { ContactRepositories } from './ports.ts';
 
 export const PERSON_OBJECTS: readonly SalesforcePersonObject[] = ['Lead', 'Contact'];
@@ -21,26 +22,26 @@ export const contactPairFacts: ContactPairFacts = {
 };
 
 export interface ContactMappings {
-  /** The typed mappings the planner decides with. */
+  /** The typed mappings the planner decides with: the defaults and the custom mappings the live schema types. */
   mappings: TypedFieldMapping[];
-  /** Custom mappings that carry no value shape yet (it comes from both sides' metadata): not synced, and said so. */
-  untyped: string[];
+  /** Custom mappings that cannot sync (a type the other side cannot hold, a field that does not exist), and why. */
+  refused: MappingTypeRefusal[];
 }
 
 /**
  * The mappings in force: the description's defaults with the rule the admin chose (defaults cannot be deleted,
- * only set to dont_sync). A custom mapping needs the value shape `checkTypeCompatibility` derives from both
- * vendors' metadata, which the store does not keep, so it is reported rather than synced with a guessed type.
+ * only set to dont_sync) and the admin's custom mappings, typed from both systems' live schema.
  */
-export async function contactMappings(store: Pick<ContactRepositories, 'fieldMappings'>): Promise<ContactMappings> {
-  const stored = await store.fieldMappings.list(contactsDescription.name);
-  const ruleByProperty = new Map(stored.map((mapping) => [mapping.hubspotProperty, mapping.rule]));
-  const defaults = new Set(contactsDescription.defaultMappings.map((mapping) => mapping.hubspotProperty));
-  return {
-    mappings: contactsDescription.defaultMappings.map((mapping) => ({ ...mapping, rule: ruleByProperty.get(mapping.hubspotProperty) ?? mapping.rule })),
-    untyped: stored.filter((mapping) => !defaults.has(mapping.hubspotProperty)).map((mapping) => mapping.hubspotProperty),
-  };
+export async function contactMappings(store: Pick<ContactRepositories, 'fieldMappings'>, schema: MappingSchemaPort): Promise<ContactMappings> {
+  return resolveMappingTypes(contactsDescription, await store.fieldMappings.list(contactsDescription.name), schema);
 }
+
+/**
+ * HubSpot's "Recent Conversion Date", the time of the contact's latest form submission (a default contact
+ * property: https://knowledge.hubspot.com/properties/hubspots-default-contact-properties): changes a form made
+ * go before bulk updates when the Salesforce budget is short.
+ */
+export const FORM_SUBMISSION_PROPERTY = 'recent_conversion_date';
 
 /** Fields every Salesforce person read carries, besides the mapped ones: identity, times, and the record's fate. */
 const personFields: Record<SalesforcePersonObject, readonly string[]> = {
@@ -59,7 +60,7 @@ export function salesforceFieldsToRead(object: SalesforcePersonObject, mappings:
 
 export function hubspotPropertiesToRead(mappings: readonly TypedFieldMapping[]): string[] {
   // lifecyclestage: opportunity roles move it forward only, from the stage the contact has.
-  return [...new Set(['email', 'createdate', 'hs_lastmodifieddate', 'lifecyclestage', ...Object.values(contactsDescription.salesforceIdProperty), ...mappings.map((mapping) => mapping.hubspotProperty)])];
+  return [...new Set(['email', 'createdate', 'hs_lastmodifieddate', 'lifecyclestage', FORM_SUBMISSION_PROPERTY, ...Object.values(contactsDescription.salesforceIdProperty), ...mappings.map((mapping) => mapping.hubspotProperty)])];
 }
 
 export function toSalesforcePerson(object: SalesforcePersonObject, record: SalesforceRecord): SalesforcePersonRecord {

@@ -198,8 +198,11 @@ describe('runContactSyncCycle against both emulators and a real store', () => {
     expect(await writeCalls(world)).toEqual(writesBefore);
   });
 
-  it('creates a HubSpot contact without the one value HubSpot refuses, and records that field as a sync error', async () => {
-    // Default mappings: a Lead's Status ("Open - Not Contacted") is no option of HubSpot's Lead Status.
+  it('creates a HubSpot contact without the one value HubSpot has no option for, and records that field as a sync error naming it', async () => {
+    // An admin took NEW out of HubSpot's Lead Status: a Lead's default "Open - Not Contacted" has no counterpart.
+    await world.hubspot.client.crm.properties.coreApi.update('contacts', 'hs_lead_status', {
+      options: ['OPEN', 'IN_PROGRESS', 'OPEN_DEAL', 'UNQUALIFIED'].map((value, displayOrder) => ({ label: value, value, displayOrder, hidden: false })),
+    });
     const [lead] = await world.salesforce.create('Lead', [{ FirstName: 'Dorothy', LastName: 'Vaughan', Company: 'NACA', Email: 'dorothy@example.com' }]);
 
     const summary = await cycle(world);
@@ -209,8 +212,8 @@ describe('runContactSyncCycle against both emulators and a real store', () => {
     expect(contact?.properties.hs_lead_status ?? null).toBeNull();
 
     const { errors } = await world.store.syncErrors.list({}, { limit: 10 });
-    expect(errors).toMatchObject([{ hubspotId: contact!.id, salesforceId: lead!.id, category: 'property_value', field: 'hs_lead_status' }]);
-    expect(errors[0]?.message).toContain('Open - Not Contacted was not one of the allowed options');
+    expect(errors).toMatchObject([{ salesforceId: lead!.id, category: 'property_value', field: 'hs_lead_status' }]);
+    expect(errors[0]?.message).toContain('"Open - Not Contacted" has no counterpart among the HubSpot property\'s options (OPEN, IN_PROGRESS');
     const [link] = await linksOf(world, [contact!.id]);
     const synced = (await world.store.syncedValues.readForLinks([link!.linkId])).get(link!.linkId);
     expect(synced?.get('firstname')?.value).toBe('Dorothy');
