@@ -142,17 +142,24 @@ describe('PUT /api/mappings/{object}', () => {
     expect(await mappingOf('nickname')).toBeUndefined();
   });
 
-  it('refuses a field that exists on Lead only, and a field already mapped by another custom mapping', async () => {
-    const leadOnly = await put('/api/mappings/contacts', { upsert: [{ hubspotProperty: 'nickname', salesforceField: 'Lead_Only__c', rule: 'two_way' }] });
+  it('takes a field that exists on Lead only (contacts on Contact leave it out), and refuses a field already mapped by another custom mapping', async () => {
+    const leadOnly = await put('/api/mappings/contacts', { upsert: [{ hubspotProperty: 'shoe_size', salesforceField: 'lead_only__c', rule: 'two_way' }] });
     expect(leadOnly.statusCode).toBe(400);
-    expect(leadOnly.json().issues[0]).toMatchObject({ path: 'upsert.0.salesforceField', message: expect.stringContaining('Salesforce Contact has no field Lead_Only__c') });
+    expect(leadOnly.json().issues[0]).toMatchObject({ path: 'upsert.0.salesforceField', message: expect.stringContaining('a number property maps only to Salesforce') });
+    expect((await put('/api/mappings/contacts', { upsert: [{ hubspotProperty: 'shoe_size', salesforceField: 'Shoe_Size__c', rule: 'two_way' }] })).statusCode).toBe(200);
 
     expect((await put('/api/mappings/contacts', { upsert: [{ hubspotProperty: 'nickname', salesforceField: 'Nickname__c', rule: 'two_way' }] })).statusCode).toBe(200);
     const taken = await put('/api/mappings/contacts', { upsert: [{ hubspotProperty: 'jobtitle_alt', salesforceField: 'NICKNAME__C', rule: 'two_way' }] });
     expect(taken.json().issues[0].message).toMatch(/already mapped to HubSpot property nickname/);
-    const unknownProperty = await put('/api/mappings/contacts', { upsert: [{ hubspotProperty: 'no_such_property', salesforceField: 'Shoe_Size__c', rule: 'two_way' }] });
+    const unknownProperty = await put('/api/mappings/contacts', { upsert: [{ hubspotProperty: 'no_such_property', salesforceField: 'Lead_Only__c', rule: 'two_way' }] });
     expect(unknownProperty.json().issues[0]).toMatchObject({ path: 'upsert.0.hubspotProperty' });
     const badRule = await put('/api/mappings/contacts', { upsert: [{ hubspotProperty: 'nickname', salesforceField: 'Nickname__c', rule: 'sometimes' }] });
     expect(badRule.json().issues[0].path).toBe('upsert.0.rule');
+    const missing = await put('/api/mappings/contacts', { upsert: [{ hubspotProperty: 'jobtitle_alt', salesforceField: 'Nowhere__c', rule: 'two_way' }] });
+    expect(missing.statusCode).toBe(400);
+    // Re-pointing nickname to a Lead-only field: accepted, as the cycle would sync it (to Leads).
+    const moved = await put('/api/mappings/contacts', { upsert: [{ hubspotProperty: 'nickname', salesforceField: 'lead_only__c', rule: 'two_way' }] });
+    expect(moved.statusCode).toBe(200);
+    expect(moved.json().mappings).toContainEqual(expect.objectContaining({ hubspotProperty: 'nickname', salesforceField: 'Lead_Only__c', origin: 'custom' }));
   });
 });

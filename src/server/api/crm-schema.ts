@@ -31,21 +31,21 @@ const CONTACTS_OBJECT_TYPE_ID = '0-1';
 const LIST_SEARCH_PAGE = 500;
 
 /**
- * The port over the connectors. Salesforce describes go through the metered client (they count against the
- * allocation and are cached by the client). HubSpotClient has no properties or list-search call yet, so those
- * two go through its SDK client directly: unpaced and uncounted by the HubSpot tally, rare (an admin opening
- * the editor). They belong in HubSpotClient.
+ * The port over the connectors, every call metered (Salesforce describes count against the allocation and are
+ * cached by the client) except the list search: HubSpotClient has no call for it yet, so it goes through the
+ * SDK directly, unpaced and uncounted by the HubSpot tally; rare (an admin opening the settings). It belongs in
+ * HubSpotClient.
  */
 export function crmSchemaFromConnectors(salesforce: SalesforceClient, hubspot: HubSpotClient): CrmSchemaPort {
   return {
     async hubspotProperties(objectType) {
-      const response = await hubspot.client.crm.properties.coreApi.getAll(objectType, false);
-      return response.results.map((property) => ({
+      return (await hubspot.properties(objectType)).map((property) => ({
         name: property.name,
         label: property.label,
         type: property.type as HubSpotPropertyDescription['type'],
         fieldType: property.fieldType as HubSpotPropertyDescription['fieldType'],
-        ...(property.modificationMetadata?.readOnlyValue ? { readOnlyValue: true } : {}),
+        ...(property.readOnlyValue ? { readOnlyValue: true } : {}),
+        ...(property.options.length > 0 ? { options: property.options } : {}),
       }));
     },
     async salesforceFields(object) {

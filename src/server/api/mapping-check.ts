@@ -2,15 +2,14 @@
  * Checks a mapping edit (PUT /api/mappings/{object}) before anything is written, and turns it into the writes
  * to make: every problem is found at once and named by its field, so the editor can show them all.
  *
- * The type checks run src/core/mapping/compatibility.ts on the live schema read through the CrmSchemaPort
- * (the engine's resolveMappingTypes did not exist when this was written).
+ * Types of custom mappings are checked by the engine's resolveMappingTypes on the live schema: the cycle asks
+ * the same function whether a stored mapping syncs, so the API never accepts what the cycle would refuse.
  */
-import { checkTypeCompatibility, syncRuleRefusal } from '../../core/mapping/compatibility.ts';
 import type { FieldSyncRule } from '../../core/mapping/model.ts';
+import { resolveMappingTypes, type MappingSchemaPort } from '../../engine/mapping-types.ts';
 import type { MappingRow } from '../../engine/mappings.ts';
 import type { SyncObjectDescription } from '../../objects/description.ts';
 import type { ApiErrorBody, MappingInput } from './contract.ts';
-import type { CrmSchemaPort, HubSpotPropertySchema, SalesforceFieldSchema } from './crm-schema.ts';
 
 export type MappingWrite =
   | { kind: 'remove'; hubspotProperty: string }
@@ -19,46 +18,30 @@ export type MappingWrite =
 
 type Issues = NonNullable<ApiErrorBody['issues']>;
 
-export interface LiveSchema {
-  hubspot: Map<string, HubSpotPropertySchema>;
-  /** Per Salesforce object, fields by lower-case API name (Salesforce names are case-insensitive). */
-  salesforce: Map<string, Map<string, SalesforceFieldSchema>>;
-}
-
-export async function readLiveSchema(port: CrmSchemaPort, description: SyncObjectDescription): Promise<LiveSchema> {
-  const properties = await port.hubspotProperties(description.hubspotObjectType);
-  const salesforce = new Map<string, Map<string, SalesforceFieldSchema>>();
-  for (const object of description.salesforceObjects) {
-    salesforce.set(object, new Map((await port.salesforceFields(object)).map((field) => [field.name.toLowerCase(), field])));
-  }
-  return { hubspot: new Map(properties.map((property) => [property.name, property])), salesforce };
-}
-
 function fieldsOf(row: MappingRow): string[] {
   return Object.values(row.salesforceFields).filter((field): field is string => field !== null).map((field) => field.toLowerCase());
 }
 
 /**
- * The writes an edit makes, or every reason it cannot be made. `schema` is needed only when the edit adds or
- * re-points a custom mapping; without it such an edit is refused with `schemaMissing`.
+ * The writes an edit makes and every reason it cannot be made, before any type check: defaults keep their
+ * field and cannot be deleted, a field is mapped once, a property is edited once. The edit is refused if any
+ * issue is found here or by `checkCustomTypes` on the custom writes.
  */
 export function planMappingEdit(
   description: SyncObjectDescription,
   current: readonly MappingRow[],
   edit: { upsert: readonly MappingInput[]; remove: readonly string[] },
-  schema: LiveSchema | null,
-): { ok: true; writes: MappingWrite[] } | { ok: false; issues: Issues } {
+): { writes: MappingWrite[]; issues: Issues; pathOf: Map<string, string> } {
   const issues: Issues = [];
   const writes: MappingWrite[] = [];
   const byProperty = new Map(current.map((row) => [row.hubspotProperty, row]));
   const defaults = new Map(description.defaultMappings.map((mapping) => [mapping.hubspotProperty, mapping]));
-  const firstObject = description.salesforceObjects[0]!;
 
   const seen = new Map<string, string>();
   const named = (property: string, path: string) => {
     const earlier = seen.get(property);
     if (earlier) issues.push({ path, message: `${property} is already edited at ${earlier}; one change per property` });
-    seen.set(property, path);
+    else seen.set(property, path);
   };
 
   edit.remove.forEach((property, index) => {
@@ -102,38 +85,40 @@ export function planMappingEdit(
       issues.push({ path: `${path}.salesforceField`, message: `Salesforce field ${input.salesforceField} is already mapped to HubSpot property ${holder} for ${description.name}` });
       return;
     }
-    if (!schema) {
-      issues.push({ path: `${path}.salesforceField`, message: 'a custom mapping is checked against the live schema of both systems, which this server cannot read' });
-      return;
-    }
-    const property = schema.hubspot.get(input.hubspotProperty);
-    if (!property) {
-      issues.push({ path: `${path}.hubspotProperty`, message: `HubSpot ${description.hubspotObjectType} have no property ${input.hubspotProperty}` });
-      return;
-    }
-    let canonical = input.salesforceField;
-    for (const object of description.salesforceObjects) {
-      const field = schema.salesforce.get(object)?.get(input.salesforceField.toLowerCase());
-      if (!field) {
-        const served = description.salesforceObjects.length > 1 ? `; a ${description.name} mapping serves ${description.salesforceObjects.join(' and ')}, so the field must exist on each` : '';
-        issues.push({ path: `${path}.salesforceField`, message: `Salesforce ${object} has no field ${input.salesforceField}${served}` });
-        return;
-      }
-      if (object === firstObject) canonical = field.name;
-      const compatible = checkTypeCompatibility(property, field);
-      if (!compatible.ok) {
-        issues.push({ path: `${path}.salesforceField`, message: compatible.reason });
-        return;
-      }
-      const refusal = syncRuleRefusal(property, field, input.rule);
-      if (refusal) {
-        issues.push({ path: `${path}.rule`, message: refusal });
-        return;
-      }
-    }
-    taken.set(canonical.toLowerCase(), input.hubspotProperty);
-    writes.push({ kind: 'custom', hubspotProperty: input.hubspotProperty, salesforceField: canonical, rule: input.rule, replaces: byProperty.has(input.hubspotProperty) });
+    taken.set(input.salesforceField.toLowerCase(), input.hubspotProperty);
+    writes.push({ kind: 'custom', hubspotProperty: input.hubspotProperty, salesforceField: input.salesforceField, rule: input.rule, replaces: byProperty.has(input.hubspotProperty) });
   });
 
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, writes };
+  return { writes, issues, pathOf: seen };
+}
+
+/**
+ * Checks the custom writes' types and rules on the live schema; returns them with the field named as
+ * Salesforce spells it, or every refusal at the path of the edit that caused it.
+ */
+export async function checkCustomTypes(
+  description: SyncObjectDescription,
+  writes: readonly MappingWrite[],
+  pathOf: ReadonlyMap<string, string>,
+  schema: MappingSchemaPort,
+): Promise<{ ok: true; writes: MappingWrite[] } | { ok: false; issues: Issues }> {
+  const custom = writes.filter((write): write is Extract<MappingWrite, { kind: 'custom' }> => write.kind === 'custom');
+  if (custom.length === 0) return { ok: true, writes: [...writes] };
+  const resolved = await resolveMappingTypes(
+    description,
+    custom.map((write) => ({ hubspotProperty: write.hubspotProperty, salesforceField: write.salesforceField, rule: write.rule, origin: 'custom' })),
+    schema,
+  );
+  if (resolved.refused.length > 0) {
+    return {
+      ok: false,
+      issues: resolved.refused.map((refusal) => {
+        const at = pathOf.get(refusal.hubspotProperty) ?? 'upsert';
+        const part = / have no property /.test(refusal.reason) ? 'hubspotProperty' : /^sync rule /.test(refusal.reason) ? 'rule' : 'salesforceField';
+        return { path: `${at}.${part}`, message: refusal.reason };
+      }),
+    };
+  }
+  const canonical = new Map(resolved.mappings.map((mapping) => [mapping.hubspotProperty, mapping.salesforceField]));
+  return { ok: true, writes: writes.map((write) => (write.kind === 'custom' ? { ...write, salesforceField: canonical.get(write.hubspotProperty) ?? write.salesforceField } : write)) };
 }

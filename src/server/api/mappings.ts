@@ -5,7 +5,7 @@ import { FieldMappingConflictError } from '../../store/field-mappings.ts';
 import type { StoreRepositories } from '../../store/repositories.ts';
 import type { MappingJson, MappingsResponse } from './contract.ts';
 import type { ApiDeps } from './index.ts';
-import { planMappingEdit, readLiveSchema, type MappingWrite } from './mapping-check.ts';
+import { checkCustomTypes, planMappingEdit, type MappingWrite } from './mapping-check.ts';
 import { ApiRefusal, invalid, type ApiRoutes } from './route-kit.ts';
 import { mappingInput, mappingsResponse } from './schemas.ts';
 
@@ -76,26 +76,32 @@ export function registerMappingRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       response: { status: 200, description: 'the mappings after the edit', schema: mappingsResponse },
       errors: [
         { status: 409, description: 'a property or field was mapped by someone else meanwhile' },
+        { status: 501, description: 'a custom mapping, and this server cannot read the live schema' },
         { status: 502, description: 'the live schema could not be read from HubSpot or Salesforce' },
       ],
     },
     async ({ params, body }, request) => {
       const description = describedObject(params.object);
       const current = await listMappings(deps.store.fieldMappings, description);
-      const needsSchema = body.upsert.some((input) => !description.defaultMappings.some((mapping) => mapping.hubspotProperty === input.hubspotProperty));
-      let schema = null;
-      if (needsSchema && deps.crmSchema) {
+      const plan = planMappingEdit(description, current, body);
+      let writes = plan.writes;
+      const issues = [...plan.issues];
+      if (writes.some((write) => write.kind === 'custom')) {
+        if (!deps.crmSchema) throw new ApiRefusal(501, 'not_configured', 'custom mappings are checked against the live schema of both systems, which this server cannot read');
+        let checked: Awaited<ReturnType<typeof checkCustomTypes>>;
         try {
-          schema = await readLiveSchema(deps.crmSchema, description);
+          checked = await checkCustomTypes(description, writes, plan.pathOf, deps.crmSchema);
         } catch (error) {
           request.log.warn({ err: error }, 'could not read the live schema for a mapping edit');
           throw new ApiRefusal(502, 'schema_unavailable', `the live schema could not be read to check the mapping: ${(error as Error).message}`);
         }
+        if (checked.ok) writes = checked.writes;
+        else issues.push(...checked.issues);
       }
-      const plan = planMappingEdit(description, current, body, schema);
-      if (!plan.ok) throw invalid(plan.issues);
+      // Nothing of an edit with any problem is written: every problem is reported at once instead.
+      if (issues.length > 0) throw invalid(issues.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true })));
       try {
-        await deps.store.transaction((store) => applyWrites(store, description.name, plan.writes, deps.clock()));
+        await deps.store.transaction((store) => applyWrites(store, description.name, writes, deps.clock()));
       } catch (error) {
         if (error instanceof FieldMappingConflictError) throw new ApiRefusal(409, 'mapping_conflict', error.message);
         throw error;
