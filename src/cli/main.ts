@@ -5,8 +5,8 @@ import { formatMappingTable, listMappings } from '../engine/mappings.ts';
 import { changeSetting, InvalidSettingsError, readSettings, settingAt } from '../engine/settings.ts';
 import { syncObjectDescriptions, type SyncObjectName } from '../objects/index.ts';
 import { startHubSpotEmulator } from '../emulators/hubspot/index.ts';
-import { openStore, type Store } from '../store/open.ts';
 import { connectSyncSystems, formatSyncSummary } from './sync.ts';
+import { registerHealthCommands, withStore } from './health.ts';
 import { startCrmsync, type RunningCrmsync } from './start.ts';
 import { startSalesforceEmulator } from '../emulators/salesforce/index.ts';
 
@@ -38,17 +38,6 @@ function stopOnSignal(close: () => Promise<void>): void {
 
 const seedOption = () =>
   new Option('--seed <preset>', 'data to start with').choices(['demo', 'none']).default('demo');
-
-/** Opens the store named by the configuration for one command, and always closes it. */
-async function withStore<T>(config: () => CrmsyncConfig, run: (store: Store) => Promise<T>): Promise<T> {
-  const { databaseUrl, secret } = config();
-  const store = await openStore(databaseUrl, { secret });
-  try {
-    return await run(store);
-  } finally {
-    await store.close();
-  }
-}
 
 function printJson(value: unknown): void {
   console.log(JSON.stringify(value, null, 2));
@@ -142,6 +131,8 @@ export function buildCli(config: () => CrmsyncConfig = () => loadConfig(process.
       if (opts.json) printJson(rows);
       else console.log(formatMappingTable(rows, description.salesforceObjects));
     });
+
+  registerHealthCommands(program, config);
 
   return program;
 }

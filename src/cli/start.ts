@@ -16,6 +16,7 @@ import type { SyncControl, SyncProgress } from '../engine/sync-control.ts';
 import type { RunningEmulator } from '../emulators/shared/server.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { buildServer } from '../server/app.ts';
+import { crmSchemaFromConnectors } from '../server/api/crm-schema.ts';
 import { openStore, type Store } from '../store/open.ts';
 import { ensureStartupSecrets } from './first-start.ts';
 import { connectSyncSystems, formatSyncSummary } from './sync.ts';
@@ -133,6 +134,10 @@ export async function startCrmsync(options: StartOptions = {}): Promise<RunningC
       webhookInbox: triggers,
       clock,
       logger,
+      store,
+      sync: service,
+      crmSchema: crmSchemaFromConnectors(systems.deps.salesforce, systems.deps.hubspot),
+      recordLinks: { salesforceInstanceUrl: systems.deps.salesforce.connection.instanceUrl },
     });
     cleanups.push(() => server.close());
     await server.listen({ host, port: config.port });

@@ -66,9 +66,16 @@ describe('crmsync start', () => {
     expect(crmsync.sync.status().phase).toBe('idle');
   });
 
-  it('serves the liveness probe to anyone and the API only with the admin token', async () => {
+  it('serves the liveness probe to anyone, and Sync Health only with the admin token, counting exactly the calls Salesforce saw', async () => {
     expect((await fetch(`${crmsync.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${crmsync.url}/api/health`)).status).toBe(401);
+    const response = await fetch(`${crmsync.url}/api/health`, { headers: { authorization: `Bearer ${crmsync.adminToken}` } });
+    expect(response.status).toBe(200);
+    const health = (await response.json()) as { apiUsage: { usedLast24h: number }; sync: { phase: string } };
+    const stats = (await emulatorAdmin(crmsync.salesforceEmulator!.url, 'stats')) as { total: number };
+    expect(health.apiUsage.usedLast24h).toBeGreaterThan(0);
+    expect(health.apiUsage.usedLast24h).toBe(stats.total);
+    expect(health.sync.phase).toBe('idle');
   });
 
   it('brings a HubSpot contact to Salesforce at once through the signed webhook, without waiting for a poll', async () => {
