@@ -273,6 +273,19 @@ export class SyncErrorsRepository {
     return resolved;
   }
 
+  /**
+   * Opens again errors resolved at or after `since`: a record whose refused value was held back synced its other
+   * fields, but the refusal still stands. Attempts and first sighting are kept.
+   */
+  async reopen(ids: readonly number[], since: Date): Promise<number> {
+    let reopened = 0;
+    for (const batch of chunks(ids)) {
+      const result = await this.context.db.updateTable('syncErrors').set({ resolvedAt: null }).where('id', 'in', batch).where('resolvedAt', '>=', since.toISOString()).executeTakeFirst();
+      reopened += Number(result.numUpdatedRows);
+    }
+    return reopened;
+  }
+
   /** "Resync" in Sync Health: the selected open errors become due now. Returns how many were scheduled. */
   async retryNow(ids: readonly number[], now: Date): Promise<number> {
     let scheduled = 0;

@@ -72,7 +72,7 @@ export async function runContactSyncCycle(deps: ContactSyncDeps): Promise<Contac
     if (lifecycleContext) plan = planContactSync({ ...gathered.input, lifecycleContext });
 
     const open = await store.syncErrors.openForRecords(HUBSPOT_CONTACTS, recordsWritten(plan));
-    const withheldValues = withholdRefusedValues(plan, open, started, mappings);
+    const { withheld: withheldValues, standing } = withholdRefusedValues(plan, open, started, mappings);
     const budget = (await deps.calls.salesforce.remainingCalls?.()) ?? null;
     const formSince = hubspotCheckpoint ? hubspotCheckpoint.cursorTime.getTime() - overlapMs : started.getTime() - 86_400_000;
     const cut: BudgetCut = budget
@@ -90,6 +90,8 @@ export async function runContactSyncCycle(deps: ContactSyncDeps): Promise<Contac
     const waitingRecords = new Set<string | null>(cut.waiting.flatMap((error) => [error.hubspotId, error.salesforceId]).filter((id) => id !== null));
     const settledRetries = retries.errors.filter((error) => !waitingRecords.has(error.hubspotId) && !waitingRecords.has(error.salesforceId)).map((error) => error.id);
     await store.syncErrors.resolveUnlessSeenSince(settledRetries, started, recordedAt);
+    // A record whose other fields synced had its errors resolved; the refusals held back still stand.
+    await store.syncErrors.reopen(standing, started);
     await store.transaction(async (repositories) => {
       for (const checkpoint of gathered.checkpoints) await repositories.checkpoints.advance(checkpoint.system, checkpoint.object, checkpoint.cursor, clock());
     });

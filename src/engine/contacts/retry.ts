@@ -53,6 +53,7 @@ export interface RetryErrorsPort {
   openForRecords(object: string, ids: { hubspotIds: readonly string[]; salesforceIds: readonly string[] }): Promise<SyncError[]>;
   scheduleRetries(now: Date, delayMs: (attempts: number) => number): Promise<number>;
   resolveUnlessSeenSince(ids: readonly number[], since: Date, now: Date): Promise<number>;
+  reopen(ids: readonly number[], since: Date): Promise<number>;
 }
 
 export interface DueRetries {
@@ -96,21 +97,25 @@ export async function readDueRetries(
 /**
  * The plan without the values a system refused before and that are unchanged since: the same payload would be
  * refused again. Errors that are due (a resync by hand, a retry) do not hold anything back. Returns how many
- * values were held back.
+ * values were held back and the errors that still stand for them (to be kept open once the record syncs).
  */
-export function withholdRefusedValues(plan: ContactSyncPlan, open: readonly SyncError[], now: Date, mappings: readonly TypedFieldMapping[]): number {
+export function withholdRefusedValues(plan: ContactSyncPlan, open: readonly SyncError[], now: Date, mappings: readonly TypedFieldMapping[]): { withheld: number; standing: number[] } {
   let withheld = 0;
+  const standing = new Set<number>();
   const refusals = (select: (error: SyncError) => boolean, system: 'salesforce' | 'hubspot') => {
-    const values = new Map<string, unknown>();
+    const values = new Map<string, { value: unknown; errorId: number }>();
     for (const error of open) {
       if (error.retryable || (error.nextRetryAt !== null && error.nextRetryAt.getTime() <= now.getTime()) || !select(error)) continue;
-      for (const refused of error.refusedValues) if (refused.system === system) values.set(refused.field, refused.value);
+      for (const refused of error.refusedValues) if (refused.system === system) values.set(refused.field, { value: refused.value, errorId: error.id });
     }
     return values;
   };
-  const withhold = <T extends Record<string, unknown>>(payload: T, refused: ReadonlyMap<string, unknown>, identity: string): string[] => {
-    const dropped = Object.keys(payload).filter((field) => field !== identity && refused.has(field) && sameValue(refused.get(field), payload[field]));
-    for (const field of dropped) delete payload[field];
+  const withhold = <T extends Record<string, unknown>>(payload: T, refused: ReadonlyMap<string, { value: unknown; errorId: number }>, identity: string): string[] => {
+    const dropped = Object.keys(payload).filter((field) => field !== identity && refused.has(field) && sameValue(refused.get(field)?.value, payload[field]));
+    for (const field of dropped) {
+      delete payload[field];
+      standing.add(refused.get(field)!.errorId);
+    }
     withheld += dropped.length;
     return dropped;
   };
@@ -134,7 +139,7 @@ export function withholdRefusedValues(plan: ContactSyncPlan, open: readonly Sync
   }
   plan.salesforceUpdates = plan.salesforceUpdates.filter((update) => Object.keys(update.fields).length > 0);
   plan.hubspotUpdates = plan.hubspotUpdates.filter((update) => Object.keys(update.properties).length > 0);
-  return withheld;
+  return { withheld, standing: [...standing] };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
