@@ -401,6 +401,21 @@ export class HubSpotClient {
     return errors;
   }
 
+  /** Removes associations of any type between record pairs, in batches of 100 (associations v4 batch archive). */
+  async dissociate(fromType: string, toType: string, pairs: ReadonlyArray<{ fromId: string; toId: string }>): Promise<void> {
+    for (const part of chunk(pairs, BATCH_LIMIT)) {
+      await this.call({ object: fromType, operation: 'associations.archive' }, (options) =>
+        this.client.crm.associations.v4.batchApi.archive(fromType, toType, { inputs: part.map((p) => ({ _from: { id: p.fromId }, to: [{ id: p.toId }] })) }, options),
+      );
+    }
+  }
+
+  /** An object type's pipelines and their stages (ids and labels): how deal stages meet Opportunity stages. */
+  async pipelines(objectType: string): Promise<Array<{ id: string; label: string; stages: Array<{ id: string; label: string }> }>> {
+    const response = await this.call({ object: objectType, operation: 'pipelines' }, (options) => this.client.crm.pipelines.pipelinesApi.getAll(objectType, options));
+    return response.results.map((pipeline) => ({ id: pipeline.id, label: pipeline.label, stages: pipeline.stages.map((stage) => ({ id: stage.id, label: stage.label })) }));
+  }
+
   /** Every record id in a list (lists v3 memberships, paged). */
   async listMemberIds(listId: string): Promise<Set<string>> {
     const members = new Set<string>();
