@@ -49,7 +49,7 @@ import { hubspotWriteProperties, readHubspotRecord, readSalesforceRecord, salesf
 import { mappingsForSalesforceObject, type ResolvedFieldMapping, type TypedFieldMapping } from './mapping/model.ts';
 import { decideField, type FieldDecision } from './rules/conflict.ts';
 import { chooseSalesforceMatch, normaliseEmail, routeNewHubspotContact, type SalesforcePersonObject } from './rules/contact-identity.ts';
-import { planLifecycleUpdates, type LifecycleContact, type LifecycleUpdate, type OpportunityRole } from './rules/lifecycle.ts';
+import { advanceLifecycleStage, lifecycleTargetFromRoles, planLifecycleUpdates, type LifecycleContact, type LifecycleUpdate, type OpportunityRole } from './rules/lifecycle.ts';
 import { afterPartnerDeleted, linkChangeForHubspotMerge, linkChangeForSalesforceFate, type ContactLink, type LinkChange, type SalesforcePersonFate } from './rules/links.ts';
 import { contactSyncScope, hubspotDeleteOutcome, type ContactSyncScope } from './rules/scope.ts';
 import type { Settings } from './settings.ts';
@@ -604,7 +604,11 @@ class ContactPlanner {
     for (const record of this.input.salesforceChanges) {
       if (record.object !== 'Contact' || record.deleted || !record.opportunityRoles?.length) continue;
       const link = this.linkBySalesforce.get(sfKey('Contact', record.id));
-      if (!link || !this.scopeFor(link.hubspotId, true).hubspotToSalesforce) continue;
+      if (!link) {
+        this.startLifecycleOnCreate(record.id, record.opportunityRoles);
+        continue;
+      }
+      if (!this.scopeFor(link.hubspotId, true).hubspotToSalesforce) continue;
       const hubspot = this.hubspotById.get(link.hubspotId);
       const context = this.input.lifecycleContext?.contacts.get(link.hubspotId);
       candidates.push({
@@ -620,6 +624,15 @@ class ContactPlanner {
       this.result.lifecycleUpdates.push(update);
       this.writeHubspot(update.hubspotId, 'lifecyclestage', update.stage);
     }
+  }
+
+  /** A HubSpot contact created this cycle for a Contact with roles starts at their stage: no second write next cycle. */
+  private startLifecycleOnCreate(contactId: string, roles: readonly OpportunityRole[]): void {
+    if (this.contacts.onOpportunityStage !== 'update_lifecycle_stage' || this.contacts.inclusionListId !== null) return;
+    const create = this.result.hubspotCreates.find((entry) => entry.salesforceObject === 'Contact' && entry.salesforceId === contactId);
+    const target = create ? lifecycleTargetFromRoles(roles) : undefined;
+    const stage = create && target ? advanceLifecycleStage(create.properties.lifecyclestage, target) : undefined;
+    if (create && stage) create.properties.lifecyclestage = stage;
   }
 
   // ---- helpers -------------------------------------------------------------------------------------------
