@@ -59,6 +59,17 @@ describe('SalesforceApiBudget over the real store', () => {
     expect(await unlimited.mayRetryFailedRecords()).toBe(true);
   });
 
+  it('says how many calls are left: the allocation minus the window, never more than Salesforce itself reports', async () => {
+    now = new Date(now.getTime() + 48 * 60 * 60 * 1000);
+    const budget = new SalesforceApiBudget(store.apiLedger, store.integrationState, async () => 1_000, clock);
+    for (let i = 0; i < 3; i += 1) await budget.settle(await budget.reserve(query, 1), query, 1);
+    expect(await budget.remainingCalls()).toEqual({ remaining: 997, usage: '3 of 1,000 calls used in the last 24 hours' });
+    budget.observeVendorUsage('salesforce', 14_990, 15_000);
+    expect(await budget.remainingCalls()).toEqual({ remaining: 10, usage: 'Salesforce reports 14,990 of 15,000 daily calls used' });
+    const unlimited = new SalesforceApiBudget(store.apiLedger, store.integrationState, async () => null, clock);
+    expect(await unlimited.remainingCalls()).toBeNull();
+  });
+
   it('leaves HubSpot calls out of the Salesforce ledger', async () => {
     now = new Date(now.getTime() + 48 * 60 * 60 * 1000);
     const budget = new SalesforceApiBudget(store.apiLedger, store.integrationState, async () => 1, clock);
