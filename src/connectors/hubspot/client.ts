@@ -133,6 +133,12 @@ const MAX_RATE_LIMIT_WAITS = 4;
 class HubSpotPacing {
   private pauseUntil = 0;
   private intervalMs = 10_000;
+  /**
+   * When the last searches were answered (sent, while in flight): the search endpoints allow four a second per
+   * token and say so only by a 429. An answer comes after HubSpot counted the call, so spacing from answers can
+   * never be early, whatever the network's delay.
+   */
+  private recentSearches: Array<{ at: number }> = [];
 
   observe(headers: Record<string, string>): void {
     const remaining = Number(headers['x-hubspot-ratelimit-remaining']);
@@ -146,11 +152,32 @@ class HubSpotPacing {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 
-  async waitOutWindow(): Promise<void> {
-    this.pauseUntil = Math.max(this.pauseUntil, Date.now() + this.intervalMs);
+  /**
+   * "The search endpoints are rate limited to four requests per second per authentication token" (CRM search
+   * guide; developer changelog, "CRM Search API Rate Limit Increase"). Paging through changes sends searches
+   * back to back, so they are spaced here rather than refused.
+   */
+  async beforeSearch(): Promise<{ answered(): void }> {
+    for (;;) {
+      const now = Date.now();
+      this.recentSearches = this.recentSearches.filter((search) => search.at > now - SEARCH_WINDOW_MS);
+      if (this.recentSearches.length < SEARCHES_PER_WINDOW) break;
+      const oldest = Math.min(...this.recentSearches.map((search) => search.at));
+      await new Promise((resolve) => setTimeout(resolve, oldest + SEARCH_WINDOW_MS - now + 1));
+    }
+    const search = { at: Date.now() };
+    this.recentSearches.push(search);
+    return { answered: () => (search.at = Date.now()) };
+  }
+
+  async waitOutWindow(afterMs: number): Promise<void> {
+    this.pauseUntil = Math.max(this.pauseUntil, Date.now() + Math.min(afterMs, this.intervalMs));
     await this.beforeCall();
   }
 }
+
+const SEARCH_WINDOW_MS = 1_000;
+const SEARCHES_PER_WINDOW = 4;
 
 export interface HubSpotClientOptions {
   accessToken: string;
@@ -187,13 +214,14 @@ export class HubSpotClient {
         // and a window still full after a few waits, goes to the engine.
         const vendor = (error as HubSpotRequestError).vendorError;
         if (!(vendor?.code === 'RATE_LIMITS' && vendor.reaction.kind === 'retry' && (vendor.reaction.afterMs ?? 0) <= 10_000) || attempt >= MAX_RATE_LIMIT_WAITS) throw error;
-        await this.pacing.waitOutWindow();
+        await this.pacing.waitOutWindow(vendor.reaction.afterMs ?? 10_000);
       }
     }
   }
 
   private async callOnce<T>(call: Omit<ApiCall, 'system'>, run: (options: CallOptions) => Promise<T>): Promise<T> {
     await this.pacing.beforeCall();
+    const search = call.operation === 'search' ? await this.pacing.beforeSearch() : null;
     const apiCall: ApiCall = { system: 'hubspot', ...call };
     const reservation = await this.meter.reserve(apiCall, 1);
     let requests = 0;
@@ -217,6 +245,7 @@ export class HubSpotClient {
     } catch (error) {
       throw new HubSpotRequestError(toVendorError(error));
     } finally {
+      search?.answered();
       await this.meter.settle(reservation, apiCall, requests);
     }
   }

@@ -10,7 +10,7 @@ export interface HubSpotErrorInput {
   /** The body's `category` (VALIDATION_ERROR, OBJECT_NOT_FOUND, CONFLICT, RATE_LIMITS …), when there is one. */
   category?: string;
   message: string;
-  /** The 429 body's policyName: TEN_SECONDLY_ROLLING or DAILY. */
+  /** The 429 body's policyName: TEN_SECONDLY_ROLLING, SECONDLY (the search endpoints) or DAILY. */
   policyName?: string;
   /** Seconds, as HubSpot sends it on 477. */
   retryAfterSeconds?: number;
@@ -23,8 +23,9 @@ export function classifyHubSpotError(input: HubSpotErrorInput): VendorError {
   const base = { system: 'hubspot' as const, code, message: input.message, fields: input.fields ?? [] };
   const { httpStatus } = input;
   if (httpStatus === 429) {
-    // TEN_SECONDLY_ROLLING clears within the window; DAILY only at midnight in the account's time zone.
-    const afterMs = input.policyName === 'DAILY' ? 3_600_000 : 10_000;
+    // TEN_SECONDLY_ROLLING clears within the window, SECONDLY (search: four requests a second per token) within a
+    // second; DAILY only at midnight in the account's time zone.
+    const afterMs = input.policyName === 'DAILY' ? 3_600_000 : input.policyName === 'SECONDLY' ? 1_000 : 10_000;
     return { ...base, category: 'api_limit', reaction: { kind: 'retry', afterMs } };
   }
   if (httpStatus === 401) return { ...base, category: 'connection', reaction: { kind: 'refresh_session' } };
