@@ -87,6 +87,7 @@ export function formatSyncSummary(summary: SyncCycleSummary): string {
     `${name.padEnd(10)} read ${s.read}, created ${s.created}, updated ${s.updated}, deleted ${s.deleted}, skipped ${s.skipped}, failed ${s.failed}, API calls ${s.apiCalls}`;
   const lines = ['contacts', `  ${line('Salesforce', contacts.salesforce)}`, `  ${line('HubSpot', contacts.hubspot)}`];
   if (contacts.planErrors > 0) lines.push(`  ${contacts.planErrors} record(s) could not be converted: see crmsync errors`);
-  if (contacts.untypedMappings.length > 0) lines.push(`  not synced (unknown value types): ${contacts.untypedMappings.join(', ')}`);
+  for (const refused of contacts.refusedMappings) lines.push(`  mapping not synced: ${refused.reason}`);
+  for (const waiting of contacts.waiting) lines.push(`  waiting: ${waiting}`);
   return lines.join('\n');
 }
