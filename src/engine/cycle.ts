@@ -15,20 +15,34 @@
 import type { ApiCall, ApiCallMeter, MeterReservation } from '../connectors/meter.ts';
 import { SalesforceApiBudget } from './api-budget.ts';
 import { runContactSyncCycle, type ContactSyncSummary } from './contacts/cycle.ts';
-import type { ContactSyncDeps } from './contacts/ports.ts';
+import { linkedObjectDescriptions } from '../objects/index.ts';
+import { runLinkedSyncCycle, type LinkedSyncDeps, type LinkedSyncSummary } from './linked/cycle.ts';
+import { isEnabled } from './linked/records.ts';
+import { readSettings } from './settings.ts';
 
 export type { ContactSyncSummary, SystemSummary } from './contacts/cycle.ts';
 export type { ContactSyncDeps, ContactSyncStore, CallCount } from './contacts/ports.ts';
 export { runContactSyncCycle };
 
-export type SyncCycleDeps = ContactSyncDeps;
+export type { LinkedSyncSummary } from './linked/cycle.ts';
+
+export type SyncCycleDeps = LinkedSyncDeps;
 
 export interface SyncCycleSummary {
   contacts: ContactSyncSummary;
+  /** Each enabled link-matched pair (companies, deals…), in the order they ran: parents first. */
+  objects: LinkedSyncSummary[];
 }
 
 export async function runSyncCycle(deps: SyncCycleDeps): Promise<SyncCycleSummary> {
-  return { contacts: await runContactSyncCycle(deps) };
+  const contacts = await runContactSyncCycle(deps);
+  // Read after contacts: companies match through the contact links that cycle just made.
+  const { settings } = await readSettings(deps.store.settings);
+  const objects: LinkedSyncSummary[] = [];
+  for (const description of linkedObjectDescriptions) {
+    if (isEnabled(description, settings)) objects.push(await runLinkedSyncCycle(deps, description, { settings, runId: contacts.runId }));
+  }
+  return { contacts, objects };
 }
 
 /**

@@ -1,11 +1,11 @@
 /**
  * HubSpot deals ↔ Salesforce Opportunities, when `deals.enabled` (SPEC section 3): stored link only, never
- * deduplicated. Deal stages map per pipeline to Opportunity stages; the value mapping is the engine's, this
- * description only says the fields travel.
+ * deduplicated. Deal stages meet Opportunity stages by label (`pipelineStage`); the engine reads the pipelines.
  */
-import { defaultMapping, ownerMapping, type SyncObjectDescription } from './description.ts';
+import { defaultMapping, ownerMapping } from './description.ts';
+import type { LinkedObjectDescription } from './linked-description.ts';
 
-export const dealsDescription: SyncObjectDescription = {
+export const dealsDescription: LinkedObjectDescription = {
   name: 'deals',
   hubspotObjectType: 'deals',
   salesforceObjects: ['Opportunity'],
@@ -22,6 +22,8 @@ export const dealsDescription: SyncObjectDescription = {
   ],
   deleteSettingKey: 'deals.onSalesforceDelete',
   enabledSettingKey: 'deals.enabled',
+  // HubSpot's integration maps deal stages to Opportunity stages per pipeline; by label is its default pairing.
+  pipelineStage: { hubspotProperty: 'dealstage', pipelineProperty: 'pipeline' },
   salesforceIdProperty: { Opportunity: 'salesforceopportunityid' },
   // Salesforce requires Name, StageName and CloseDate; a deal without them is refused with a property_value error, not guessed.
   requiredOnCreate: {},

@@ -3,6 +3,7 @@ import { companiesDescription } from './companies.ts';
 import { contactsDescription } from './contacts.ts';
 import { dealsDescription } from './deals.ts';
 import type { SyncObjectDescription, SyncObjectName } from './description.ts';
+import type { LinkedObjectDescription } from './linked-description.ts';
 import { ticketsDescription } from './tickets.ts';
 
 export const syncObjectDescriptions: Readonly<Record<SyncObjectName, SyncObjectDescription>> = {
@@ -12,4 +13,11 @@ export const syncObjectDescriptions: Readonly<Record<SyncObjectName, SyncObjectD
   tickets: ticketsDescription,
 };
 
+/**
+ * The pairs the link-matched path syncs, parents before children: an Opportunity needs its Account's link, so
+ * companies run before deals in a cycle.
+ */
+export const linkedObjectDescriptions: readonly LinkedObjectDescription[] = [companiesDescription, dealsDescription];
+
 export type { SyncObjectDescription, SyncObjectName } from './description.ts';
+export type { LinkedObjectDescription } from './linked-description.ts';

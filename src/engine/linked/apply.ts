@@ -1,0 +1,416 @@
+/**
+ * Apply and record a link-matched plan, in batches: sObject Collections of 200 (allOrNone=false: one refused
+ * record is a sync error, the other 199 sync) and HubSpot batches of 100.
+ *
+ * - Every create is a write intent, with the plan's idempotency key, before its batch is sent, and is settled with
+ *   its link in one transaction after. A key already done is not sent again. A Salesforce create left pending by
+ *   a process that died is looked up (same Name, created since the intent) before it is sent again; a HubSpot
+ *   create left so carries the Salesforce id, and the planner links it instead of creating another.
+ * - Updates, association moves and deletes follow; last-synced values of a pair are stored once none of its writes
+ *   failed (a pair half-written keeps its old values, so the unwritten side is not mistaken for a change later).
+ * - A new Account for a company is put on the company's Salesforce Contacts; a new company for an Account is
+ *   associated with the Account's HubSpot contacts: the association HubSpot's integration makes.
+ */
+import type { LinkedPlanError, LinkedSyncInput, LinkedSyncPlan } from '../../core/linked/plan.ts';
+import type { SalesforceValue } from '../../core/mapping/convert.ts';
+import { BATCH_LIMIT, type HubSpotClient } from '../../connectors/hubspot/client.ts';
+import { COLLECTION_WRITE_LIMIT, type SalesforceClient, type SalesforceRecord } from '../../connectors/salesforce/client.ts';
+import type { VendorError } from '../../connectors/vendor-error.ts';
+import type { LinkedObjectDescription } from '../../objects/index.ts';
+import { soqlDateTime } from '../detect/salesforce-poll.ts';
+import type { SideCounts } from '../contacts/apply.ts';
+import type { AuditEntry, ContactRepositories, ContactSyncStore, NewLink, SyncErrorReport } from '../contacts/ports.ts';
+import { PARTNER_DELETED_ACTION } from './gather.ts';
+import { chunk } from './records.ts';
+
+export interface LinkedApplyContext {
+  description: LinkedObjectDescription;
+  store: ContactSyncStore;
+  salesforce: SalesforceClient;
+  hubspot: HubSpotClient;
+  now: Date;
+  runId: string;
+  input: LinkedSyncInput;
+  pipelineOfStage: ReadonlyMap<string, string>;
+  contactsToAttach: ReadonlyMap<string, readonly string[]>;
+  hubspotContactsOf: ReadonlyMap<string, readonly string[]>;
+}
+
+export interface AppliedLinkedPlan {
+  salesforce: SideCounts;
+  hubspot: SideCounts;
+}
+
+export async function applyLinkedPlan(context: LinkedApplyContext, plan: LinkedSyncPlan): Promise<AppliedLinkedPlan> {
+  return new LinkedPlanWriter(context, plan).apply();
+}
+
+class LinkedPlanWriter {
+  private readonly counts: AppliedLinkedPlan = { salesforce: counts(), hubspot: counts() };
+  private readonly type: string;
+  private readonly object: string;
+  private readonly linkIds = new Map<string, string>();
+  /** Records with a failed write this cycle: their pair keeps its old last-synced values. */
+  private readonly failed = new Set<string>();
+  private readonly hubspotUpdates = new Map<string, Record<string, string>>();
+
+  constructor(
+    private readonly context: LinkedApplyContext,
+    private readonly plan: LinkedSyncPlan,
+  ) {
+    this.type = context.description.hubspotObjectType;
+    this.object = context.input.pair.salesforceObject;
+    for (const link of context.input.links) this.linkIds.set(`${link.hubspotId}|${link.salesforceId}`, link.linkId);
+    for (const update of plan.hubspotUpdates) this.hubspotUpdates.set(update.id, { ...update.properties });
+  }
+
+  async apply(): Promise<AppliedLinkedPlan> {
+    await this.recordLinkChanges();
+    await this.createInSalesforce();
+    await this.updateInSalesforce();
+    await this.createInHubspot();
+    await this.updateInHubspot();
+    await this.moveAssociations();
+    await this.deleteInHubspot();
+    await this.recordSyncedValuesAndErrors();
+    return this.counts;
+  }
+
+  private async recordLinkChanges(): Promise<void> {
+    const changes = this.plan.linkChanges;
+    if (changes.length === 0) return;
+    const audit: AuditEntry[] = [];
+    await this.context.store.transaction(async (store) => {
+      const created = changes.flatMap((change) => (change.change === 'create' ? [this.newLink(change.hubspotId, change.salesforceId)] : []));
+      await this.link(store, created);
+      for (const change of changes) {
+        if (change.change === 'create') {
+          audit.push(this.audit('hubspot', change.hubspotId, 'link', { salesforceId: change.salesforceId }, change.because));
+          continue;
+        }
+        await store.idLinks.unlink(change.linkId);
+        // The survivor remembers its partner was deleted, so a re-read does not recreate it (gather.ts).
+        const hubspotGone = this.plan.hubspotDeletes.some((remove) => remove.hubspotId === change.hubspotId) || this.context.input.hubspotChanges.concat(this.context.input.hubspotPartners ?? []).some((record) => record.id === change.hubspotId && record.deleted);
+        const survivor = hubspotGone ? { system: 'salesforce' as const, id: change.salesforceId } : { system: 'hubspot' as const, id: change.hubspotId };
+        audit.push(this.audit(survivor.system, survivor.id, PARTNER_DELETED_ACTION, { hubspotId: change.hubspotId, salesforceId: change.salesforceId }, change.because));
+      }
+      await store.auditTrail.append(audit);
+    });
+  }
+
+  // ---- Salesforce --------------------------------------------------------------------------------------
+
+  private async createInSalesforce(): Promise<void> {
+    for (const part of chunk(this.plan.salesforceCreates, COLLECTION_WRITE_LIMIT)) {
+      const intents = await this.context.store.writeIntents.recordMany(
+        part.map((create) => ({ idempotencyKey: create.idempotencyKey, system: 'salesforce' as const, object: this.object, operation: 'create', recordId: null, linkId: null, payload: create.fields })),
+        this.context.now,
+      );
+      const known = new Map<string, string>();
+      for (const create of part) {
+        const intent = intents.get(create.idempotencyKey);
+        const id = intent?.state === 'done' ? idOf(intent.outcome) : intent && intent.createdAt < this.context.now ? await this.createdBefore(create.fields, intent.createdAt) : null;
+        if (id) known.set(create.idempotencyKey, id);
+      }
+      const toSend = part.filter((create) => !known.has(create.idempotencyKey));
+      const results = toSend.length > 0 ? await this.context.salesforce.create(this.object, toSend.map((create) => create.fields)) : [];
+      const errors = new Map<string, VendorError[]>();
+      results.forEach((result, index) => {
+        const key = toSend[index]!.idempotencyKey;
+        if (result.success && result.id) known.set(key, result.id);
+        else errors.set(key, result.errors);
+      });
+      const attach: Array<SalesforceRecord & { Id: string }> = [];
+      const reports: SyncErrorReport[] = [];
+      await this.context.store.transaction(async (store) => {
+        const links: NewLink[] = [];
+        const audit: AuditEntry[] = [];
+        const done: Array<{ idempotencyKey: string; outcome: unknown }> = [];
+        const abandoned: Array<{ idempotencyKey: string; outcome: unknown }> = [];
+        const values: Array<{ hubspotId: string; salesforceId: string; values: Record<string, SalesforceValue> }> = [];
+        for (const create of part) {
+          const id = known.get(create.idempotencyKey);
+          if (!id) {
+            this.counts.salesforce.failed += 1;
+            this.failed.add(create.hubspotId);
+            abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { errors: errors.get(create.idempotencyKey) ?? [] } });
+            reports.push(...this.vendorErrors(errors.get(create.idempotencyKey) ?? [], create.hubspotId, null));
+            continue;
+          }
+          this.counts.salesforce.created += results.some((result) => result.id === id) ? 1 : 0;
+          links.push(this.newLink(create.hubspotId, id));
+          done.push({ idempotencyKey: create.idempotencyKey, outcome: { id } });
+          audit.push(this.audit('salesforce', id, 'create', create.fields, `HubSpot ${this.type} ${create.hubspotId} has no ${this.object} yet`));
+          values.push({ hubspotId: create.hubspotId, salesforceId: id, values: create.syncedValues });
+          const idProperty = this.context.input.pair.salesforceIdProperty;
+          if (idProperty) this.hubspotUpdates.set(create.hubspotId, { ...this.hubspotUpdates.get(create.hubspotId), [idProperty]: id });
+          for (const contactId of this.context.contactsToAttach.get(create.hubspotId) ?? []) attach.push({ Id: contactId, AccountId: id });
+        }
+        await this.link(store, links);
+        await store.syncedValues.upsertMany(values.flatMap((entry) => this.valueRows(entry.hubspotId, entry.salesforceId, entry.values)), this.context.now);
+        await store.writeIntents.markDone(done, this.context.now);
+        await store.writeIntents.markAbandoned(abandoned, this.context.now);
+        await store.auditTrail.append(audit);
+        if (reports.length > 0) await store.syncErrors.recordMany(reports, this.context.now);
+      });
+      // The company's people go under their new Account, as HubSpot's integration associates them.
+      if (attach.length > 0 && this.object === 'Account') await this.context.salesforce.update('Contact', attach);
+    }
+  }
+
+  /** A create whose intent a dead process left pending: the record it may have made, found by Name and time. */
+  private async createdBefore(fields: Record<string, SalesforceValue>, since: Date): Promise<string | null> {
+    const name = fields.Name;
+    if (typeof name !== 'string') return null;
+    const soql = `SELECT Id FROM ${this.object} WHERE Name = '${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}' AND CreatedDate >= ${soqlDateTime(new Date(since.getTime() - 60_000))}`;
+    const found: string[] = [];
+    for await (const page of this.context.salesforce.queryPages(soql, this.object)) found.push(...page.map((record) => String(record.Id)));
+    if (found.length !== 1) return null;
+    const linked = await this.context.store.idLinks.findBySalesforceIds(found);
+    return linked.size === 0 ? found[0]! : null;
+  }
+
+  private async updateInSalesforce(): Promise<void> {
+    for (const part of chunk(this.plan.salesforceUpdates, COLLECTION_WRITE_LIMIT)) {
+      const results = await this.context.salesforce.update(this.object, part.map((update) => ({ Id: update.id, ...update.fields })));
+      const reports: SyncErrorReport[] = [];
+      const audit: AuditEntry[] = [];
+      results.forEach((result, index) => {
+        const update = part[index]!;
+        if (result.success) {
+          this.counts.salesforce.updated += 1;
+          audit.push(this.audit('salesforce', update.id, 'update', update.fields, `changed in HubSpot (${this.type})`));
+        } else {
+          this.counts.salesforce.failed += 1;
+          this.failed.add(update.id);
+          reports.push(...this.vendorErrors(result.errors, this.hubspotIdOf(update.id), update.id));
+        }
+      });
+      await this.record(audit, reports);
+    }
+  }
+
+  // ---- HubSpot -----------------------------------------------------------------------------------------
+
+  private async createInHubspot(): Promise<void> {
+    const stage = this.context.description.pipelineStage;
+    for (const part of chunk(this.plan.hubspotCreates, BATCH_LIMIT)) {
+      const inputs = part.map((create) => {
+        const properties = { ...create.properties };
+        // A stage belongs to one pipeline: HubSpot refuses a stage outside the record's pipeline.
+        const pipeline = stage ? this.context.pipelineOfStage.get(properties[stage.hubspotProperty] ?? '') : undefined;
+        if (stage && pipeline) properties[stage.pipelineProperty] = pipeline;
+        return { properties };
+      });
+      await this.context.store.writeIntents.recordMany(
+        part.map((create, index) => ({ idempotencyKey: create.idempotencyKey, system: 'hubspot' as const, object: this.type, operation: 'create', recordId: null, linkId: null, payload: inputs[index]!.properties })),
+        this.context.now,
+      );
+      const outcome = await this.context.hubspot.batchCreate(this.type, inputs);
+      const byIndex = new Map(outcome.results.map((result, position) => [result.inputIndex ?? position, result.id]));
+      const associations = new Map<string, Array<{ fromId: string; toId: string }>>();
+      const reports: SyncErrorReport[] = [];
+      await this.context.store.transaction(async (store) => {
+        const links: NewLink[] = [];
+        const audit: AuditEntry[] = [];
+        const done: Array<{ idempotencyKey: string; outcome: unknown }> = [];
+        const values: Array<{ linkId: string; field: string; value: unknown }> = [];
+        const created: Array<{ hubspotId: string; salesforceId: string; values: Record<string, SalesforceValue> }> = [];
+        part.forEach((create, index) => {
+          const id = byIndex.get(index);
+          if (!id) {
+            this.counts.hubspot.failed += 1;
+            this.failed.add(create.salesforceId);
+            const refused = outcome.errors.filter((error) => error.inputIndexes.includes(index)).map((error) => error.error);
+            reports.push(...this.vendorErrors(refused, null, create.salesforceId));
+            return;
+          }
+          this.counts.hubspot.created += 1;
+          links.push(this.newLink(id, create.salesforceId));
+          done.push({ idempotencyKey: create.idempotencyKey, outcome: { id } });
+          audit.push(this.audit('hubspot', id, 'create', inputs[index]!.properties, `${this.object} ${create.salesforceId} has no HubSpot ${this.type} yet`));
+          created.push({ hubspotId: id, salesforceId: create.salesforceId, values: create.syncedValues });
+          for (const [parentType, parentId] of Object.entries(create.parents)) associations.set(parentType, [...(associations.get(parentType) ?? []), { fromId: id, toId: parentId }]);
+          for (const contactId of this.context.hubspotContactsOf.get(create.salesforceId) ?? []) associations.set('contacts', [...(associations.get('contacts') ?? []), { fromId: id, toId: contactId }]);
+        });
+        await this.link(store, links);
+        for (const entry of created) values.push(...this.valueRows(entry.hubspotId, entry.salesforceId, entry.values));
+        await store.syncedValues.upsertMany(values, this.context.now);
+        await store.writeIntents.markDone(done, this.context.now);
+        await store.auditTrail.append(audit);
+        if (reports.length > 0) await store.syncErrors.recordMany(reports, this.context.now);
+      });
+      for (const [toType, pairs] of associations) await this.associate(toType, pairs);
+    }
+  }
+
+  private async updateInHubspot(): Promise<void> {
+    const updates = [...this.hubspotUpdates].map(([id, properties]) => ({ id, properties })).filter((update) => Object.keys(update.properties).length > 0);
+    for (const part of chunk(updates, BATCH_LIMIT)) {
+      const outcome = await this.context.hubspot.batchUpdate(this.type, part);
+      const written = new Set(outcome.results.map((result) => result.id));
+      const reports: SyncErrorReport[] = [];
+      const audit: AuditEntry[] = [];
+      part.forEach((update, index) => {
+        if (written.has(update.id)) {
+          this.counts.hubspot.updated += 1;
+          audit.push(this.audit('hubspot', update.id, 'update', update.properties, `changed in Salesforce (${this.object})`));
+          return;
+        }
+        this.counts.hubspot.failed += 1;
+        this.failed.add(update.id);
+        const refused = outcome.errors.filter((error) => error.inputIndexes.includes(index) || error.ids.includes(update.id)).map((error) => error.error);
+        reports.push(...this.vendorErrors(refused, update.id, this.salesforceIdOf(update.id)));
+      });
+      await this.record(audit, reports);
+    }
+  }
+
+  private async moveAssociations(): Promise<void> {
+    const byType = new Map<string, { add: Array<{ fromId: string; toId: string }>; remove: Array<{ fromId: string; toId: string }> }>();
+    for (const change of this.plan.associationChanges) {
+      const entry = byType.get(change.parentType) ?? { add: [], remove: [] };
+      if (change.remove !== null && change.remove !== change.add) entry.remove.push({ fromId: change.hubspotId, toId: change.remove });
+      if (change.add !== null) entry.add.push({ fromId: change.hubspotId, toId: change.add });
+      byType.set(change.parentType, entry);
+    }
+    for (const [toType, { add, remove }] of byType) {
+      if (remove.length > 0) await this.context.hubspot.dissociate(this.type, toType, remove);
+      await this.associate(toType, add);
+    }
+  }
+
+  private async associate(toType: string, pairs: ReadonlyArray<{ fromId: string; toId: string }>): Promise<void> {
+    if (pairs.length === 0) return;
+    const errors = await this.context.hubspot.associateDefault(this.type, toType, pairs);
+    const reports = errors.flatMap((error) => error.ids.map((id) => ({ id, error: error.error }))).flatMap(({ id, error }) => this.vendorErrors([error], id, this.salesforceIdOf(id), 'associations'));
+    for (const report of reports) if (report.hubspotId) this.failed.add(report.hubspotId);
+    await this.record(
+      pairs.map((pair) => this.audit('hubspot', pair.fromId, 'associate', { [toType]: pair.toId }, 'follows the Salesforce lookup')),
+      reports,
+    );
+  }
+
+  private async deleteInHubspot(): Promise<void> {
+    for (const part of chunk(this.plan.hubspotDeletes, BATCH_LIMIT)) {
+      await this.context.hubspot.batchArchive(this.type, part.map((remove) => remove.hubspotId));
+      this.counts.hubspot.deleted += part.length;
+      await this.record(part.map((remove) => this.audit('hubspot', remove.hubspotId, 'delete', {}, remove.because)), []);
+    }
+  }
+
+  // ---- recording ---------------------------------------------------------------------------------------
+
+  /** Last-synced values of pairs that were not created this cycle (those were stored with their link). */
+  private async recordSyncedValuesAndErrors(): Promise<void> {
+    const rows: Array<{ linkId: string; field: string; value: unknown }> = [];
+    const synced: Array<{ object: string; hubspotId: string | null; salesforceId: string | null }> = [];
+    const erred = new Set(this.plan.errors.flatMap((error) => [error.id, error.partnerId]));
+    for (const entry of this.plan.syncedValues) {
+      const { hubspotId, salesforceId } = entry.pair;
+      if (this.failed.has(hubspotId) || this.failed.has(salesforceId)) continue;
+      rows.push(...this.valueRows(hubspotId, salesforceId, entry.values, entry.linkId));
+    }
+    for (const link of [...this.context.input.links, ...this.plan.linkChanges.filter((change) => change.change === 'create')]) {
+      if (!this.failed.has(link.hubspotId) && !this.failed.has(link.salesforceId) && !erred.has(link.hubspotId) && !erred.has(link.salesforceId)) {
+        synced.push({ object: this.type, hubspotId: link.hubspotId, salesforceId: link.salesforceId });
+      }
+    }
+    for (const { hubspotId } of this.plan.salesforceCreates) if (!this.failed.has(hubspotId) && !erred.has(hubspotId)) synced.push({ object: this.type, hubspotId, salesforceId: null });
+    for (const { salesforceId } of this.plan.hubspotCreates) if (!this.failed.has(salesforceId) && !erred.has(salesforceId)) synced.push({ object: this.type, hubspotId: null, salesforceId });
+    await this.context.store.transaction(async (store) => {
+      await store.syncedValues.upsertMany(rows, this.context.now);
+      await store.syncErrors.resolveForRecords(synced, this.context.now);
+      const reports = this.plan.errors.map((error) => this.planError(error));
+      if (reports.length > 0) await store.syncErrors.recordMany(reports, this.context.now);
+    });
+  }
+
+  /** A record waiting for its parent is due again at once: the next cycle reads it again, cheaply, by id. */
+  private planError(planned: LinkedPlanError): SyncErrorReport {
+    const waiting = planned.error.category === 'associations';
+    return {
+      object: this.type,
+      hubspotId: planned.side === 'hubspot' ? planned.id : planned.partnerId,
+      salesforceId: planned.side === 'salesforce' ? planned.id : planned.partnerId,
+      category: planned.error.category,
+      vendorCode: '',
+      field: planned.error.field ?? null,
+      message: planned.error.message,
+      nextRetryAt: waiting ? this.context.now : null,
+      retryable: waiting,
+    };
+  }
+
+  private valueRows(hubspotId: string, salesforceId: string, values: Record<string, SalesforceValue>, linkId?: string): Array<{ linkId: string; field: string; value: unknown }> {
+    const id = linkId ?? this.linkIds.get(`${hubspotId}|${salesforceId}`);
+    return id ? Object.entries(values).map(([field, value]) => ({ linkId: id, field, value })) : [];
+  }
+
+  private newLink(hubspotId: string, salesforceId: string): NewLink {
+    return { hubspotObjectType: this.type, hubspotId, salesforceObject: this.object, salesforceId };
+  }
+
+  private async link(store: ContactRepositories, links: readonly NewLink[]): Promise<void> {
+    const { linked, conflicts } = await store.idLinks.linkMany(links, this.context.now);
+    for (const link of linked) this.linkIds.set(`${link.hubspotId}|${link.salesforceId}`, link.linkId);
+    const reports = conflicts.map(
+      (conflict): SyncErrorReport => ({
+        object: this.type,
+        hubspotId: conflict.requested.hubspotId,
+        salesforceId: conflict.requested.salesforceId,
+        category: 'duplicates',
+        vendorCode: '',
+        field: null,
+        message: `HubSpot ${this.type} ${conflict.requested.hubspotId} and ${this.object} ${conflict.requested.salesforceId} cannot be linked: the ${conflict.side} record is already linked to ${conflict.side === 'hubspot' ? conflict.existing.salesforceId : conflict.existing.hubspotId}`,
+        nextRetryAt: null,
+      }),
+    );
+    for (const conflict of conflicts) this.failed.add(conflict.requested.hubspotId);
+    if (reports.length > 0) await store.syncErrors.recordMany(reports, this.context.now);
+  }
+
+  private async record(audit: readonly AuditEntry[], reports: readonly SyncErrorReport[]): Promise<void> {
+    await this.context.store.transaction(async (store) => {
+      await store.auditTrail.append(audit);
+      if (reports.length > 0) await store.syncErrors.recordMany(reports, this.context.now);
+    });
+  }
+
+  private hubspotIdOf(salesforceId: string): string | null {
+    return this.context.input.links.find((link) => link.salesforceId === salesforceId)?.hubspotId ?? null;
+  }
+
+  private salesforceIdOf(hubspotId: string): string | null {
+    return this.context.input.links.find((link) => link.hubspotId === hubspotId)?.salesforceId ?? null;
+  }
+
+  private audit(system: 'salesforce' | 'hubspot', recordId: string, action: string, changes: Record<string, unknown>, reason: string): AuditEntry {
+    const object = system === 'salesforce' ? this.object : this.type;
+    return { at: this.context.now, system, object, recordId, linkId: null, action, changes, reason, runId: this.context.runId };
+  }
+
+  private vendorErrors(errors: readonly VendorError[], hubspotId: string | null, salesforceId: string | null, category?: SyncErrorReport['category']): SyncErrorReport[] {
+    const reports = errors.length > 0 ? errors : [{ system: 'salesforce', code: 'UNKNOWN', message: 'the write was refused without a reason', fields: [], category: 'connection', reaction: { kind: 'retry' } } satisfies VendorError];
+    return reports.map((error) => ({
+      object: this.type,
+      hubspotId,
+      salesforceId,
+      category: category ?? error.category,
+      vendorCode: error.code,
+      field: error.fields[0] ?? null,
+      message: error.message,
+      nextRetryAt: null,
+      retryable: error.reaction.kind === 'retry' || error.reaction.kind === 'resubmit',
+    }));
+  }
+}
+
+function idOf(outcome: unknown): string | null {
+  const id = (outcome as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : null;
+}
+
+function counts(): SideCounts {
+  return { created: 0, updated: 0, deleted: 0, failed: 0 };
+}

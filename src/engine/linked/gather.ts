@@ -1,0 +1,315 @@
+/**
+ * Detect and gather for one link-matched pair: everything `planLinkedSync` needs, read in batches, decided by the
+ * description alone.
+ *
+ * - Changes: Salesforce SOQL on SystemModstamp (pages of 2,000) and deletions through queryAll (IsDeleted, which
+ *   shows a delete at once, where getDeleted waits for the minute to end); HubSpot search on hs_lastmodifieddate.
+ *   Records whose `associations` errors are due (waiting for a parent) are read again as if they changed.
+ * - Then only for those records: links and last-synced values, linked partners (batch reads by id; a partner gone
+ *   is a delete), the parents they point at and the parents' links, the owner directory.
+ * - `link_then_associated_contacts` (companies): an unlinked company and an unlinked Account are the same when the
+ *   company's contacts are linked to Salesforce Contacts of that one Account; never by domain. An unlinked company
+ *   creates an Account only when at least one of its contacts syncs as a Salesforce Contact (in the inclusion list,
+ *   when one is set), as HubSpot's integration does; a company whose contacts are all leads creates nothing.
+ * Checkpoints are keyed by the pair (`deals/Opportunity`), so two pairs reading one object never share a cursor.
+ */
+import type { LinkedHubspotRecord, LinkedSalesforceRecord, LinkedSyncInput, ParentLinks, StoredLinkedLink } from '../../core/linked/plan.ts';
+import type { SalesforceValue } from '../../core/mapping/convert.ts';
+import type { Settings } from '../../core/settings.ts';
+import type { HubSpotClient } from '../../connectors/hubspot/client.ts';
+import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
+import type { LinkedObjectDescription } from '../../objects/index.ts';
+import type { PollCursor } from '../detect/cursor.ts';
+import { pollHubSpotChanges } from '../detect/hubspot-poll.ts';
+import { parseSalesforceDateTime, pollSalesforceChanges, soqlDateTime } from '../detect/salesforce-poll.ts';
+import type { CheckpointAdvance } from '../contacts/gather.ts';
+import type { ContactRepositories, StoredLink } from '../contacts/ports.ts';
+import { soqlInLists } from '../contacts/records.ts';
+import { hubspotPropertiesToRead, ownerDirectoryFor, pairFacts, salesforceFieldsToRead, toLinkedHubspot, toLinkedSalesforce, type LinkedMappings } from './records.ts';
+
+/** How an unlinked record learns that its partner was deleted: the audit row written when the link went. */
+export const PARTNER_DELETED_ACTION = 'unlink_partner_deleted';
+
+export interface LinkedStore extends ContactRepositories {
+  auditTrail: ContactRepositories['auditTrail'] & { listForRecord(recordId: string, limit: number): Promise<Array<{ action: string; at: Date }>> };
+}
+
+export interface GatheredLinkedChanges {
+  input: LinkedSyncInput;
+  checkpoints: CheckpointAdvance[];
+  read: { salesforce: number; hubspot: number };
+  /** Companies: the Salesforce Contacts to put on the Account created for a company, by HubSpot company id. */
+  contactsToAttach: Map<string, string[]>;
+  /** Companies: the HubSpot contacts to associate with the company created for an Account, by Account id. */
+  hubspotContactsOf: Map<string, string[]>;
+  /** Errors re-read this cycle (waiting for a parent): resolved when they do not come back. */
+  retriedErrorIds: number[];
+}
+
+export interface LinkedGatherOptions {
+  now: Date;
+  settings: Settings;
+  mapped: LinkedMappings;
+  overlapMs: number;
+}
+
+export async function gatherLinkedChanges(
+  description: LinkedObjectDescription,
+  sources: { salesforce: SalesforceClient; hubspot: HubSpotClient; store: LinkedStore },
+  options: LinkedGatherOptions,
+): Promise<GatheredLinkedChanges> {
+  const { salesforce, hubspot, store } = sources;
+  const { settings, mapped } = options;
+  const facts = pairFacts(description, settings);
+  const type = description.hubspotObjectType;
+  const object = facts.salesforceObject;
+  const fields = salesforceFieldsToRead(facts, mapped.mappings);
+  const properties = hubspotPropertiesToRead(description, facts, mapped.mappings);
+  const checkpoints: CheckpointAdvance[] = [];
+  const cursorKey = `${description.name}/${object}`;
+
+  // ---- detect --------------------------------------------------------------------------------------------
+  const salesforceChanges = new Map<string, LinkedSalesforceRecord>();
+  const salesforceCheckpoint = await readCursor(store, 'salesforce', cursorKey);
+  let lastSalesforce: CheckpointAdvance | undefined;
+  for await (const batch of pollSalesforceChanges(salesforce, { object, fields, checkpoint: salesforceCheckpoint, overlapMs: options.overlapMs })) {
+    for (const record of batch.records) salesforceChanges.set(String(record.Id), toLinkedSalesforce(record));
+    lastSalesforce = { system: 'salesforce', object: cursorKey, cursor: batch.checkpoint };
+  }
+  if (lastSalesforce) checkpoints.push(lastSalesforce);
+  // Deletions since the last poll (none before the first: nothing was linked then).
+  if (salesforceCheckpoint) {
+    const since = soqlDateTime(new Date(salesforceCheckpoint.time.getTime() - options.overlapMs));
+    for await (const page of salesforce.queryAllPages(`SELECT Id, SystemModstamp FROM ${object} WHERE IsDeleted = true AND SystemModstamp >= ${since}`, object)) {
+      for (const record of page) salesforceChanges.set(String(record.Id), { id: String(record.Id), fields: {}, modifiedAt: parseSalesforceDateTime(record.SystemModstamp), deleted: true });
+    }
+  }
+  const hubspotChanges = new Map<string, LinkedHubspotRecord>();
+  let lastHubspot: CheckpointAdvance | undefined;
+  for await (const batch of pollHubSpotChanges(hubspot, { objectType: type, properties, checkpoint: await readCursor(store, 'hubspot', description.name), overlapMs: options.overlapMs })) {
+    for (const record of batch.records) hubspotChanges.set(record.id, toLinkedHubspot(record));
+    lastHubspot = { system: 'hubspot', object: description.name, cursor: batch.checkpoint };
+  }
+  if (lastHubspot) checkpoints.push(lastHubspot);
+
+  // Records waiting for a parent, read again: their parent may have synced since.
+  const due = (await store.syncErrors.dueForRetry(options.now, 2_000)).filter((error) => error.object === type && error.category === 'associations');
+  const retryHubspot = due.flatMap((error) => (error.hubspotId && !hubspotChanges.has(error.hubspotId) ? [error.hubspotId] : []));
+  const retrySalesforce = due.flatMap((error) => (error.salesforceId && !salesforceChanges.has(error.salesforceId) ? [error.salesforceId] : []));
+  for (const record of await readHubspot(hubspot, type, retryHubspot, properties)) if (!record.deleted) hubspotChanges.set(record.id, record);
+  for (const record of await readSalesforce(salesforce, object, retrySalesforce, fields)) if (!record.deleted) salesforceChanges.set(record.id, record);
+
+  // ---- links and partners ----------------------------------------------------------------------------------
+  const links = new Map<string, StoredLink>();
+  const addLinks = (found: Iterable<StoredLink>) => {
+    for (const link of found) if (link.hubspotObjectType === type && link.salesforceObject === object) links.set(link.linkId, link);
+  };
+  addLinks((await store.idLinks.findByHubspotIds(type, [...hubspotChanges.keys()])).values());
+  addLinks((await store.idLinks.findBySalesforceIds([...salesforceChanges.keys()])).values());
+  const linkedHubspot = new Set([...links.values()].map((link) => link.hubspotId));
+  const linkedSalesforce = new Set([...links.values()].map((link) => link.salesforceId));
+
+  // Companies: matches through associated contacts, and which companies may create an Account.
+  const matching = description.matchKey.kind === 'link_then_associated_contacts';
+  const unlinkedHubspot = [...hubspotChanges.values()].filter((record) => !record.deleted && !linkedHubspot.has(record.id)).map((record) => record.id);
+  const unlinkedSalesforce = [...salesforceChanges.values()].filter((record) => !record.deleted && !linkedSalesforce.has(record.id)).map((record) => record.id);
+  const contactMatch = matching ? await matchByContacts(sources, settings, unlinkedHubspot, unlinkedSalesforce) : undefined;
+  const matches = contactMatch?.matches ?? [];
+
+  const hubspotPartnerIds = new Set([...links.values()].map((link) => link.hubspotId).filter((id) => !hubspotChanges.has(id)));
+  const salesforcePartnerIds = new Set([...links.values()].map((link) => link.salesforceId).filter((id) => !salesforceChanges.has(id)));
+  for (const match of matches) {
+    if (!hubspotChanges.has(match.hubspotId)) hubspotPartnerIds.add(match.hubspotId);
+    if (!salesforceChanges.has(match.salesforceId)) salesforcePartnerIds.add(match.salesforceId);
+  }
+  // An unlinked HubSpot record carrying a Salesforce id: that record is read, to link it or to know it is gone.
+  const idProperty = facts.salesforceIdProperty;
+  if (idProperty) {
+    for (const record of hubspotChanges.values()) {
+      const carried = record.properties[idProperty]?.trim();
+      if (carried && !linkedHubspot.has(record.id) && !salesforceChanges.has(carried)) salesforcePartnerIds.add(carried);
+    }
+  }
+  // A partner that cannot be read any more was deleted: that is how a HubSpot delete shows without its webhook.
+  const hubspotPartners = await readHubspot(hubspot, type, [...hubspotPartnerIds], properties);
+  const salesforcePartners = (await readSalesforce(salesforce, object, [...salesforcePartnerIds], fields)).filter((record) => !record.deleted || linkedSalesforce.has(record.id));
+  const stored = await store.syncedValues.readForLinks([...links.keys()]);
+  const lastSynced = new Map<string, Record<string, SalesforceValue>>();
+  for (const [linkId, values] of stored) lastSynced.set(linkId, Object.fromEntries([...values].map(([field, synced]) => [field, synced.value as SalesforceValue])));
+
+  // ---- parents ---------------------------------------------------------------------------------------------
+  const everyHubspot = [...hubspotChanges.values(), ...hubspotPartners];
+  const everySalesforce = [...salesforceChanges.values(), ...salesforcePartners];
+  const parentLinks = new Map<string, ParentLinks>();
+  for (const parent of facts.parents) {
+    const live = everyHubspot.filter((record) => !record.deleted).map((record) => record.id);
+    const associated = live.length > 0 ? await hubspot.associationsOf(type, parent.hubspotObjectType, live) : new Map<string, string[]>();
+    for (const record of everyHubspot) {
+      if (record.deleted) continue;
+      // HubSpot allows several; the first is the one that travels (the v4 batch read does not mark a primary).
+      record.parents = { ...record.parents, [parent.key]: associated.get(record.id)?.[0] ?? null };
+    }
+    const hubspotParentIds = everyHubspot.flatMap((record) => {
+      const id = record.parents?.[parent.key];
+      return id ? [id] : [];
+    });
+    const salesforceParentIds = everySalesforce.flatMap((record) => {
+      const id = record.fields[parent.salesforceField];
+      return typeof id === 'string' && id !== '' ? [id] : [];
+    });
+    const found = [...(await store.idLinks.findByHubspotIds(parent.hubspotObjectType, hubspotParentIds)).values(), ...(await store.idLinks.findBySalesforceIds(salesforceParentIds)).values()].filter(
+      (link) => link.hubspotObjectType === parent.hubspotObjectType && link.salesforceObject === parent.label,
+    );
+    parentLinks.set(parent.key, {
+      salesforceIdByHubspotId: new Map(found.map((link) => [link.hubspotId, link.salesforceId])),
+      hubspotIdBySalesforceId: new Map(found.map((link) => [link.salesforceId, link.hubspotId])),
+    });
+  }
+
+  // ---- deletes that must stick ---------------------------------------------------------------------------
+  for (const id of unlinkedSalesforce) {
+    const deletedAt = await partnerDeletedAt(store, id);
+    const record = salesforceChanges.get(id);
+    if (deletedAt !== null && record) record.formerPartner = { deletedAt };
+  }
+  for (const id of unlinkedHubspot) {
+    const deletedAt = await partnerDeletedAt(store, id);
+    const record = hubspotChanges.get(id);
+    if (deletedAt !== null && record) record.formerPartner = { deletedAt };
+  }
+
+  const owners = await ownerDirectoryFor(mapped.mappings, salesforce, hubspot);
+  const storedLinks: StoredLinkedLink[] = [...links.values()].map((link) => ({ linkId: link.linkId, hubspotId: link.hubspotId, salesforceId: link.salesforceId }));
+  return {
+    input: {
+      now: options.now.getTime(),
+      pair: facts,
+      mappings: mapped.mappings,
+      addressSettings: settings.contacts,
+      ...(owners ? { owners } : {}),
+      hubspotChanges: [...hubspotChanges.values()],
+      salesforceChanges: [...salesforceChanges.values()],
+      hubspotPartners,
+      salesforcePartners,
+      links: storedLinks,
+      lastSynced,
+      matches,
+      ...(contactMatch ? { mayCreateInSalesforce: contactMatch.mayCreate, notCreatedBecause: contactMatch.notCreatedBecause } : {}),
+      parentLinks,
+    },
+    checkpoints,
+    read: { salesforce: salesforceChanges.size, hubspot: hubspotChanges.size },
+    contactsToAttach: contactMatch?.contactsToAttach ?? new Map(),
+    hubspotContactsOf: contactMatch?.hubspotContactsOf ?? new Map(),
+    retriedErrorIds: due.map((error) => error.id),
+  };
+}
+
+interface ContactMatch {
+  matches: Array<{ hubspotId: string; salesforceId: string; because: string }>;
+  mayCreate: Set<string>;
+  notCreatedBecause: string;
+  contactsToAttach: Map<string, string[]>;
+  hubspotContactsOf: Map<string, string[]>;
+}
+
+/**
+ * Companies ⇄ Accounts through the people in them (HubSpot's rule: associated contacts, never the domain). Both
+ * directions go through the contacts' own links, so only people that already sync as Salesforce Contacts count.
+ */
+async function matchByContacts(
+  sources: { salesforce: SalesforceClient; hubspot: HubSpotClient; store: LinkedStore },
+  settings: Settings,
+  companyIds: readonly string[],
+  accountIds: readonly string[],
+): Promise<ContactMatch> {
+  const { salesforce, hubspot, store } = sources;
+  const result: ContactMatch = {
+    matches: [],
+    mayCreate: new Set(),
+    notCreatedBecause: 'none of its contacts syncs as a Salesforce Contact (leads have no account), so no Account is created for it',
+    contactsToAttach: new Map(),
+    hubspotContactsOf: new Map(),
+  };
+  const listId = settings.contacts.inclusionListId;
+  const members = listId !== null && companyIds.length > 0 ? await hubspot.listMemberIds(listId) : null;
+  const claimedAccounts = new Set<string>();
+
+  // HubSpot companies → the Account of their contacts' Salesforce Contacts.
+  if (companyIds.length > 0) {
+    const contactsByCompany = await hubspot.associationsOf('companies', 'contacts', companyIds);
+    const contactIds = [...new Set([...contactsByCompany.values()].flat())];
+    const contactLinks = [...(await store.idLinks.findByHubspotIds('contacts', contactIds)).values()].filter((link) => link.salesforceObject === 'Contact');
+    const salesforceContactOf = new Map(contactLinks.map((link) => [link.hubspotId, link.salesforceId]));
+    const accountOfContact = new Map<string, string | null>();
+    const retrieved = contactLinks.length > 0 ? await salesforce.retrieve('Contact', contactLinks.map((link) => link.salesforceId), ['Id', 'AccountId']) : [];
+    for (const record of retrieved) if (record) accountOfContact.set(String(record.Id), typeof record.AccountId === 'string' ? record.AccountId : null);
+    const accountsLinked = await store.idLinks.findBySalesforceIds([...new Set([...accountOfContact.values()].filter((id): id is string => id !== null))]);
+    for (const companyId of companyIds) {
+      const synced = (contactsByCompany.get(companyId) ?? []).filter((contactId) => salesforceContactOf.has(contactId) && (members === null || members.has(contactId)));
+      const salesforceContacts = synced.map((contactId) => salesforceContactOf.get(contactId)!);
+      const accounts = [...new Set(salesforceContacts.map((id) => accountOfContact.get(id)).filter((id): id is string => typeof id === 'string'))];
+      if (accounts.length === 1 && !accountsLinked.has(accounts[0]!) && !claimedAccounts.has(accounts[0]!)) {
+        claimedAccounts.add(accounts[0]!);
+        result.matches.push({ hubspotId: companyId, salesforceId: accounts[0]!, because: 'matched_by_associated_contacts' });
+      } else if (accounts.length === 0 && salesforceContacts.length > 0) {
+        result.mayCreate.add(companyId);
+        result.contactsToAttach.set(companyId, salesforceContacts);
+      }
+    }
+  }
+
+  // Salesforce Accounts → the company of their Contacts' HubSpot contacts.
+  const unclaimed = accountIds.filter((id) => !claimedAccounts.has(id));
+  if (unclaimed.length > 0) {
+    const contactsByAccount = new Map<string, string[]>();
+    for (const list of soqlInLists(unclaimed)) {
+      for await (const page of salesforce.queryPages(`SELECT Id, AccountId FROM Contact WHERE AccountId IN (${list})`, 'Contact')) {
+        for (const record of page) contactsByAccount.set(String(record.AccountId), [...(contactsByAccount.get(String(record.AccountId)) ?? []), String(record.Id)]);
+      }
+    }
+    const contactLinks = await store.idLinks.findBySalesforceIds([...contactsByAccount.values()].flat());
+    const hubspotContactIds = [...contactLinks.values()].filter((link) => link.hubspotObjectType === 'contacts').map((link) => link.hubspotId);
+    const companiesByContact = hubspotContactIds.length > 0 ? await hubspot.associationsOf('contacts', 'companies', hubspotContactIds) : new Map<string, string[]>();
+    const companiesLinked = await store.idLinks.findByHubspotIds('companies', [...new Set([...companiesByContact.values()].flat())]);
+    const claimedCompanies = new Set(result.matches.map((match) => match.hubspotId));
+    for (const accountId of unclaimed) {
+      const people = (contactsByAccount.get(accountId) ?? []).flatMap((id) => {
+        const link = contactLinks.get(id);
+        return link && link.hubspotObjectType === 'contacts' ? [link.hubspotId] : [];
+      });
+      if (people.length > 0) result.hubspotContactsOf.set(accountId, people);
+      const companies = [...new Set(people.flatMap((id) => companiesByContact.get(id) ?? []))].filter((id) => !companiesLinked.has(id) && !claimedCompanies.has(id));
+      if (companies.length === 1) {
+        claimedCompanies.add(companies[0]!);
+        result.matches.push({ hubspotId: companies[0]!, salesforceId: accountId, because: 'matched_by_associated_contacts' });
+      }
+    }
+  }
+  return result;
+}
+
+async function readHubspot(hubspot: HubSpotClient, type: string, ids: readonly string[], properties: readonly string[]): Promise<LinkedHubspotRecord[]> {
+  if (ids.length === 0) return [];
+  const found = new Map((await hubspot.batchRead(type, ids, properties)).results.map((record) => [record.id, toLinkedHubspot(record)]));
+  return ids.map((id) => found.get(id) ?? { id, properties: {}, modifiedAt: 0, deleted: true });
+}
+
+async function readSalesforce(salesforce: SalesforceClient, object: string, ids: readonly string[], fields: readonly string[]): Promise<LinkedSalesforceRecord[]> {
+  if (ids.length === 0) return [];
+  const records = await salesforce.retrieve(object, ids, fields);
+  return ids.map((id, index) => {
+    const record = records[index];
+    return record ? toLinkedSalesforce(record) : { id, fields: {}, modifiedAt: 0, deleted: true };
+  });
+}
+
+async function readCursor(store: ContactRepositories, system: 'salesforce' | 'hubspot', object: string): Promise<PollCursor | null> {
+  const checkpoint = await store.checkpoints.read(system, object);
+  return checkpoint ? { time: checkpoint.cursorTime, lastId: checkpoint.cursorLastId } : null;
+}
+
+async function partnerDeletedAt(store: LinkedStore, recordId: string): Promise<number | null> {
+  const [latest] = await store.auditTrail.listForRecord(recordId, 1);
+  return latest?.action === PARTNER_DELETED_ACTION ? latest.at.getTime() : null;
+}
