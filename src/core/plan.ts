@@ -420,7 +420,7 @@ class ContactPlanner {
     const email = normaliseEmail(record.fields.Email);
     if (email === null) return this.skip('salesforce', record.id, 'no email: a person without an email never syncs');
     if (this.holdsAfterPartnerDeleted('salesforce', record.id, record.modifiedAt, record.formerPartner, `HubSpot contact ${record.formerPartner?.hubspotId ?? ''}`)) return;
-    const existing = [...this.hubspotById.values()].find((contact) => !contact.deleted && !this.retiring.has(contact.id) && normaliseEmail(contact.properties.email) === email);
+    const existing = [...this.hubspotById.values()].find((contact) => !contact.deleted && !this.retiring.has(contact.id) && hubspotEmails(contact).includes(email));
     if (existing) {
       const existingLink = this.linkByHubspot.get(existing.id);
       if (existingLink) {
@@ -656,6 +656,12 @@ class ContactPlanner {
   private error(side: PlannedSyncError['side'], object: PlannedSyncError['object'], id: string, error: CoreSyncError): void {
     this.result.errors.push({ side, object, id, error });
   }
+}
+
+/** Every email HubSpot knows a contact by: its own, and those of contacts merged into it. */
+function hubspotEmails(contact: HubspotContactRecord): string[] {
+  const additional = (contact.properties.hs_additional_emails ?? '').split(';').map(normaliseEmail);
+  return [normaliseEmail(contact.properties.email), ...additional].filter((email): email is string => email !== null);
 }
 
 function sameText(current: SalesforceValue | undefined, written: SalesforceValue): boolean {

@@ -104,6 +104,7 @@ class ContactPlanWriter {
   }
 
   async apply(): Promise<AppliedContactPlan> {
+    await this.mergeInHubspot();
     this.countPairWrites();
     await this.recordLinkChanges();
     for (const object of PERSON_OBJECTS) await this.createInSalesforce(this.plan.salesforceCreates.filter((create) => create.object === object), object);
@@ -182,6 +183,51 @@ class ContactPlanWriter {
     await this.commit(batch, async (store) => {
       for (const relink of relinks) await relink(store);
     });
+  }
+
+  /**
+   * Two linked people merged in Salesforce: the loser's HubSpot contact is merged into the master's (HubSpot's own
+   * merge, the master's contact as primary, so its values stay current and both timelines are kept). HubSpot may
+   * answer with a new id for the merged contact: the master's link moves onto it (same link id, same last-synced
+   * values) and this cycle's writes for the master's contact go to it. Done first, so no write goes to an id that
+   * is about to disappear. The loser's link is dropped with the other link changes.
+   */
+  private async mergeInHubspot(): Promise<void> {
+    for (const change of this.plan.linkChanges) {
+      if (change.change !== 'merge_hubspot_contacts') continue;
+      const batch = new BatchRecord();
+      let survivorId: string;
+      try {
+        survivorId = (await this.context.hubspot.mergeContacts(change.intoHubspotId, change.hubspotId)).id;
+      } catch (error) {
+        if (!(error instanceof HubSpotRequestError) || error.vendorError.reaction.kind !== 'record_error') throw error;
+        batch.errors.push({ ...this.vendorErrors([error.vendorError], { hubspotId: change.hubspotId, salesforceId: change.master.salesforceId }, { system: 'hubspot', payload: {} })[0]!, category: 'duplicates' });
+        await this.commit(batch);
+        continue;
+      }
+      this.counts.hubspot.updated += 1;
+      const linkId = this.linkIdByHubspot.get(change.intoHubspotId) ?? null;
+      batch.audit.push(this.audit('hubspot', survivorId, linkId, 'merge', { primary: change.intoHubspotId, merged: change.hubspotId, survivor: survivorId }, change.because));
+      if (survivorId !== change.intoHubspotId) this.renameHubspotContact(change.intoHubspotId, survivorId);
+      await this.commit(batch, async (store) => {
+        if (survivorId !== change.intoHubspotId) await store.idLinks.recordHubspotMerge({ hubspotObjectType: HUBSPOT_CONTACTS, survivingId: survivorId, mergedIds: [change.intoHubspotId] }, this.now);
+      });
+    }
+  }
+
+  /** A contact that now goes by another id (a HubSpot merge): what this cycle writes to it follows. */
+  private renameHubspotContact(from: string, to: string): void {
+    const linkId = this.linkIdByHubspot.get(from);
+    if (linkId) {
+      this.linkIdByHubspot.delete(from);
+      this.linkIdByHubspot.set(to, linkId);
+    }
+    const updates = this.hubspotUpdates.get(from);
+    if (updates) {
+      this.hubspotUpdates.delete(from);
+      this.hubspotUpdates.set(to, { ...this.hubspotUpdates.get(to), ...updates });
+    }
+    for (const entry of this.plan.syncedValues) if (entry.pair.hubspotId === from) entry.pair = { ...entry.pair, hubspotId: to };
   }
 
   // ---- pairs -------------------------------------------------------------------------------------------

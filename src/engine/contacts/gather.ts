@@ -24,6 +24,8 @@ import type { PollCursor } from '../detect/cursor.ts';
 import { pollHubSpotChanges } from '../detect/hubspot-poll.ts';
 import { gatherOpportunityRoles } from './lifecycle.ts';
 import { pollSalesforceChanges } from '../detect/salesforce-poll.ts';
+import type { RecordHint } from '../detect/triggers.ts';
+import { carriesSalesforceId, deletedFormerPartners, hubspotDeletions, salesforceDeletions } from './fates.ts';
 import type { ContactRepositories, StoredLink } from './ports.ts';
 import {
   HUBSPOT_CONTACTS,
@@ -54,6 +56,8 @@ export interface GatheredContactChanges {
   checkpoints: CheckpointAdvance[];
   /** Changed records read on each side (the summary's "read"). */
   read: { salesforce: number; hubspot: number };
+  /** Things the cycle could not see and the admin should know (deletions past Salesforce's 15-day log). */
+  notices: string[];
 }
 
 export interface GatherOptions {
@@ -61,6 +65,8 @@ export interface GatherOptions {
   settings: Settings;
   mappings: readonly TypedFieldMapping[];
   overlapMs: number;
+  /** The trigger hub's hints taken for this cycle: HubSpot deletions and merges that polling cannot see. */
+  hints?: readonly RecordHint[];
   /** Records whose sync errors are due for a retry (src/engine/contacts/retry.ts): planned as if they changed. */
   retry?: { hubspot: readonly HubSpotObject[]; salesforce: readonly SalesforcePersonRecord[] };
 }
@@ -72,6 +78,8 @@ export async function gatherContactChanges(
   const { salesforce, hubspot, store } = sources;
   const { mappings, settings } = options;
   const hubspotProperties = hubspotPropertiesToRead(mappings);
+  // A merge's survivor names the records merged into it: the only trace of a HubSpot merge that polling can see.
+  const polledHubspotProperties = [...hubspotProperties, 'hs_merged_object_ids', 'hs_additional_emails'];
   const checkpoints: CheckpointAdvance[] = [];
 
   // ---- detect ------------------------------------------------------------------------------------------
@@ -91,7 +99,7 @@ export async function gatherContactChanges(
   const hubspotChanged: HubSpotObject[] = [];
   const hubspotCheckpoint = await readCursor(store, 'hubspot', HUBSPOT_CONTACTS);
   let lastHubspot: CheckpointAdvance | undefined;
-  for await (const batch of pollHubSpotChanges(hubspot, { objectType: HUBSPOT_CONTACTS, properties: hubspotProperties, checkpoint: hubspotCheckpoint, overlapMs: options.overlapMs })) {
+  for await (const batch of pollHubSpotChanges(hubspot, { objectType: HUBSPOT_CONTACTS, properties: polledHubspotProperties, checkpoint: hubspotCheckpoint, overlapMs: options.overlapMs })) {
     hubspotChanged.push(...batch.records);
     lastHubspot = { system: 'hubspot', object: HUBSPOT_CONTACTS, cursor: batch.checkpoint };
   }
@@ -123,14 +131,35 @@ export async function gatherContactChanges(
     }
   }
 
+  // ---- deletes and merges (fates.ts) -------------------------------------------------------------------
+  const hints = options.hints ?? [];
+  const salesforceGone = await salesforceDeletions(salesforce, store, {
+    now: options.now,
+    overlapMs: options.overlapMs,
+    conversionTargets: new Set(salesforceChanges.flatMap((record) => (record.converted ? [record.converted.contactId] : []))),
+    hintedIds: new Set(hints.filter((hint) => hint.system === 'salesforce' && hint.happenings.deleted).map((hint) => hint.recordId)),
+    cursor: (object) => readCursor(store, 'salesforce', object),
+  });
+  checkpoints.push(...salesforceGone.checkpoints);
+  const polledKeys = new Set(salesforceChanges.map((record) => salesforceKey(record.object, record.id)));
+  salesforceChanges.push(...salesforceGone.records.filter((record) => !polledKeys.has(salesforceKey(record.object, record.id))));
+  // The very first cycle has no links that an archive could concern: the listing is read from the second on.
+  const hubspotGone = await hubspotDeletions(hubspot, store, { polled: hubspotChanged, hints, scanArchived: hubspotCheckpoint !== null || !everySalesforcePerson, now: options.now });
+  const goneHubspotIds = new Set(hubspotGone.records.map((record) => record.id));
+
   // ---- links of the changed records, and their counterparts ---------------------------------------------
   const links = new LinkIndex();
+  links.add(salesforceGone.links);
+  links.add(hubspotGone.links);
+  // A merge's master is looked at with its link: the loser's link moves onto it, or the two contacts merge.
+  const masterIds = salesforceGone.records.flatMap((record) => (record.masterRecordId ? [record.masterRecordId] : []));
+  if (masterIds.length > 0) links.add((await store.idLinks.findBySalesforceIds(masterIds)).values());
   links.add((await store.idLinks.findByHubspotIds(HUBSPOT_CONTACTS, hubspotChanged.map((record) => record.id))).values());
   links.add((await store.idLinks.findBySalesforceIds(salesforceChanges.map((record) => record.id))).values());
 
   const hubspotById = new Map(hubspotChanged.map((record) => [record.id, record]));
   const salesforceByKey = new Map(salesforceChanges.map((record) => [salesforceKey(record.object, record.id), record]));
-  const hubspotCounterpartIds = links.all().filter((link) => !hubspotById.has(link.hubspotId)).map((link) => link.hubspotId);
+  const hubspotCounterpartIds = links.all().filter((link) => !hubspotById.has(link.hubspotId) && !goneHubspotIds.has(link.hubspotId)).map((link) => link.hubspotId);
   const counterparts = hubspotCounterpartIds.length > 0 ? await hubspot.batchRead(HUBSPOT_CONTACTS, hubspotCounterpartIds, hubspotProperties) : { results: [] };
   const hubspotCounterparts = counterparts.results;
   const salesforceCounterparts: SalesforcePersonRecord[] = [];
@@ -143,12 +172,14 @@ export async function gatherContactChanges(
 
   // ---- email matches for the unlinked -----------------------------------------------------------------
   const unlinkedHubspotEmails = hubspotChanged.filter((record) => !links.byHubspot.has(record.id)).map((record) => normaliseEmail(record.properties.email));
-  const unlinkedSalesforceEmails = salesforceChanges.filter((record) => !links.bySalesforce.has(record.id)).map((record) => normaliseEmail(record.fields.Email));
+  const unlinkedSalesforceEmails = salesforceChanges.filter((record) => !record.deleted && !links.bySalesforce.has(record.id)).map((record) => normaliseEmail(record.fields.Email));
   // Salesforce rivals are looked up for both: an older record with the same email may not have changed this cycle.
   const salesforceMatches = everySalesforcePerson ? [] : await salesforceRecordsByEmail(salesforce, present([...unlinkedHubspotEmails, ...unlinkedSalesforceEmails]), mappings);
   const changedEmails = new Set(hubspotChanged.map((record) => normaliseEmail(record.properties.email)));
   const hubspotMatchEmails = hubspotCheckpoint === null ? [] : present(unlinkedSalesforceEmails).filter((email) => !changedEmails.has(email));
-  const hubspotMatches = hubspotMatchEmails.length > 0 ? (await hubspot.batchRead(HUBSPOT_CONTACTS, hubspotMatchEmails, hubspotProperties, { idProperty: 'email' })).results : [];
+  // HubSpot finds a contact by any of its emails, a merged-away contact's included (hs_additional_emails): the
+  // planner must see them, or a merged-away person's Salesforce record would be upserted onto the merged contact.
+  const hubspotMatches = hubspotMatchEmails.length > 0 ? (await hubspot.batchRead(HUBSPOT_CONTACTS, hubspotMatchEmails, [...hubspotProperties, 'hs_additional_emails'], { idProperty: 'email' })).results : [];
   // A match may itself be linked elsewhere: the planner must know, or it would link one record twice.
   links.add((await store.idLinks.findByHubspotIds(HUBSPOT_CONTACTS, hubspotMatches.map((record) => record.id))).values());
   links.add((await store.idLinks.findBySalesforceIds(salesforceMatches.map((record) => record.id))).values());
@@ -166,6 +197,21 @@ export async function gatherContactChanges(
     const history = await hubspot.batchRead(HUBSPOT_CONTACTS, contested.ids, hubspotProperties, { propertiesWithHistory: contested.properties });
     for (const record of history.results) changeTimes.set(record.id, propertyChangeTimes(record));
   }
+
+  // ---- unlinked contacts whose Salesforce record was deleted: held until they change (links.ts) -------------
+  const formerPartners = await deletedFormerPartners(salesforce, hubspotChanged.filter((record) => !links.byHubspot.has(record.id) && carriesSalesforceId(record)));
+  if (formerPartners.size > 0) {
+    const history = await hubspot.batchRead(HUBSPOT_CONTACTS, [...formerPartners.keys()], hubspotProperties, { propertiesWithHistory: mappings.map((mapping) => mapping.hubspotProperty) });
+    for (const record of history.results) changeTimes.set(record.id, propertyChangeTimes(record));
+  }
+  const withFormerPartner = (record: HubspotContactRecord): HubspotContactRecord => {
+    const formerPartner = formerPartners.get(record.id);
+    return formerPartner ? { ...record, formerPartner } : record;
+  };
+  const salesforceWithFormerPartner = (record: SalesforcePersonRecord): SalesforcePersonRecord => {
+    const formerPartner = links.bySalesforce.has(record.id) ? undefined : hubspotGone.formerPartnerBySalesforceId.get(record.id);
+    return formerPartner ? { ...record, formerPartner } : record;
+  };
 
   // ---- companies, where they decide something -----------------------------------------------------------
   // A new contact becomes a Contact on its company's Account (hubspotCreatesIn contact/auto), and a converted
@@ -190,8 +236,8 @@ export async function gatherContactChanges(
       settings,
       mappings,
       pair: contactPairFacts,
-      hubspotChanges: hubspotChanged.map((record) => withCompany(toHubspotContact(record, changeTimes.get(record.id)))),
-      salesforceChanges,
+      hubspotChanges: [...hubspotChanged.map((record) => withFormerPartner(withCompany(toHubspotContact(record, changeTimes.get(record.id))))), ...hubspotGone.records],
+      salesforceChanges: salesforceChanges.map(salesforceWithFormerPartner),
       links: personLinks,
       lastSynced,
       salesforceMatches: [...salesforceCounterparts, ...salesforceMatches.filter((record) => !salesforceByKey.has(salesforceKey(record.object, record.id)))],
@@ -201,7 +247,8 @@ export async function gatherContactChanges(
       accountIdByHubspotCompanyId: companies.accountIdByCompany,
     },
     checkpoints,
-    read: { salesforce: salesforceChanges.length, hubspot: hubspotChanged.length },
+    read: { salesforce: salesforceChanges.length, hubspot: hubspotChanged.length + hubspotGone.records.length },
+    notices: salesforceGone.notices,
   };
 }
 

@@ -29,20 +29,33 @@ export interface ContactSyncWorld {
   calls: { salesforce: TallyingMeter; hubspot: TallyingMeter };
   /** apiCallAllocation as the budget reads it on each call; null (no allocation) unless a test sets it. */
   allocation: number | null;
+  /** How far the engine's clock runs ahead of the machine's: moved with the Salesforce org's by `passMinute`. */
+  clockOffsetMs: number;
 }
 
-/** Registers the hooks of one test file and returns its world, filled in before each test. */
-export function useContactSyncWorld(): ContactSyncWorld {
+/**
+ * Registers the hooks of one test file and returns its world, filled in before each test. `freshEmulators`: new
+ * emulators for every test instead of a reset, for tests that move the Salesforce org's clock (a reset keeps it),
+ * so that both vendors' clocks start each test together.
+ */
+export function useContactSyncWorld(options: { freshEmulators?: boolean } = {}): ContactSyncWorld {
   const world = {} as ContactSyncWorld;
   let folder: string;
-  beforeAll(async () => {
+  const start = async () => {
     world.salesforceEmulator = await startSalesforceEmulator({ port: 0, seed: 'none' });
     world.hubspotEmulator = await startHubSpotEmulator({ port: 0, seed: 'none' });
-  });
-  afterAll(async () => {
+  };
+  const stop = async () => {
     await world.salesforceEmulator.close();
     await world.hubspotEmulator.close();
-  });
+  };
+  if (options.freshEmulators) {
+    beforeEach(start);
+    afterEach(stop);
+  } else {
+    beforeAll(start);
+    afterAll(stop);
+  }
   beforeEach(async () => {
     await emulatorAdmin(world.salesforceEmulator.url, 'reset', {});
     await emulatorAdmin(world.hubspotEmulator.url, 'reset', {});
@@ -51,6 +64,7 @@ export function useContactSyncWorld(): ContactSyncWorld {
     folder = mkdtempSync(join(tmpdir(), 'crmsync-contacts-'));
     world.store = await openStore(`sqlite:${join(folder, 'crmsync.db')}`);
     world.allocation = null;
+    world.clockOffsetMs = 0;
     const budget = new SalesforceApiBudget(world.store.apiLedger, world.store.integrationState, async () => world.allocation, () => new Date());
     world.calls = { salesforce: new TallyingMeter(budget), hubspot: new TallyingMeter() };
     world.salesforce = new SalesforceClient({
@@ -69,7 +83,25 @@ export function useContactSyncWorld(): ContactSyncWorld {
 
 export function cycle(world: ContactSyncWorld): Promise<ContactSyncSummary> {
   const { store, salesforce, hubspot, calls } = world;
-  return runContactSyncCycle({ store, salesforce, hubspot, calls, clock: () => new Date() });
+  return runContactSyncCycle({ store, salesforce, hubspot, calls, clock: () => engineNow(world) });
+}
+
+export function engineNow(world: ContactSyncWorld): Date {
+  return new Date(Date.now() + world.clockOffsetMs);
+}
+
+/**
+ * getDeleted answers in whole minutes and never covers the minute still running: a delete is seen once a minute
+ * has passed on both the org's clock and the engine's. Moves both forward by one.
+ */
+export async function passMinute(world: ContactSyncWorld): Promise<void> {
+  const { now } = (await emulatorAdmin(world.salesforceEmulator.url, 'clock', { advanceMs: 61_000 })) as { now: string };
+  world.clockOffsetMs = Date.parse(now) - Date.now();
+}
+
+/** Every HubSpot contact, archived ones included. */
+export async function allHubspotContacts(world: ContactSyncWorld): Promise<HubSpotObject[]> {
+  return ((await emulatorAdmin(world.hubspotEmulator.url, 'records/contacts')) as { results: HubSpotObject[] }).results;
 }
 
 export async function hubspotContacts(world: ContactSyncWorld): Promise<HubSpotObject[]> {

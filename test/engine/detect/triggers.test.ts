@@ -138,7 +138,8 @@ describe('hints from the vendors, end to end', () => {
     await hs.batchUpdate('contacts', [{ id: ada, properties: { jobtitle: 'Engineer' } }]);
     await hs.batchUpdate('contacts', [{ id: ada, properties: { jobtitle: 'Countess' } }]);
     await hs.batchArchive('contacts', [bob]);
-    await hubspotAdmin('merge', { objectType: 'contacts', primaryObjectId: cleo, objectIdToMerge: dev });
+    // A contact merge mints a new record (HubSpot's merge change): both old ids are merged away into it.
+    const merged = String(((await hubspotAdmin('merge', { objectType: 'contacts', primaryObjectId: cleo, objectIdToMerge: dev })) as { id: string }).id);
 
     const flushed = (await hubspotAdmin('webhooks/flush', {})) as { deliveries: number };
     expect(flushed.deliveries).toBeGreaterThan(0);
@@ -146,12 +147,14 @@ describe('hints from the vendors, end to end', () => {
     expect(deliveries.every((d) => d.status === 200)).toBe(true);
 
     const hints = byRecord((await hub.next()).records);
-    expect([...hints.keys()].sort()).toEqual([ada, bob, cleo, dev].map((id) => `contacts/${id}`).sort());
+    expect([...hints.keys()].sort()).toEqual([ada, bob, cleo, dev, merged].map((id) => `contacts/${id}`).sort());
     expect(hints.get(`contacts/${ada}`)).toMatchObject({ system: 'hubspot', happenings: { changed: expect.any(Date) } });
     expect(hints.get(`contacts/${ada}`)?.changedFields).toEqual(expect.arrayContaining(['email', 'firstname', 'jobtitle']));
     expect(hints.get(`contacts/${bob}`)?.happenings.deleted).toBeInstanceOf(Date);
-    expect(hints.get(`contacts/${cleo}`)).toMatchObject({ happenings: { merged: expect.any(Date) }, mergedIds: [dev] });
-    expect(hints.get(`contacts/${dev}`)).toMatchObject({ happenings: { merged_away: expect.any(Date) }, mergedInto: cleo });
+    expect(hints.get(`contacts/${merged}`)).toMatchObject({ happenings: { merged: expect.any(Date) } });
+    expect(hints.get(`contacts/${merged}`)?.mergedIds?.sort()).toEqual([cleo, dev].sort());
+    expect(hints.get(`contacts/${cleo}`)).toMatchObject({ happenings: { merged_away: expect.any(Date) }, mergedInto: merged });
+    expect(hints.get(`contacts/${dev}`)).toMatchObject({ happenings: { merged_away: expect.any(Date) }, mergedInto: merged });
 
     // HubSpot redelivers when it gets no answer in time: the same events, possibly with new eventIds.
     const again = inboxReceived.flat().map((event) => ({ ...event, eventId: event.eventId + 1_000_000, attemptNumber: 1 }));

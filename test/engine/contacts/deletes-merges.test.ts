@@ -1,0 +1,292 @@
+import { describe, expect, it } from 'vitest';
+import { planContactSync } from '../../../src/core/plan.ts';
+import { hubspotDeletions } from '../../../src/engine/contacts/fates.ts';
+import { emulatorAdmin } from '../../helpers/emulator-admin.ts';
+import { alignLeadStatus, allHubspotContacts, cycle, editInHubspot, hubspotContacts, linksOf, passMinute, salesforceRecords, useContactSyncWorld, writeCalls, type ContactSyncWorld } from './world.ts';
+
+// SPEC section 5, "Deletes" and "Merges": the real engine against both emulators, through the official clients.
+const world = useContactSyncWorld({ freshEmulators: true });
+
+const salesforceAdmin = (path: string, body?: unknown) => emulatorAdmin(world.salesforceEmulator.url, path, body);
+const hubspotAdmin = (path: string, body?: unknown) => emulatorAdmin(world.hubspotEmulator.url, path, body);
+
+/** Changes some contact settings, keeping the others, as an admin saving the settings page would. */
+async function settings(contacts: Record<string, unknown>): Promise<void> {
+  const current = await world.store.settings.read();
+  const document = current?.document ?? {};
+  const before = (document.contacts ?? {}) as Record<string, unknown>;
+  await world.store.settings.write({ ...document, contacts: { ...before, ...contacts } }, current?.version ?? 0, new Date());
+}
+
+/** One lead synced to one HubSpot contact: the pair most tests start from. */
+async function syncedLead(target: ContactSyncWorld, fields: Record<string, string>): Promise<{ leadId: string; contactId: string }> {
+  const [lead] = await target.salesforce.create('Lead', [{ Company: 'Acme', ...fields }]);
+  await cycle(target);
+  const contact = (await hubspotContacts(target)).find((record) => record.properties.email === fields.Email!.toLowerCase());
+  return { leadId: String(lead!.id), contactId: contact!.id };
+}
+
+/** Cycles until nothing is written: every write converged, none bounces. */
+async function settles(): Promise<void> {
+  await cycle(world);
+  const before = await writeCalls(world);
+  await cycle(world);
+  expect(await writeCalls(world)).toEqual(before);
+}
+
+describe('a Salesforce lead or contact deleted', () => {
+  it('with do_nothing keeps the HubSpot contact, drops the link, and never recreates the person in Salesforce', async () => {
+    await alignLeadStatus(world);
+    const { leadId, contactId } = await syncedLead(world, { LastName: 'Gone', Email: 'gone@example.com' });
+    await world.salesforce.delete('Lead', [leadId]);
+    await passMinute(world);
+
+    const summary = await cycle(world);
+    expect(summary.salesforce.created).toBe(0);
+    expect(await linksOf(world, [contactId])).toEqual([]);
+    const [contact] = await hubspotContacts(world);
+    expect(contact).toMatchObject({ id: contactId, properties: { email: 'gone@example.com', salesforceleadid: leadId } });
+    const audit = await world.store.auditTrail.listForRecord(contactId, 10);
+    expect(audit.map((entry) => entry.action)).toContain('unlink');
+
+    // The contact is still inside the overlap window: re-read, cycle after cycle, it stays out of Salesforce.
+    for (let i = 0; i < 2; i += 1) expect((await cycle(world)).salesforce.created).toBe(0);
+    expect(await salesforceRecords(world, 'Lead')).toEqual([]);
+  });
+
+  it('with delete_contact archives the HubSpot contact, also outside the inclusion list, and recreates nothing', async () => {
+    await alignLeadStatus(world);
+    await settings({ onSalesforceDelete: 'delete_contact' });
+    const [person] = await world.salesforce.create('Contact', [{ LastName: 'Member', Email: 'member@example.com' }]);
+    const [outsider] = await world.salesforce.create('Contact', [{ LastName: 'Outsider', Email: 'outsider@example.com' }]);
+    await cycle(world);
+    const contacts = await hubspotContacts(world);
+    const member = contacts.find((record) => record.properties.email === 'member@example.com')!;
+    const { list } = (await hubspotAdmin('lists', { name: 'Sync', objectTypeId: '0-1', processingType: 'MANUAL', recordIds: [member.id] })) as { list: { listId: string } };
+    await settings({ onSalesforceDelete: 'delete_contact', inclusionListId: list.listId });
+
+    await world.salesforce.delete('Contact', [String(person!.id), String(outsider!.id)]);
+    await passMinute(world);
+    const summary = await cycle(world);
+    expect(summary.hubspot.deleted).toBe(2);
+    expect(await hubspotContacts(world)).toEqual([]);
+    expect(await linksOf(world, contacts.map((record) => record.id))).toEqual([]);
+    await settles();
+    expect(await hubspotContacts(world)).toEqual([]);
+    expect(await salesforceRecords(world, 'Contact')).toEqual([]);
+  });
+});
+
+describe('a HubSpot contact deleted', () => {
+  it('never deletes in Salesforce: the link goes (audited), the lead stays and is not sent back until it changes', async () => {
+    await alignLeadStatus(world);
+    const { leadId, contactId } = await syncedLead(world, { LastName: 'Kept', Email: 'kept@example.com' });
+    await world.hubspot.batchArchive('contacts', [contactId]);
+
+    const summary = await cycle(world);
+    expect(summary.salesforce).toMatchObject({ updated: 0, deleted: 0 });
+    expect(summary.hubspot.created).toBe(0);
+    expect(await salesforceRecords(world, 'Lead')).toMatchObject([{ Id: leadId, Email: 'kept@example.com' }]);
+    expect(await linksOf(world, [contactId])).toEqual([]);
+    const audit = await world.store.auditTrail.listForRecord(contactId, 10);
+    expect(audit.find((entry) => entry.action === 'unlink')?.reason).toMatch(/never deletes in Salesforce/);
+    // The lead is in the overlap window: re-read, but unchanged since the deletion, it does not bring the contact back.
+    expect((await cycle(world)).hubspot.created).toBe(0);
+    expect(await hubspotContacts(world)).toEqual([]);
+
+    // Edited in Salesforce after the deletion, the person is someone still worked with: HubSpot gets it again.
+    // (A minute on, as Salesforce's whole-second stamps cannot order an edit within the deletion's second.)
+    await passMinute(world);
+    await world.salesforce.update('Lead', [{ Id: leadId, Title: 'Still here' }]);
+    expect((await cycle(world)).hubspot.created).toBe(1);
+    const [again] = await hubspotContacts(world);
+    expect(again?.properties).toMatchObject({ email: 'kept@example.com', jobtitle: 'Still here', salesforceleadid: leadId });
+    await settles();
+  });
+
+  it('restored in HubSpot, relinks to its lead without creating anyone', async () => {
+    await alignLeadStatus(world);
+    const { leadId, contactId } = await syncedLead(world, { LastName: 'Back', Email: 'back@example.com' });
+    await world.hubspot.batchArchive('contacts', [contactId]);
+    await cycle(world);
+    await hubspotAdmin('restore', { objectType: 'contacts', id: contactId });
+
+    const summary = await cycle(world);
+    expect(summary.salesforce.created).toBe(0);
+    expect(summary.hubspot.created).toBe(0);
+    expect(await linksOf(world, [contactId])).toMatchObject([{ salesforceObject: 'Lead', salesforceId: leadId }]);
+    expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
+    await settles();
+  });
+
+  it('is found from a webhook hint even when the archived listing is not read', async () => {
+    await alignLeadStatus(world);
+    const { contactId } = await syncedLead(world, { LastName: 'Hinted', Email: 'hinted@example.com' });
+    await world.hubspot.batchArchive('contacts', [contactId]);
+    const found = await hubspotDeletions(world.hubspot, world.store, {
+      polled: [],
+      hints: [{ system: 'hubspot', object: 'contacts', recordId: contactId, happenings: { deleted: new Date() }, changedFields: [] }],
+      scanArchived: false,
+      now: new Date(),
+    });
+    expect(found.records).toMatchObject([{ id: contactId, deleted: true }]);
+    expect(found.records[0]?.mergedIntoId).toBeUndefined();
+    // And planned as a delete of the link only.
+    const links = found.links.map((link) => ({ linkId: link.linkId, hubspotId: link.hubspotId, salesforceObject: link.salesforceObject as 'Lead', salesforceId: link.salesforceId }));
+    const plan = planContactSync({ now: Date.now(), settings: (await import('../../../src/core/settings.ts')).defaultSettings(), mappings: [], pair: { salesforceIdProperty: {}, requiredOnCreate: {} }, hubspotChanges: found.records, salesforceChanges: [], links, lastSynced: new Map() });
+    expect(plan.linkChanges).toMatchObject([{ change: 'unlink', hubspotId: contactId }]);
+    expect(plan.salesforceUpdates).toEqual([]);
+  });
+});
+
+describe('a HubSpot merge', () => {
+  it('of two linked contacts: the new merged contact keeps the primary\'s link, nothing is created in Salesforce', async () => {
+    await alignLeadStatus(world);
+    const primary = await syncedLead(world, { LastName: 'Primary', Email: 'primary@example.com' });
+    const other = await syncedLead(world, { LastName: 'Other', Email: 'other@example.com' });
+    const merged = (await hubspotAdmin('merge', { objectType: 'contacts', primaryObjectId: primary.contactId, objectIdToMerge: other.contactId })) as { id: string };
+    expect(merged.id).not.toBe(primary.contactId);
+
+    const summary = await cycle(world);
+    expect(summary.salesforce.created).toBe(0);
+    expect(await linksOf(world, [merged.id])).toMatchObject([{ salesforceObject: 'Lead', salesforceId: primary.leadId }]);
+    expect(await linksOf(world, [primary.contactId, other.contactId])).toEqual([]);
+    expect(await salesforceRecords(world, 'Lead')).toHaveLength(2);
+    // The other lead, re-read, finds its email on the merged contact (an additional email) and is left alone.
+    await settles();
+    expect(await salesforceRecords(world, 'Lead')).toHaveLength(2);
+    expect(await hubspotContacts(world)).toHaveLength(1);
+  });
+
+  it('where only the merged-away contact was linked: its link moves to the new contact', async () => {
+    await alignLeadStatus(world);
+    const linked = await syncedLead(world, { LastName: 'Linked', Email: 'linked@example.com' });
+    const created = await world.hubspot.batchCreate('contacts', [{ properties: { email: 'fresh@example.com', lastname: 'Fresh' } }]);
+    const merged = (await hubspotAdmin('merge', { objectType: 'contacts', primaryObjectId: created.results[0]!.id, objectIdToMerge: linked.contactId })) as { id: string };
+
+    await cycle(world);
+    expect(await linksOf(world, [merged.id])).toMatchObject([{ salesforceId: linked.leadId }]);
+    expect((await hubspotContacts(world))[0]?.properties.salesforceleadid).toBe(linked.leadId);
+    await settles();
+    expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
+  });
+});
+
+describe('a Salesforce merge', () => {
+  it('re-points the loser\'s link to the master; its contact is not deleted, even with delete_contact', async () => {
+    await alignLeadStatus(world);
+    await settings({ onSalesforceDelete: 'delete_contact' });
+    // The master has no email, so it was never synced: only the loser is linked.
+    const [master] = await world.salesforce.create('Lead', [{ LastName: 'Master', Company: 'Acme' }]);
+    const { leadId, contactId } = await syncedLead(world, { LastName: 'Loser', Email: 'loser@example.com' });
+    await salesforceAdmin('merge', { masterRecordId: master!.id, recordIdsToMerge: [leadId] });
+    await passMinute(world);
+
+    const summary = await cycle(world);
+    expect(summary.hubspot).toMatchObject({ deleted: 0, created: 0 });
+    expect(await linksOf(world, [contactId])).toMatchObject([{ salesforceObject: 'Lead', salesforceId: master!.id }]);
+    expect((await hubspotContacts(world)).find((record) => record.id === contactId)?.properties.salesforceleadid).toBe(master!.id);
+    await settles();
+    expect(await hubspotContacts(world)).toHaveLength(1);
+  });
+
+  it('of two linked leads merges their HubSpot contacts into one, linked to the master', async () => {
+    await alignLeadStatus(world);
+    await settings({ onSalesforceDelete: 'delete_contact' });
+    const master = await syncedLead(world, { LastName: 'Master', Email: 'master@example.com' });
+    const loser = await syncedLead(world, { LastName: 'Loser', Phone: '+1 555 0100', Email: 'loser@example.com' });
+    await salesforceAdmin('merge', { masterRecordId: master.leadId, recordIdsToMerge: [loser.leadId] });
+    await passMinute(world);
+
+    const summary = await cycle(world);
+    expect(summary.hubspot.deleted).toBe(0);
+    const contacts = await hubspotContacts(world);
+    expect(contacts).toHaveLength(1);
+    const [survivor] = contacts;
+    // HubSpot's merge: the master's contact is the primary; its values stand, the loser's fill its blanks.
+    expect(survivor?.properties).toMatchObject({ email: 'master@example.com', lastname: 'Master', phone: '+1 555 0100', salesforceleadid: master.leadId });
+    expect(await linksOf(world, [survivor!.id])).toMatchObject([{ salesforceObject: 'Lead', salesforceId: master.leadId }]);
+    expect(await world.store.idLinks.findBySalesforceIds([loser.leadId])).toEqual(new Map());
+    const audit = await world.store.auditTrail.listForRecord(survivor!.id, 10);
+    expect(audit.map((entry) => entry.action)).toContain('merge');
+    await settles();
+    expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
+    expect(await hubspotContacts(world)).toHaveLength(1);
+  });
+});
+
+describe('conversions, merges and restores together', () => {
+  it('a lead converted into a Contact that is then merged into another ends linked to the master Contact, with no duplicate', async () => {
+    await alignLeadStatus(world);
+    const { leadId, contactId } = await syncedLead(world, { LastName: 'Convert', Email: 'convert@example.com' });
+    await settings({ onSalesforceUpsert: 'do_nothing' });
+    const [masterContact] = await world.salesforce.create('Contact', [{ LastName: 'Master', Email: 'master.contact@example.com' }]);
+    const conversion = (await salesforceAdmin('convertLead', { leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true })) as { contactId: string };
+    await salesforceAdmin('merge', { masterRecordId: masterContact!.id, recordIdsToMerge: [conversion.contactId] });
+    await passMinute(world);
+    await settings({ onSalesforceUpsert: 'create_or_update_contact' });
+
+    await cycle(world);
+    expect(await linksOf(world, [contactId])).toMatchObject([{ salesforceObject: 'Contact', salesforceId: masterContact!.id }]);
+    await settles();
+    expect(await allHubspotContacts(world)).toHaveLength(1);
+    expect((await hubspotContacts(world))[0]?.properties.salesforcecontactid).toBe(masterContact!.id);
+  });
+
+  it('a lead deleted and undeleted is linked again to its contact (do_nothing), with no duplicate on either side', async () => {
+    await alignLeadStatus(world);
+    const { leadId, contactId } = await syncedLead(world, { LastName: 'Phoenix', Email: 'phoenix@example.com' });
+    await world.salesforce.delete('Lead', [leadId]);
+    await passMinute(world);
+    await cycle(world);
+    expect(await linksOf(world, [contactId])).toEqual([]);
+
+    await salesforceAdmin('undelete', { ids: [leadId] });
+    await cycle(world);
+    expect(await linksOf(world, [contactId])).toMatchObject([{ salesforceId: leadId }]);
+    await settles();
+    expect(await hubspotContacts(world)).toHaveLength(1);
+    expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
+  });
+
+  it('a lead deleted (delete_contact) and undeleted comes back as one live contact', async () => {
+    await alignLeadStatus(world);
+    await settings({ onSalesforceDelete: 'delete_contact' });
+    const { leadId } = await syncedLead(world, { LastName: 'Lazarus', Email: 'lazarus@example.com' });
+    await world.salesforce.delete('Lead', [leadId]);
+    await passMinute(world);
+    await cycle(world);
+    expect(await hubspotContacts(world)).toEqual([]);
+
+    await salesforceAdmin('undelete', { ids: [leadId] });
+    await cycle(world);
+    const contacts = await hubspotContacts(world);
+    expect(contacts).toHaveLength(1);
+    expect(await linksOf(world, [contacts[0]!.id])).toMatchObject([{ salesforceId: leadId }]);
+    await settles();
+    expect(await hubspotContacts(world)).toHaveLength(1);
+  });
+});
+
+describe('several Salesforce records with one email', () => {
+  it('a contact that was linked before relinks to the most recently modified of them, not the oldest', async () => {
+    await alignLeadStatus(world);
+    const first = await syncedLead(world, { LastName: 'First', Email: 'twin@example.com' });
+    await settings({ onSalesforceUpsert: 'do_nothing' });
+    const [older] = await world.salesforce.create('Lead', [{ LastName: 'Older', Company: 'B', Email: 'twin@example.com' }]);
+    await salesforceAdmin('clock', { advanceMs: 60_000 });
+    await world.salesforce.update('Lead', [{ Id: String(older!.id), Title: 'Touched' }]);
+    const [recent] = await world.salesforce.create('Lead', [{ LastName: 'Recent', Company: 'C', Email: 'twin@example.com' }]);
+    await salesforceAdmin('clock', { advanceMs: 60_000 });
+    await world.salesforce.update('Lead', [{ Id: String(recent!.id), Title: 'Latest' }]);
+    await world.salesforce.update('Lead', [{ Id: first.leadId, Email: 'moved@example.com' }]);
+    // The contact's link goes (HubSpot delete and restore); linked before, it now takes the most recent record.
+    await world.hubspot.batchArchive('contacts', [first.contactId]);
+    await cycle(world);
+    await hubspotAdmin('restore', { objectType: 'contacts', id: first.contactId });
+    await editInHubspot(world, first.contactId, { firstname: 'Twin' });
+
+    await cycle(world);
+    expect(await linksOf(world, [first.contactId])).toMatchObject([{ salesforceId: recent!.id }]);
+  });
+});
