@@ -11,7 +11,7 @@
  * - A new Account for a company is put on the company's Salesforce Contacts; a new company for an Account is
  *   associated with the Account's HubSpot contacts: the association HubSpot's integration makes.
  */
-import type { LinkedPlanError, LinkedSyncInput, LinkedSyncPlan } from '../../core/linked/plan.ts';
+import { planLinkedSync, type LinkedPlanError, type LinkedSyncInput, type LinkedSyncPlan } from '../../core/linked/plan.ts';
 import type { SalesforceValue } from '../../core/mapping/convert.ts';
 import { BATCH_LIMIT, type HubSpotClient } from '../../connectors/hubspot/client.ts';
 import { COLLECTION_WRITE_LIMIT, type SalesforceClient, type SalesforceRecord } from '../../connectors/salesforce/client.ts';
@@ -21,7 +21,7 @@ import { soqlDateTime } from '../detect/salesforce-poll.ts';
 import type { SideCounts } from '../contacts/apply.ts';
 import type { AuditEntry, ContactRepositories, ContactSyncStore, NewLink, SyncErrorReport } from '../contacts/ports.ts';
 import { PARTNER_DELETED_ACTION } from './gather.ts';
-import { chunk } from './records.ts';
+import { chunk, salesforceFieldsToRead, toLinkedSalesforce } from './records.ts';
 
 export interface LinkedApplyContext {
   description: LinkedObjectDescription;
@@ -155,7 +155,42 @@ class LinkedPlanWriter {
       });
       // The company's people go under their new Account, as HubSpot's integration associates them.
       if (attach.length > 0 && this.object === 'Account') await this.context.salesforce.update('Contact', attach);
+      await this.takeSalesforceDefaults(part.flatMap((create) => {
+        const id = known.get(create.idempotencyKey);
+        return id ? [{ hubspotId: create.hubspotId, salesforceId: id, values: create.syncedValues }] : [];
+      }));
     }
+  }
+
+  /**
+   * Salesforce fills in what a create left out (the owner). Those values are the new record's own, and the next
+   * cycle would carry them to HubSpot as a change: reading the batch back (one call) and planning the new pairs
+   * again lets them ride on the HubSpot write this cycle makes anyway for the Salesforce id.
+   */
+  private async takeSalesforceDefaults(created: ReadonlyArray<{ hubspotId: string; salesforceId: string; values: Record<string, SalesforceValue> }>): Promise<void> {
+    if (created.length === 0) return;
+    const { input } = this.context;
+    const records = await this.context.salesforce.retrieve(this.object, created.map((entry) => entry.salesforceId), salesforceFieldsToRead(input.pair, input.mappings));
+    const hubspotById = new Map(input.hubspotChanges.map((record) => [record.id, record]));
+    const links = created.map((entry, index) => ({ linkId: this.linkIds.get(`${entry.hubspotId}|${entry.salesforceId}`) ?? `new-${index}`, hubspotId: entry.hubspotId, salesforceId: entry.salesforceId }));
+    const again = planLinkedSync({
+      ...input,
+      hubspotChanges: created.flatMap((entry) => {
+        const record = hubspotById.get(entry.hubspotId);
+        return record ? [{ ...record, properties: { ...record.properties, ...this.hubspotUpdates.get(entry.hubspotId) } }] : [];
+      }),
+      salesforceChanges: records.flatMap((record) => (record ? [toLinkedSalesforce(record)] : [])),
+      hubspotPartners: [],
+      salesforcePartners: [],
+      links,
+      lastSynced: new Map(links.map((link, index) => [link.linkId, created[index]!.values])),
+      matches: [],
+    });
+    for (const update of again.hubspotUpdates) this.hubspotUpdates.set(update.id, { ...this.hubspotUpdates.get(update.id), ...update.properties });
+    // Only values that travel to HubSpot: a Salesforce write now would be a second call for a default.
+    const rows = again.syncedValues.flatMap((entry) => (entry.linkId ? this.valueRows(entry.pair.hubspotId, entry.pair.salesforceId, entry.values, entry.linkId) : []));
+    const writesSalesforce = new Set(again.salesforceUpdates.map((update) => update.id));
+    await this.context.store.syncedValues.upsertMany(rows.filter((row) => !writesSalesforce.has(links.find((link) => link.linkId === row.linkId)?.salesforceId ?? '')), this.context.now);
   }
 
   /** A create whose intent a dead process left pending: the record it may have made, found by Name and time. */
