@@ -233,7 +233,7 @@ class LinkedPlanner {
   }
 
   plan(): LinkedSyncPlan {
-    for (const record of this.input.salesforceChanges) if (record.deleted) this.planSalesforceDelete(record);
+    for (const record of [...this.salesforceById.values()]) if (record.deleted) this.planSalesforceDelete(record);
     for (const record of [...this.hubspotById.values()]) if (record.deleted) this.planHubspotDelete(record);
     for (const match of this.input.matches ?? []) this.planMatch(match, match.because);
 
