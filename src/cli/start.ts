@@ -107,7 +107,7 @@ export async function startCrmsync(options: StartOptions = {}): Promise<RunningC
       runCycle: async (request) => {
         if (request.kind === 'initial') progress.begin('Initial sync');
         try {
-          const summary = await runSyncCycle({ ...systems.deps, onProgress: (step) => {
+          const summary = await runSyncCycle({ ...systems.deps, triggers: request.hints, onProgress: (step) => {
             request.onProgress(step);
             if (request.kind === 'initial') progress.update(step);
           } });

@@ -17,7 +17,12 @@ export interface ApiLedgerPort {
 export interface ApiLimitConditionPort {
   raiseApiLimit(detail: string, now: Date): Promise<void>;
   clearApiLimit(now: Date): Promise<void>;
+  /** Keeps the org-wide figures Salesforce reported, for Sync Health's "Limited by Salesforce" and /metrics. */
+  observeSalesforceUsage?(used: number, limit: number, observedAt: Date): Promise<void>;
 }
+
+/** Salesforce reports its usage on every response; storing it once in a while is enough for a dashboard. */
+const USAGE_PERSIST_INTERVAL_MS = 30_000;
 
 type Reservation = { kind: 'reserved'; id: number } | { kind: 'unmetered' } | { kind: 'hubspot' };
 
@@ -38,6 +43,7 @@ export class SalesforceApiBudget implements ApiCallMeter {
   private apiLimitRaised = false;
   /** The org-wide figures Salesforce reported last (Sforce-Limit-Info), for Sync Health. */
   salesforceUsage: { used: number; limit: number } | null = null;
+  private usagePersistedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly ledger: ApiLedgerPort,
@@ -74,7 +80,13 @@ export class SalesforceApiBudget implements ApiCallMeter {
   }
 
   observeVendorUsage(system: ApiCall['system'], used: number, limit: number): void {
-    if (system === 'salesforce') this.salesforceUsage = { used, limit };
+    if (system !== 'salesforce') return;
+    this.salesforceUsage = { used, limit };
+    const now = this.clock();
+    if (!this.condition.observeSalesforceUsage || now.getTime() - this.usagePersistedAt < USAGE_PERSIST_INTERVAL_MS) return;
+    this.usagePersistedAt = now.getTime();
+    // Sync Health reads it from the store (shared by every worker); a failed write only delays the figure.
+    void this.condition.observeSalesforceUsage(used, limit, now).catch(() => undefined);
   }
 
   /**

@@ -77,4 +77,19 @@ describe('SalesforceApiBudget over the real store', () => {
     for (let i = 0; i < 3; i += 1) await budget.settle(await budget.reserve(hubspotCall, 1), hubspotCall, 1);
     expect(await store.apiLedger.usedInWindow(now)).toBe(0);
   });
+
+  it('keeps the usage Salesforce reports in the store for Sync Health, at most every 30 seconds', async () => {
+    now = new Date(now.getTime() + 48 * 60 * 60 * 1000);
+    const budget = new SalesforceApiBudget(store.apiLedger, store.integrationState, async () => null, clock);
+    budget.observeVendorUsage('salesforce', 100, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await store.integrationState.read()).salesforceReportedUsage).toMatchObject({ used: 100, limit: 15_000 });
+    budget.observeVendorUsage('salesforce', 101, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await store.integrationState.read()).salesforceReportedUsage).toMatchObject({ used: 100 });
+    now = new Date(now.getTime() + 31_000);
+    budget.observeVendorUsage('salesforce', 150, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await store.integrationState.read()).salesforceReportedUsage).toMatchObject({ used: 150, limit: 15_000 });
+  });
 });

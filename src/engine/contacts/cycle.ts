@@ -66,7 +66,16 @@ export async function runContactSyncCycle(deps: ContactSyncDeps): Promise<Contac
     const { mappings, refused } = await contactMappings(store, liveMappingSchema(deps.salesforce, deps.hubspot));
     const mayRetryFailed = (await deps.calls.salesforce.mayRetryFailedRecords?.()) ?? true;
     const retries = await readDueRetries(store.syncErrors, deps, { now: started, mappings, mayRetryFailed });
-    const gathered = await gatherContactChanges(deps, { now: started, settings, mappings, overlapMs, retry: retries });
+    const gathered = await gatherContactChanges(deps, {
+      now: started,
+      settings,
+      mappings,
+      overlapMs,
+      retry: retries,
+      hints: deps.triggers?.records ?? [],
+      reconcileHubspot: (deps.triggers?.reconciliations ?? []).some((request) => request.system === 'hubspot' && (request.object === null || request.object === 'contacts')),
+      ...(deps.archivedScanIntervalMs !== undefined ? { archivedScanIntervalMs: deps.archivedScanIntervalMs } : {}),
+    });
     let plan = planContactSync(gathered.input);
     const lifecycleContext = await companyLifecycleContext(deps.hubspot, gathered.input);
     if (lifecycleContext) plan = planContactSync({ ...gathered.input, lifecycleContext });

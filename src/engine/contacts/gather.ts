@@ -67,9 +67,17 @@ export interface GatherOptions {
   overlapMs: number;
   /** The trigger hub's hints taken for this cycle: HubSpot deletions and merges that polling cannot see. */
   hints?: readonly RecordHint[];
+  /** A trigger asked for HubSpot contacts to be compared in full (a webhook gap): scan the archived listing now. */
+  reconcileHubspot?: boolean;
+  /** How often the archived listing is read in full; default ARCHIVED_SCAN_INTERVAL_MS. */
+  archivedScanIntervalMs?: number;
   /** Records whose sync errors are due for a retry (src/engine/contacts/retry.ts): planned as if they changed. */
   retry?: { hubspot: readonly HubSpotObject[]; salesforce: readonly SalesforcePersonRecord[] };
 }
+
+/** How often the whole archived-contacts listing is read (one HubSpot call per 100 archived contacts). */
+export const ARCHIVED_SCAN_INTERVAL_MS = 15 * 60 * 1000;
+const ARCHIVED_SCAN_CHECKPOINT = `${HUBSPOT_CONTACTS}#archived`;
 
 export async function gatherContactChanges(
   sources: { salesforce: SalesforceClient; hubspot: HubSpotClient; store: ContactRepositories },
@@ -144,7 +152,17 @@ export async function gatherContactChanges(
   const polledKeys = new Set(salesforceChanges.map((record) => salesforceKey(record.object, record.id)));
   salesforceChanges.push(...salesforceGone.records.filter((record) => !polledKeys.has(salesforceKey(record.object, record.id))));
   // The very first cycle has no links that an archive could concern: the listing is read from the second on.
-  const hubspotGone = await hubspotDeletions(hubspot, store, { polled: hubspotChanged, hints, scanArchived: hubspotCheckpoint !== null || !everySalesforcePerson, now: options.now });
+  // The archived listing has no time filter, so each scan reads every archived contact: it runs every
+  // ARCHIVED_SCAN_INTERVAL_MS (and when a trigger asks HubSpot contacts to be reconciled), not every cycle. Deletions
+  // in between come sooner through webhook hints; a scan only catches the ones no webhook told of.
+  const lastArchivedScan = await readCursor(store, 'hubspot', ARCHIVED_SCAN_CHECKPOINT);
+  const archivedScanDue =
+    lastArchivedScan === null ||
+    options.now.getTime() - lastArchivedScan.time.getTime() >= (options.archivedScanIntervalMs ?? ARCHIVED_SCAN_INTERVAL_MS) ||
+    (options.reconcileHubspot ?? false);
+  const scanArchived = (hubspotCheckpoint !== null || !everySalesforcePerson) && archivedScanDue;
+  if (scanArchived) checkpoints.push({ system: 'hubspot', object: ARCHIVED_SCAN_CHECKPOINT, cursor: { time: options.now, lastId: null } });
+  const hubspotGone = await hubspotDeletions(hubspot, store, { polled: hubspotChanged, hints, scanArchived, now: options.now });
   const goneHubspotIds = new Set(hubspotGone.records.map((record) => record.id));
 
   // ---- links of the changed records, and their counterparts ---------------------------------------------

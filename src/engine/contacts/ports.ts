@@ -7,6 +7,7 @@ import type { FieldSyncRule } from '../../core/mapping/model.ts';
 import type { SyncErrorCategory } from '../../core/sync-error.ts';
 import type { HubSpotClient } from '../../connectors/hubspot/client.ts';
 import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
+import type { TriggerBatch } from '../detect/triggers.ts';
 import type { SettingsStorePort } from '../settings.ts';
 import type { RetryErrorsPort } from './retry.ts';
 
@@ -138,6 +139,13 @@ export interface ContactSyncDeps {
   overlapMs?: number;
   /** Spreads retries (0 ≤ jitter < 1); default Math.random. */
   jitter?: () => number;
+  /**
+   * The trigger hub's hints taken for this cycle (the service loop passes them): HubSpot deletions and merges that
+   * polling cannot see, and requests to compare an object in full.
+   */
+  triggers?: TriggerBatch;
+  /** How often the whole HubSpot archived-contacts listing is read; default 15 minutes (gather.ts). */
+  archivedScanIntervalMs?: number;
   /** Told what the cycle is doing and how far it got: the start-up progress bar and the UI's live status. */
   onProgress?: (progress: { step: string; done: number; total: number | null }) => void;
 }
