@@ -149,7 +149,7 @@ function ErrorRecord({ error, selected, onToggle }: { error: SyncErrorJson; sele
         <label htmlFor={checkboxId} className="record-title">
           {error.object}
           {error.field ? ` · ${error.field}` : ''}
-          <span className="muted"> · {error.vendorCode}</span>
+          {error.vendorCode ? <span className="muted"> · {error.vendorCode}</span> : null}
         </label>
         <p className="record-message">{error.message}</p>
         <p className="record-links">

@@ -41,7 +41,19 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
     };
   }, []);
 
+  // Escape closes the dialog wherever focus is (the form that had it is replaced by the progress view).
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
   const importId = status?.importId;
+  useEffect(() => {
+    if (importId) dialog.current?.querySelector<HTMLElement>('button')?.focus();
+  }, [importId]);
   const running = status?.state === 'running';
   useEffect(() => {
     if (!importId || !running) return;
@@ -76,11 +88,6 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
 
   // Tab stays inside the dialog while it is open.
   const trapFocus = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') {
-      event.stopPropagation();
-      onClose();
-      return;
-    }
     if (event.key !== 'Tab' || !dialog.current) return;
     const focusable = [...dialog.current.querySelectorAll<HTMLElement>('button, input, select, a[href]')].filter((element) => !element.hasAttribute('disabled'));
     const first = focusable[0];

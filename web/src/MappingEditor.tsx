@@ -58,14 +58,28 @@ export function MappingEditor({ object, title }: { object: string; title: string
       .get<MappingsResponse>(`/api/mappings/${encodeURIComponent(object)}`)
       .then((response) => !cancelled && setMappings(response.mappings))
       .catch((error: unknown) => !cancelled && setLoadError(describeFailure(error)));
-    api
-      .get<SchemaResponse>(`/api/schema/${encodeURIComponent(object)}`)
-      .then((response) => !cancelled && setSchema(response))
-      .catch((error: unknown) => !cancelled && setSchemaError(describeFailure(error)));
     return () => {
       cancelled = true;
     };
   }, [object]);
+
+  // Both sides' fields are read live when the editor opens and again when a form opens: a property just created
+  // in HubSpot (or a field in Salesforce) is offered without reloading the page.
+  const formOpen = editing !== null;
+  useEffect(() => {
+    let cancelled = false;
+    api
+      .get<SchemaResponse>(`/api/schema/${encodeURIComponent(object)}`)
+      .then((response) => {
+        if (cancelled) return;
+        setSchema(response);
+        setSchemaError(null);
+      })
+      .catch((error: unknown) => !cancelled && setSchemaError(describeFailure(error)));
+    return () => {
+      cancelled = true;
+    };
+  }, [object, formOpen]);
 
   const hubspotByName = useMemo(() => new Map((schema?.hubspot ?? []).map((field) => [field.name, field])), [schema]);
   const salesforceByName = useMemo(() => {

@@ -14,15 +14,22 @@ export function RadioGroup<T extends string>(props: { legend: string; name: stri
     <fieldset className="question" disabled={props.disabled}>
       <legend>{props.legend}</legend>
       <div className="choices">
-        {props.choices.map((choice) => (
-          <label key={choice.value} className="choice">
-            <input type="radio" name={`${props.name}-${id}`} value={choice.value} checked={props.value === choice.value} onChange={() => props.onChange(choice.value)} />
-            <span>
-              {choice.label}
-              {choice.hint ? <small className="hint">{choice.hint}</small> : null}
-            </span>
-          </label>
-        ))}
+        {props.choices.map((choice) => {
+          const hintId = `${id}-${choice.value}-hint`;
+          return (
+            <div key={choice.value}>
+              <label className="choice">
+                <input type="radio" name={`${props.name}-${id}`} value={choice.value} checked={props.value === choice.value} onChange={() => props.onChange(choice.value)} aria-describedby={choice.hint ? hintId : undefined} />
+                <span>{choice.label}</span>
+              </label>
+              {choice.hint ? (
+                <small id={hintId} className="hint choice-hint">
+                  {choice.hint}
+                </small>
+              ) : null}
+            </div>
+          );
+        })}
       </div>
       {props.children}
     </fieldset>

@@ -185,7 +185,7 @@ function ApiUsage({ usage, onChanged }: { usage: HealthResponse['apiUsage']; onC
               <span className="muted">{share}% of the allocation used</span>
             </div>
           ) : null}
-          <form className="allocation" onSubmit={(event) => void update(event)}>
+          <form className="allocation" noValidate onSubmit={(event) => void update(event)}>
             <label htmlFor="allocation-input">API calls allocated to crmsync (per 24 hours)</label>
             <div className="inline">
               <input id="allocation-input" type="number" inputMode="numeric" min={1} step={1} placeholder="No allocation" value={allocation} onChange={(event) => setAllocation(event.target.value)} aria-describedby="allocation-hint" />
