@@ -25,6 +25,8 @@ export interface CrmsyncConfig {
    * The webhook signature covers the full URL, so it cannot come from the request's Host header.
    */
   publicUrl: string | null;
+  /** Where a JSON notice is posted when syncing suspends itself (SPEC section 7); null: nowhere. */
+  notifyUrl: string | null;
   port: number;
   /** `sqlite:<path>` or `postgres://…` */
   databaseUrl: string;
@@ -68,6 +70,7 @@ const envSchema = z.object({
   CRMSYNC_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CRMSYNC_POLL_INTERVAL_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000, 'must be at least 1000').max(3_600_000).default(10_000),
   CRMSYNC_PUBLIC_URL: url.optional(),
+  CRMSYNC_NOTIFY_URL: url.optional(),
   CRMSYNC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SALESFORCE_API_VERSION: z.string().regex(/^\d{2}\.0$/, 'must look like 62.0').default('62.0'),
   HUBSPOT_BASE_URL: url.default('https://api.hubapi.com'),
@@ -151,6 +154,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     host: env.HOST,
     port: env.PORT,
     publicUrl: env.CRMSYNC_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+    notifyUrl: env.CRMSYNC_NOTIFY_URL ?? null,
     databaseUrl: env.DATABASE_URL ?? `sqlite:${dataDir}/crmsync.db`,
     dataDir,
     secret: env.CRMSYNC_SECRET ?? null,

@@ -143,7 +143,7 @@ function reportFailure(error: unknown): number {
     console.error(`crmsync: invalid setting\n${error.message.replace(/^/gm, '  ')}`);
     return 1;
   }
-  if (error instanceof Error && ['HubSpotRequestError', 'SalesforceRequestError', 'ApiBudgetExhaustedError', 'StoreOpenError'].includes(error.name)) {
+  if (error instanceof Error && ['HubSpotRequestError', 'SalesforceRequestError', 'ApiBudgetExhaustedError', 'StoreOpenError', 'IntegrationSuspendedError'].includes(error.name)) {
     console.error(`crmsync: could not run: ${error.message}`);
     return 1;
   }

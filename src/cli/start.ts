@@ -9,7 +9,7 @@ import cliProgress from 'cli-progress';
 import pino from 'pino';
 import { loadConfig, type CrmsyncConfig } from '../config.ts';
 import { subscribeToChangeEvents, type ChangeEventSubscription } from '../connectors/salesforce/change-events.ts';
-import { runSyncCycle, type SyncCycleSummary } from '../engine/cycle.ts';
+import { runSyncCycle } from '../engine/cycle.ts';
 import { TriggerHub } from '../engine/detect/triggers.ts';
 import { SyncService, type ServiceEvent } from '../engine/service.ts';
 import type { SyncControl, SyncProgress } from '../engine/sync-control.ts';
@@ -19,7 +19,7 @@ import { buildServer } from '../server/app.ts';
 import { crmSchemaFromConnectors } from '../server/api/crm-schema.ts';
 import { openStore, type Store } from '../store/open.ts';
 import { ensureStartupSecrets } from './first-start.ts';
-import { connectSyncSystems, formatSyncSummary } from './sync.ts';
+import { connectSyncSystems, failedRecords, formatSyncSummary, oneLineSummary } from './sync.ts';
 
 export interface StartOptions {
   /** Where the store, secrets and emulator data live; overrides CRMSYNC_DATA_DIR. */
@@ -114,10 +114,11 @@ export async function startCrmsync(options: StartOptions = {}): Promise<RunningC
           if (request.kind === 'initial') {
             progress.end();
             print(formatSyncSummary(summary));
-          } else if (hasWrites(summary)) {
-            print(`${clock().toISOString()} ${request.reason}: ${oneLineSummary(summary)}`);
+          } else {
+            const written = oneLineSummary(summary);
+            if (written) print(`${clock().toISOString()} ${request.reason}: ${written}`);
           }
-          return { runId: summary.contacts.runId, outcome: failedCount(summary) > 0 ? 'partial' : 'succeeded' };
+          return { runId: summary.contacts.runId, outcome: failedRecords(summary) > 0 ? 'partial' : 'succeeded' };
         } finally {
           progress.end();
         }
@@ -179,22 +180,6 @@ export async function startCrmsync(options: StartOptions = {}): Promise<RunningC
     await closeAll();
     throw error;
   }
-}
-
-function failedCount(summary: SyncCycleSummary): number {
-  const { contacts } = summary;
-  return contacts.salesforce.failed + contacts.hubspot.failed + contacts.planErrors;
-}
-
-function hasWrites(summary: SyncCycleSummary): boolean {
-  const { salesforce, hubspot } = summary.contacts;
-  return salesforce.created + salesforce.updated + salesforce.deleted + hubspot.created + hubspot.updated + hubspot.deleted + failedCount(summary) > 0;
-}
-
-function oneLineSummary(summary: SyncCycleSummary): string {
-  const { salesforce: sf, hubspot: hs } = summary.contacts;
-  const side = (name: string, s: typeof sf) => `${name} +${s.created} ~${s.updated} -${s.deleted}${s.failed ? ` failed ${s.failed}` : ''}`;
-  return `contacts ${side('Salesforce', sf)}, ${side('HubSpot', hs)}`;
 }
 
 async function configureEmulatorWebhooks(emulatorUrl: string, targetUrl: string, clientSecret: string): Promise<void> {

@@ -7,6 +7,7 @@ import { SalesforceClient, type SalesforceCredentials } from '../connectors/sale
 import { SalesforceApiBudget } from '../engine/api-budget.ts';
 import { TallyingMeter, type SyncCycleDeps, type SyncCycleSummary } from '../engine/cycle.ts';
 import { readSettings } from '../engine/settings.ts';
+import { notifyByWebhook } from '../engine/suspension.ts';
 import { startHubSpotEmulator } from '../emulators/hubspot/index.ts';
 import { startSalesforceEmulator } from '../emulators/salesforce/index.ts';
 import type { RunningEmulator } from '../emulators/shared/server.ts';
@@ -69,7 +70,7 @@ export async function connectSyncSystems(config: CrmsyncConfig, store: Store, cl
       ? new HubSpotClient({ accessToken: config.hubspot.accessToken, basePath: config.hubspot.baseUrl, meter: calls.hubspot })
       : new HubSpotClient({ accessToken: 'crmsync-demo', basePath: (hubspotEmulator as RunningEmulator).url, meter: calls.hubspot });
   return {
-    deps: { store, salesforce, hubspot, calls, clock },
+    deps: { store, salesforce, hubspot, calls, clock, ...(config.notifyUrl ? { notify: notifyByWebhook(config.notifyUrl) } : {}) },
     emulators: salesforceEmulator && hubspotEmulator ? { salesforce: salesforceEmulator, hubspot: hubspotEmulator } : null,
     description: emulated
       ? `no credentials configured: the built-in emulators with demo data, kept in ${config.dataDir}/emulators (Salesforce ${salesforceEmulator?.url}, HubSpot ${hubspotEmulator?.url})`
@@ -80,14 +81,38 @@ export async function connectSyncSystems(config: CrmsyncConfig, store: Store, cl
   };
 }
 
-/** The summary `crmsync sync --once` prints: one line per system. */
+/** The summary `crmsync sync --once` prints: per object, one line per system. */
 export function formatSyncSummary(summary: SyncCycleSummary): string {
   const { contacts } = summary;
-  const line = (name: string, s: SyncCycleSummary['contacts']['salesforce']) =>
-    `${name.padEnd(10)} read ${s.read}, created ${s.created}, updated ${s.updated}, deleted ${s.deleted}, skipped ${s.skipped}, failed ${s.failed}, API calls ${s.apiCalls}`;
+  const line = (name: string, s: { read: number; created: number; updated: number; deleted: number; skipped: number; failed: number; apiCalls?: number }) =>
+    `${name.padEnd(10)} read ${s.read}, created ${s.created}, updated ${s.updated}, deleted ${s.deleted}, skipped ${s.skipped}, failed ${s.failed}${s.apiCalls === undefined ? '' : `, API calls ${s.apiCalls}`}`;
   const lines = ['contacts', `  ${line('Salesforce', contacts.salesforce)}`, `  ${line('HubSpot', contacts.hubspot)}`];
   if (contacts.planErrors > 0) lines.push(`  ${contacts.planErrors} record(s) could not be converted: see crmsync errors`);
   for (const refused of contacts.refusedMappings) lines.push(`  mapping not synced: ${refused.reason}`);
   for (const waiting of contacts.waiting) lines.push(`  waiting: ${waiting}`);
+  for (const object of summary.objects) {
+    lines.push(object.object, `  ${line('Salesforce', object.salesforce)}`, `  ${line('HubSpot', object.hubspot)}`);
+    if (object.waitingForParent > 0) lines.push(`  ${object.waitingForParent} record(s) wait for their parent to sync`);
+    if (object.planErrors > object.waitingForParent) lines.push(`  ${object.planErrors - object.waitingForParent} record(s) could not be converted: see crmsync errors`);
+    for (const refused of object.refusedMappings) lines.push(`  mapping not synced: ${refused.reason}`);
+  }
   return lines.join('\n');
+}
+
+/** Records that failed in a cycle, every object together: a cycle with any is "partial". */
+export function failedRecords(summary: SyncCycleSummary): number {
+  const { contacts } = summary;
+  return [contacts, ...summary.objects].reduce((total, object) => total + object.salesforce.failed + object.hubspot.failed + object.planErrors, 0);
+}
+
+/** One line for the service's log of a cycle that wrote something; null for a cycle that wrote nothing. */
+export function oneLineSummary(summary: SyncCycleSummary): string | null {
+  const parts: string[] = [];
+  for (const [name, object] of [['contacts', summary.contacts], ...summary.objects.map((o) => [o.object, o] as const)] as const) {
+    const side = (label: string, s: { created: number; updated: number; deleted: number; failed: number }) =>
+      s.created + s.updated + s.deleted + s.failed === 0 ? null : `${label} +${s.created} ~${s.updated} -${s.deleted}${s.failed ? ` failed ${s.failed}` : ''}`;
+    const sides = [side('Salesforce', object.salesforce), side('HubSpot', object.hubspot)].filter((text) => text !== null);
+    if (sides.length > 0) parts.push(`${name} ${sides.join(', ')}`);
+  }
+  return parts.length > 0 ? parts.join('; ') : null;
 }

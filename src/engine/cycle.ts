@@ -19,6 +19,7 @@ import { linkedObjectDescriptions } from '../objects/index.ts';
 import { runLinkedSyncCycle, type LinkedSyncDeps, type LinkedSyncSummary } from './linked/cycle.ts';
 import { isEnabled } from './linked/records.ts';
 import { readSettings } from './settings.ts';
+import { runUnlessSuspended, type SuspensionNotice, type SuspensionStorePort } from './suspension.ts';
 
 export type { ContactSyncSummary, SystemSummary } from './contacts/cycle.ts';
 export type { ContactSyncDeps, ContactSyncStore, CallCount } from './contacts/ports.ts';
@@ -26,7 +27,11 @@ export { runContactSyncCycle };
 
 export type { LinkedSyncSummary } from './linked/cycle.ts';
 
-export type SyncCycleDeps = LinkedSyncDeps;
+export type SyncCycleDeps = LinkedSyncDeps & {
+  store: LinkedSyncDeps['store'] & { integrationState: SuspensionStorePort };
+  /** Told when a vendor's refusal suspends the integration (CRMSYNC_NOTIFY_URL). */
+  notify?: (notice: SuspensionNotice) => Promise<void>;
+};
 
 export interface SyncCycleSummary {
   contacts: ContactSyncSummary;
@@ -34,7 +39,15 @@ export interface SyncCycleSummary {
   objects: LinkedSyncSummary[];
 }
 
-export async function runSyncCycle(deps: SyncCycleDeps): Promise<SyncCycleSummary> {
+/**
+ * One cycle of every synced pair: contacts, then each enabled link-matched object. Refused while the integration is
+ * suspended; a vendor refusal that calls for suspension suspends it (src/engine/suspension.ts).
+ */
+export function runSyncCycle(deps: SyncCycleDeps): Promise<SyncCycleSummary> {
+  return runUnlessSuspended(deps.store.integrationState, deps.clock, () => runEveryPair(deps), deps.notify);
+}
+
+async function runEveryPair(deps: SyncCycleDeps): Promise<SyncCycleSummary> {
   const contacts = await runContactSyncCycle(deps);
   // Read after contacts: companies match through the contact links that cycle just made.
   const { settings } = await readSettings(deps.store.settings);
