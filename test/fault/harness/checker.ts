@@ -1,0 +1,131 @@
+/**
+ * The checker: both systems against the state the settings and the sync rules imply for what the driver did.
+ *
+ * For every person the driver made:
+ * - HubSpot holds exactly one contact with the email (a Salesforce person reaches HubSpot even outside the
+ *   inclusion list);
+ * - Salesforce holds exactly one Lead (not converted) or Contact with it when the person is in scope for HubSpot →
+ *   Salesforce (made in Salesforce, or in the inclusion list, or no list set), and none otherwise;
+ * - the HubSpot contact carries the id of that record (salesforceleadid / salesforcecontactid), and a converted
+ *   lead's person is its Contact;
+ * - every driven field agrees on both sides, with a value somebody wrote; under prefer_salesforce_unless_blank the
+ *   last value written in Salesforce (the driver never blanks a Salesforce field, so Salesforce always wins there).
+ * A person outside the inclusion list gets no updates either way, so only the presence of its HubSpot contact and the
+ * provenance of its values are checked. Records with an email the driver never used are duplicates nobody asked for.
+ */
+import { drivenFields, type Person, type WorldState } from './driver.ts';
+
+export interface CheckResult {
+  recordsCompared: number;
+  lost: number;
+  duplicated: number;
+  /** Present where the settings say it must not be (outside the inclusion list). */
+  leaked: number;
+  wrongValues: number;
+  unexpected: number;
+  /** One line per problem, precise enough to look at the record. */
+  findings: string[];
+}
+
+const idProperty = { Lead: 'salesforceleadid', Contact: 'salesforcecontactid' } as const;
+
+export function checkConvergence(people: readonly Person[], world: WorldState, options: { inclusionListId: string | null }): CheckResult {
+  const result: CheckResult = { recordsCompared: 0, lost: 0, duplicated: 0, leaked: 0, wrongValues: 0, unexpected: 0, findings: [] };
+  const hubspotByEmail = groupBy(world.hubspotContacts, (contact) => contact.email);
+  const salesforceByEmail = groupBy(world.salesforcePeople, (record) => record.email);
+  const finding = (person: Person, text: string) => result.findings.push(`${person.email} (made in ${person.origin}${person.converted ? ', lead converted' : ''}): ${text}`);
+
+  for (const person of people) {
+    const hubspot = hubspotByEmail.get(person.email) ?? [];
+    const salesforce = salesforceByEmail.get(person.email) ?? [];
+    result.recordsCompared += hubspot.length + salesforce.length;
+    const fullySynced = options.inclusionListId === null || person.inInclusionList;
+    const expectedInSalesforce = person.origin !== 'hubspot' || fullySynced;
+
+    if (hubspot.length === 0) {
+      result.lost += 1;
+      finding(person, 'no HubSpot contact');
+    } else if (hubspot.length > 1) {
+      result.duplicated += hubspot.length - 1;
+      finding(person, `${hubspot.length} HubSpot contacts (${hubspot.map((c) => c.id).join(', ')})`);
+    }
+    if (expectedInSalesforce && salesforce.length === 0) {
+      result.lost += 1;
+      finding(person, 'no Salesforce Lead or Contact');
+    } else if (salesforce.length > 1) {
+      result.duplicated += salesforce.length - 1;
+      finding(person, `${salesforce.length} Salesforce records (${salesforce.map((r) => `${r.object} ${r.id}`).join(', ')})`);
+    } else if (!expectedInSalesforce && salesforce.length === 1) {
+      result.leaked += 1;
+      finding(person, `outside the inclusion list, yet in Salesforce as ${salesforce[0]!.object} ${salesforce[0]!.id}`);
+    }
+    if (hubspot.length !== 1) continue;
+    const contact = hubspot[0]!;
+    if (salesforce.length !== 1) {
+      if (!expectedInSalesforce) checkProvenance(person, contact.properties, result, finding);
+      continue;
+    }
+    const record = salesforce[0]!;
+    if (person.salesforce && person.salesforce.id !== record.id) {
+      result.wrongValues += 1;
+      finding(person, `Salesforce stands for it with ${record.object} ${record.id}, expected ${person.salesforce.object} ${person.salesforce.id}`);
+    }
+    if (!fullySynced) {
+      checkProvenance(person, contact.properties, result, finding);
+      continue;
+    }
+    if (contact.properties[idProperty[record.object]] !== record.id) {
+      result.wrongValues += 1;
+      finding(person, `HubSpot contact ${contact.id} has ${idProperty[record.object]}=${contact.properties[idProperty[record.object]]}, expected ${record.id}`);
+    }
+    for (const field of drivenFields) {
+      const history = person.fields[field.hubspot]!;
+      const inHubspot = contact.properties[field.hubspot] ?? null;
+      const inSalesforce = (record.fields[field.salesforce] as string | null | undefined) ?? null;
+      const lastInSalesforce = history.salesforce.at(-1);
+      const expected =
+        field.rule === 'prefer_salesforce_unless_blank' && lastInSalesforce !== undefined
+          ? `${lastInSalesforce} (last written in Salesforce, which wins)`
+          : null;
+      if (inHubspot !== inSalesforce) {
+        result.wrongValues += 1;
+        finding(person, `${field.hubspot}/${field.salesforce} differ: HubSpot "${inHubspot}", Salesforce "${inSalesforce}"`);
+      } else if (expected !== null && inSalesforce !== lastInSalesforce) {
+        result.wrongValues += 1;
+        finding(person, `${field.hubspot} is "${inSalesforce}", expected ${expected}`);
+      } else if (inSalesforce !== null && !history.hubspot.includes(inSalesforce) && !history.salesforce.includes(inSalesforce)) {
+        result.wrongValues += 1;
+        finding(person, `${field.hubspot} is "${inSalesforce}", which nobody wrote`);
+      }
+    }
+  }
+
+  const emails = new Set(people.map((person) => person.email));
+  for (const [email, records] of [...hubspotByEmail, ...salesforceByEmail] as Array<[string, unknown[]]>) {
+    if (emails.has(email)) continue;
+    result.unexpected += records.length;
+    result.findings.push(`${records.length} record(s) with email "${email}", which the driver never used`);
+  }
+  return result;
+}
+
+/** Outside the inclusion list nothing is kept in step, but no value may appear that nobody wrote. */
+function checkProvenance(person: Person, properties: Record<string, string | null>, result: CheckResult, finding: (person: Person, text: string) => void): void {
+  for (const field of drivenFields) {
+    const value = properties[field.hubspot] ?? null;
+    const history = person.fields[field.hubspot]!;
+    if (value !== null && !history.hubspot.includes(value) && !history.salesforce.includes(value)) {
+      result.wrongValues += 1;
+      finding(person, `${field.hubspot} is "${value}" in HubSpot, which nobody wrote`);
+    }
+  }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    groups.set(k, [...(groups.get(k) ?? []), item]);
+  }
+  return groups;
+}
