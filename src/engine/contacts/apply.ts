@@ -262,9 +262,11 @@ class ContactPlanWriter {
   // ---- Salesforce --------------------------------------------------------------------------------------
 
   private async createInSalesforce(creates: readonly SalesforceCreate[], object: SalesforcePersonObject): Promise<void> {
+    // Read back once for all batches (retrieve takes 2,000 ids a call, a create 200 records): one read per batch
+    // would double the Salesforce calls of an initial sync.
+    const created: Array<{ create: SalesforceCreate; id: string }> = [];
     for (const part of chunk(creates, COLLECTION_WRITE_LIMIT)) {
       const batch = new BatchRecord();
-      const created: Array<{ create: SalesforceCreate; id: string }> = [];
       const intents = await this.context.store.writeIntents.recordMany(
         part.map((create) => ({ idempotencyKey: create.idempotencyKey, system: 'salesforce' as const, object, operation: 'create', recordId: null, linkId: null, payload: create.fields })),
         this.now,
@@ -293,14 +295,15 @@ class ContactPlanWriter {
         }
       }
       await this.commit(batch);
-      await this.takeSalesforceDefaults(object, created);
     }
+    await this.takeSalesforceDefaults(object, created);
   }
 
   /**
    * Salesforce fills in what a create left out (the owner, a Lead's default Status). Those values are the new
    * record's own, and the next cycle would carry them to HubSpot as a change; reading the batch back (one call)
    * lets them ride on the HubSpot write this cycle makes anyway for the Salesforce id, so the pair settles now.
+   * A cycle cut short before this read costs only a later write of those defaults, never a lost or doubled record.
    */
   private async takeSalesforceDefaults(object: SalesforcePersonObject, created: ReadonlyArray<{ create: SalesforceCreate; id: string }>): Promise<void> {
     if (created.length === 0) return;
