@@ -27,6 +27,8 @@ export interface RunOptions {
   /** A run that takes longer is killed and reported as a failure: a hung cycle is a bug, not a slow machine. */
   timeoutMs?: number;
   args?: readonly string[];
+  /** Filled in at spawn with a function that SIGKILLs this run: for a kill at a moment the caller picks. */
+  killSwitch?: { kill?: () => void };
 }
 
 export function runCrmsync(options: RunOptions): Promise<CrmsyncRun> {
@@ -46,6 +48,7 @@ export function runCrmsync(options: RunOptions): Promise<CrmsyncRun> {
       child.kill('SIGKILL');
     }
   };
+  if (options.killSwitch) options.killSwitch.kill = kill;
   child.stdout.setEncoding('utf8').on('data', (text: string) => {
     const started = !stdout.includes('syncing:') && (stdout + text).includes('syncing:');
     stdout += text;

@@ -30,7 +30,8 @@ export interface FaultWorld {
   logFile: string;
   /** The environment crmsync runs with: OAuth refresh on Salesforce (expired sessions are refreshed), a private app on HubSpot. */
   env: Record<string, string>;
-  run(options?: Omit<RunOptions, 'env' | 'logFile'>): Promise<CrmsyncRun>;
+  /** Runs `crmsync sync --once`; `env` adds to or overrides the world's (e.g. a proxy in front of an emulator). */
+  run(options?: Omit<RunOptions, 'env' | 'logFile'> & { env?: Record<string, string> }): Promise<CrmsyncRun>;
   /** Opens crmsync's store in this process (settings before a run, sync errors after); close it before the next run. */
   openStore(): Promise<Store>;
   close(): Promise<void>;
@@ -65,7 +66,7 @@ export async function startFaultWorld(options: { keepData?: boolean } = {}): Pro
     databaseUrl,
     logFile,
     env,
-    run: (runOptions = {}) => runCrmsync({ ...runOptions, env, logFile }),
+    run: (runOptions = {}) => runCrmsync({ ...runOptions, env: { ...env, ...runOptions.env }, logFile }),
     openStore: () => openStore(databaseUrl, { secret: faultRunSecrets.crmsyncSecret }),
     close: async () => {
       await Promise.all([salesforce.close(), hubspot.close()]);

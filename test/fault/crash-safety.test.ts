@@ -1,0 +1,107 @@
+/**
+ * G2 and G7 at the two moments a crash makes a create ambiguous: crmsync is SIGKILLed with its write intents
+ * recorded and pending, once before the vendor saw the create and once after the vendor applied it but before the
+ * answer came back (a proxy cuts the request at that exact point). A restart must finish the work and never make a
+ * second record: Salesforce creates are looked up by email before they are sent again, HubSpot creates are upserts
+ * on email.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { emulatorAdmin } from '../helpers/emulator-admin.ts';
+import { startCutProxy, type CutProxy, type CutRule } from './harness/cut-proxy.ts';
+import { readWorld } from './harness/driver.ts';
+import { startFaultWorld, type FaultWorld } from './harness/world.ts';
+
+const people = Array.from({ length: 30 }, (_, i) => ({ email: `crash${i + 1}@crash.example.com`, firstname: `First${i + 1}`, lastname: `Last${i + 1}` }));
+
+let world: FaultWorld;
+let proxy: CutProxy;
+
+beforeEach(async () => {
+  world = await startFaultWorld();
+});
+afterEach(async () => {
+  await proxy?.close();
+  await world.close();
+});
+
+/** Runs crmsync through the proxy with the cut armed; returns the intents the killed run left pending. */
+async function killAtCut(system: 'salesforce' | 'hubspot', rule: CutRule): Promise<number> {
+  proxy = await startCutProxy(system === 'salesforce' ? world.salesforce.url : world.hubspot.url);
+  // A session token rather than the OAuth trio: a refresh would answer with the emulator's own instance URL and
+  // route crmsync around the proxy.
+  const env =
+    system === 'salesforce'
+      ? { SALESFORCE_INSTANCE_URL: proxy.url, SALESFORCE_ACCESS_TOKEN: 'crash-test-session', SALESFORCE_CLIENT_ID: '', SALESFORCE_CLIENT_SECRET: '', SALESFORCE_REFRESH_TOKEN: '' }
+      : { HUBSPOT_BASE_URL: proxy.url };
+  const killSwitch: { kill?: () => void } = {};
+  proxy.arm(rule, () => killSwitch.kill?.());
+  const run = await world.run({ env, killSwitch });
+  expect(proxy.cuts, `${run.stdout}${run.stderr}`).toBe(1);
+  expect(run.killed).toBe(true);
+  const store = await world.openStore();
+  try {
+    return (await store.writeIntents.listPending(1000)).filter((intent) => intent.system === system && intent.recordId === null).length;
+  } finally {
+    await store.close();
+  }
+}
+
+async function runUntilQuiet(): Promise<void> {
+  for (let cycle = 0; cycle < 3; cycle += 1) {
+    const run = await world.run();
+    expect(run.exitCode, `${run.stdout}${run.stderr}`).toBe(0);
+    if (/created 0, updated 0, deleted 0[^\n]*\n[^\n]*created 0, updated 0, deleted 0/.test(run.stdout)) return;
+  }
+  throw new Error('crmsync did not settle in 3 cycles after the restart');
+}
+
+/** Every person once on each side, the HubSpot contact carrying the id of its one Lead. */
+async function expectEachPersonOnce(): Promise<void> {
+  const state = await readWorld({ salesforce: world.salesforce.url, hubspot: world.hubspot.url });
+  for (const person of people) {
+    const leads = state.salesforcePeople.filter((record) => record.email === person.email);
+    const contacts = state.hubspotContacts.filter((contact) => contact.email === person.email);
+    expect(leads.map((lead) => lead.object), person.email).toEqual(['Lead']);
+    expect(contacts, person.email).toHaveLength(1);
+    expect(contacts[0]!.properties.salesforceleadid, person.email).toBe(leads[0]!.id);
+  }
+  expect(state.salesforcePeople).toHaveLength(people.length);
+  expect(state.hubspotContacts).toHaveLength(people.length);
+}
+
+describe('a kill between write intent and done', () => {
+  const salesforceCreate: Omit<CutRule, 'when'> = { method: 'POST', path: /^\/services\/data\/v[\d.]+\/composite\/sobjects$/ };
+  const hubspotUpsert: Omit<CutRule, 'when'> = { method: 'POST', path: /^\/crm\/v3\/objects\/contacts\/batch\/upsert$/ };
+
+  for (const when of ['after', 'before'] as const) {
+    it(`Salesforce creates: killed ${when} Salesforce ${when === 'after' ? 'applied them (answer lost)' : 'saw them'}, a restart makes no second Lead`, async () => {
+      for (const person of people) await emulatorAdmin(world.hubspot.url, 'records/contacts', { properties: person });
+      const pending = await killAtCut('salesforce', { ...salesforceCreate, when });
+      expect(pending).toBe(people.length);
+      const leadsAfterKill = (await readWorld({ salesforce: world.salesforce.url, hubspot: world.hubspot.url })).salesforcePeople.length;
+      expect(leadsAfterKill).toBe(when === 'after' ? people.length : 0);
+
+      await runUntilQuiet();
+      await expectEachPersonOnce();
+    }, 60_000);
+
+    it(`HubSpot creates: killed ${when} HubSpot ${when === 'after' ? 'applied them (answer lost)' : 'saw them'}, a restart makes no second contact`, async () => {
+      const connection = { instanceUrl: world.salesforce.url };
+      for (const person of people) {
+        const response = await fetch(`${connection.instanceUrl}/services/data/v62.0/sobjects/Lead`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer crash-test', 'content-type': 'application/json' },
+          body: JSON.stringify({ Email: person.email, FirstName: person.firstname, LastName: person.lastname, Company: 'Crash Co' }),
+        });
+        expect(response.status).toBe(201);
+      }
+      const pending = await killAtCut('hubspot', { ...hubspotUpsert, when });
+      expect(pending).toBe(people.length);
+      const contactsAfterKill = (await readWorld({ salesforce: world.salesforce.url, hubspot: world.hubspot.url })).hubspotContacts.length;
+      expect(contactsAfterKill).toBe(when === 'after' ? people.length : 0);
+
+      await runUntilQuiet();
+      await expectEachPersonOnce();
+    }, 60_000);
+  }
+});
