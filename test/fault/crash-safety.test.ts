@@ -29,7 +29,7 @@ async function killAtCut(system: 'salesforce' | 'hubspot', rule: CutRule): Promi
   proxy = await startCutProxy(system === 'salesforce' ? world.salesforce.url : world.hubspot.url);
   // A session token rather than the OAuth trio: a refresh would answer with the emulator's own instance URL and
   // route crmsync around the proxy.
-  const env =
+  const env: Record<string, string> =
     system === 'salesforce'
       ? { SALESFORCE_INSTANCE_URL: proxy.url, SALESFORCE_ACCESS_TOKEN: 'crash-test-session', SALESFORCE_CLIENT_ID: '', SALESFORCE_CLIENT_SECRET: '', SALESFORCE_REFRESH_TOKEN: '' }
       : { HUBSPOT_BASE_URL: proxy.url };

@@ -108,7 +108,8 @@ async function convergeIn(world: FaultWorld, dice: Dice, options: ConvergenceOpt
     await emulatorAdmin(urls.hubspot, 'faults', faultRules(dice, 'hubspot', options.maxFaultShare));
     const roundsLeft = options.rounds - round;
     const mustKill = kills + roundsLeft < options.minKills;
-    const killAfterMs = mustKill || dice.chance(0.6) ? dice.int(0, 1500) : undefined;
+    // A cycle that meets a fault it cannot ride out ends early: a kill that must land comes soon after the start.
+    const killAfterMs = mustKill ? dice.int(0, 300) : dice.chance(0.6) ? dice.int(0, 1500) : undefined;
     const [run] = await Promise.all([world.run(killAfterMs === undefined ? {} : { killAfterMs }), driver.runOperations(options.operationsPerRound)]);
     runs += 1;
     if (run.killed) kills += 1;
