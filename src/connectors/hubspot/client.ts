@@ -183,6 +183,11 @@ export interface HubSpotClientOptions {
   accessToken: string;
   basePath: string;
   meter: ApiCallMeter;
+  /**
+   * For an app installed by OAuth (src/connectors/hubspot/oauth.ts, HubSpotOAuthSession): a call answered 401 gets
+   * one token refresh and is sent again. Without it (a private-app token) a 401 goes to the engine.
+   */
+  oauth?: { refresh(refusedToken: string): Promise<string> };
 }
 
 /**
@@ -193,9 +198,13 @@ export class HubSpotClient {
   readonly client: Client;
   private readonly meter: ApiCallMeter;
   private readonly pacing = new HubSpotPacing();
+  private readonly oauth: HubSpotClientOptions['oauth'];
+  private accessToken: string;
 
   constructor(options: HubSpotClientOptions) {
     this.meter = options.meter;
+    this.oauth = options.oauth;
+    this.accessToken = options.accessToken;
     this.client = new Client({ accessToken: options.accessToken, basePath: options.basePath });
   }
 
@@ -206,10 +215,19 @@ export class HubSpotClient {
    * the emulator).
    */
   private async call<T>(call: Omit<ApiCall, 'system'>, run: (options: CallOptions) => Promise<T>): Promise<T> {
+    let refreshed = false;
     for (let attempt = 1; ; attempt += 1) {
+      const token = this.accessToken;
       try {
         return await this.callOnce(call, run);
       } catch (error) {
+        const expired = (error as HubSpotRequestError).vendorError?.reaction.kind === 'refresh_session';
+        if (expired && this.oauth && !refreshed) {
+          refreshed = true;
+          this.accessToken = await this.oauth.refresh(token);
+          this.client.setAccessToken(this.accessToken);
+          continue;
+        }
         // The ten-second window frees by itself: waiting it out is the documented reaction. Any other refusal,
         // and a window still full after a few waits, goes to the engine.
         const vendor = (error as HubSpotRequestError).vendorError;
