@@ -40,6 +40,8 @@ export interface CrmsyncConfig {
   salesforce: SalesforceConnection;
   /** The polling safety net's interval. */
   pollIntervalMs: number;
+  /** While Salesforce change events are live, how often Salesforce is still polled as a safety net. */
+  salesforceSafetyPollMs: number;
   /** Salesforce REST API version used for every call. */
   salesforceApiVersion: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -71,6 +73,7 @@ const envSchema = z.object({
   CRMSYNC_POLL_INTERVAL_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000, 'must be at least 1000').max(3_600_000).default(10_000),
   CRMSYNC_PUBLIC_URL: url.optional(),
   CRMSYNC_NOTIFY_URL: url.optional(),
+  CRMSYNC_SALESFORCE_SAFETY_POLL_MS: z.coerce.number({ error: 'must be a number' }).int().min(1000, 'must be at least 1000').max(86_400_000).default(300_000),
   CRMSYNC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SALESFORCE_API_VERSION: z.string().regex(/^\d{2}\.0$/, 'must look like 62.0').default('62.0'),
   HUBSPOT_BASE_URL: url.default('https://api.hubapi.com'),
@@ -162,6 +165,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     hubspot,
     salesforce,
     pollIntervalMs: env.CRMSYNC_POLL_INTERVAL_MS,
+    salesforceSafetyPollMs: env.CRMSYNC_SALESFORCE_SAFETY_POLL_MS,
     salesforceApiVersion: env.SALESFORCE_API_VERSION,
     logLevel: env.CRMSYNC_LOG_LEVEL,
   };

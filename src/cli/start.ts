@@ -11,7 +11,7 @@ import { loadConfig, type CrmsyncConfig } from '../config.ts';
 import { subscribeToChangeEvents, type ChangeEventSubscription } from '../connectors/salesforce/change-events.ts';
 import { runSyncCycle } from '../engine/cycle.ts';
 import { TriggerHub } from '../engine/detect/triggers.ts';
-import { SyncService, type ServiceEvent } from '../engine/service.ts';
+import { shouldPollSalesforce, SyncService, type ServiceEvent } from '../engine/service.ts';
 import type { SyncControl, SyncProgress } from '../engine/sync-control.ts';
 import type { RunningEmulator } from '../emulators/shared/server.ts';
 import { createLogger, type Logger } from '../log.ts';
@@ -98,6 +98,9 @@ export async function startCrmsync(options: StartOptions = {}): Promise<RunningC
     const webhookSecret = systems.emulators ? randomBytes(24).toString('base64url') : config.hubspot.kind === 'emulator' ? null : config.hubspot.clientSecret;
 
     const progress = new ProgressDisplay(print, interactive);
+    // Set by the change-event subscription once it is acknowledged, cleared on any error of it.
+    const changeEventsLive = { value: false };
+    let salesforcePolledAt: Date | null = null;
     const service: SyncService = new SyncService({
       clock,
       pollIntervalMs: config.pollIntervalMs,
@@ -107,10 +110,21 @@ export async function startCrmsync(options: StartOptions = {}): Promise<RunningC
       runCycle: async (request) => {
         if (request.kind === 'initial') progress.begin('Initial sync');
         try {
-          const summary = await runSyncCycle({ ...systems.deps, triggers: request.hints, onProgress: (step) => {
+          const now = clock();
+          const pollSalesforce = shouldPollSalesforce({
+            kind: request.kind,
+            reason: request.reason,
+            hints: request.hints,
+            changeEventsLive: changeEventsLive.value,
+            lastPolledAt: salesforcePolledAt,
+            now,
+            safetyPollMs: config.salesforceSafetyPollMs,
+          });
+          const summary = await runSyncCycle({ ...systems.deps, triggers: request.hints, pollSalesforce, onProgress: (step) => {
             request.onProgress(step);
             if (request.kind === 'initial') progress.update(step);
           } });
+          if (pollSalesforce) salesforcePolledAt = now;
           if (request.kind === 'initial') {
             progress.end();
             print(formatSyncSummary(summary));
@@ -150,7 +164,7 @@ export async function startCrmsync(options: StartOptions = {}): Promise<RunningC
     if (systems.emulators && webhookSecret) {
       await configureEmulatorWebhooks(systems.emulators.hubspot.url, `${url}/webhooks/hubspot`, webhookSecret);
     }
-    const changeEvents = startChangeEvents(systems.deps.salesforce.connection, triggers, logger);
+    const changeEvents = startChangeEvents(systems.deps.salesforce.connection, triggers, logger, changeEventsLive);
     cleanups.push(() => changeEvents?.close() ?? Promise.resolve());
 
     const initialSync = service.start();
@@ -191,7 +205,13 @@ async function configureEmulatorWebhooks(emulatorUrl: string, targetUrl: string,
   if (!response.ok) throw new Error(`could not configure the HubSpot emulator's webhooks: HTTP ${response.status} ${await response.text()}`);
 }
 
-function startChangeEvents(connection: Parameters<typeof subscribeToChangeEvents>[0]['connection'], triggers: TriggerHub, logger: Logger): ChangeEventSubscription | null {
+function startChangeEvents(
+  connection: Parameters<typeof subscribeToChangeEvents>[0]['connection'],
+  triggers: TriggerHub,
+  logger: Logger,
+  live: { value: boolean },
+): ChangeEventSubscription | null {
+  let broken = false;
   try {
     return subscribeToChangeEvents({
       connection,
@@ -199,7 +219,17 @@ function startChangeEvents(connection: Parameters<typeof subscribeToChangeEvents
       replayFrom: null,
       onEvent: (event) => triggers.acceptChangeEvent(event),
       onReplayGap: (gap) => triggers.requestReconciliation({ system: 'salesforce', object: null, reason: gap.message }),
-      onError: (error) => logger.warn({ err: error }, 'Salesforce change events unavailable for now; polling continues'),
+      onSubscribed: () => {
+        // Events published while the subscription was down are not replayed from "new events only": poll them.
+        if (broken) triggers.requestReconciliation({ system: 'salesforce', object: null, reason: 'change events resubscribed' });
+        broken = false;
+        live.value = true;
+      },
+      onError: (error) => {
+        broken = true;
+        live.value = false;
+        logger.warn({ err: error }, 'Salesforce change events unavailable for now; polling continues');
+      },
     });
   } catch (error) {
     logger.warn({ err: error }, 'Salesforce change events could not start; polling only');

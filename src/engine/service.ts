@@ -56,6 +56,27 @@ export type ServiceEvent =
   | { kind: 'budget_exhausted'; retryInMs: number }
   | { kind: 'suspended'; state: string; reason: string };
 
+/**
+ * Whether a cycle polls Salesforce. Every idle poll spends Salesforce calls from the org's daily limit (HubSpot's
+ * search does not), so while change events are live they carry the changes and polling is the occasional safety
+ * net; a change event, a reconciliation request, an admin's "sync now" or the first cycle polls at once.
+ */
+export function shouldPollSalesforce(input: {
+  kind: 'initial' | 'incremental';
+  reason: string;
+  hints: TriggerBatch;
+  changeEventsLive: boolean;
+  lastPolledAt: Date | null;
+  now: Date;
+  safetyPollMs: number;
+}): boolean {
+  if (input.kind === 'initial' || !input.changeEventsLive || input.lastPolledAt === null) return true;
+  if (input.reason !== 'poll' && input.reason !== 'trigger') return true;
+  if (input.hints.records.some((hint) => hint.system === 'salesforce')) return true;
+  if (input.hints.reconciliations.some((request) => request.system === 'salesforce')) return true;
+  return input.now.getTime() - input.lastPolledAt.getTime() >= input.safetyPollMs;
+}
+
 const EMPTY_BATCH: TriggerBatch = { records: [], reconciliations: [] };
 
 function isBudgetExhausted(error: unknown): boolean {

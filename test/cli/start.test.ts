@@ -79,6 +79,7 @@ describe('crmsync start', () => {
   });
 
   it('brings a HubSpot contact to Salesforce at once through the signed webhook, without waiting for a poll', async () => {
+
     const hubspot = new HubSpotClient({ accessToken: 'someone-else', basePath: crmsync.hubspotEmulator!.url, meter: new CountingMeter() });
     await hubspot.batchCreate('contacts', [{ properties: { email: 'ada@webhook.example.com', firstname: 'Ada', lastname: 'Lovelace', company: 'Engines' } }]);
     const [lead] = await eventually('the lead in Salesforce', async () => {
@@ -86,9 +87,30 @@ describe('crmsync start', () => {
       return leads.length > 0 ? leads : undefined;
     });
     expect(lead).toMatchObject({ LastName: 'Lovelace', FirstName: 'Ada' });
+
     const deliveries = (await emulatorAdmin(crmsync.hubspotEmulator!.url, 'webhooks/deliveries')) as { results: Array<{ status: number }> };
     expect(deliveries.results.length).toBeGreaterThan(0);
     expect(deliveries.results.every((delivery) => delivery.status === 200)).toBe(true);
+  });
+
+  it('does not poll Salesforce in a cycle woken by a HubSpot change while change events are live', async () => {
+    const salesforcePolls = async () =>
+      ((await emulatorAdmin(crmsync.salesforceEmulator!.url, 'stats')) as { byEndpoint: Record<string, number> }).byEndpoint['GET /services/data/:version/sobjects/:type/deleted'] ?? 0;
+    // Until a cycle writes nothing, its own writes come back as change events that (rightly) wake a Salesforce poll.
+    for (let i = 0; i < 5; i += 1) {
+      await crmsync.sync.requestRun('settle the echoes of the last test');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      if (crmsync.sync.status().phase === 'idle' && crmsync.sync.status().lastRun?.outcome !== 'failed') break;
+    }
+    const before = await salesforcePolls();
+    expect(before).toBeGreaterThan(0);
+    const settledAt = crmsync.sync.status().lastRun!.finishedAt;
+    const contact = await eventually('the contact', () => hubspotContactWithEmail(crmsync, 'ada@webhook.example.com'));
+    const hubspot = new HubSpotClient({ accessToken: 'someone-else', basePath: crmsync.hubspotEmulator!.url, meter: new CountingMeter() });
+    // A property no mapping syncs: the cycle it wakes has nothing to write to Salesforce.
+    await hubspot.batchUpdate('contacts', [{ id: contact.id, properties: { hs_analytics_num_visits: '7' } }]);
+    await eventually('a cycle after the webhook', async () => (crmsync.sync.status().lastRun!.finishedAt > settledAt ? true : undefined));
+    expect(await salesforcePolls()).toBe(before);
   });
 
   it('brings a Salesforce lead to HubSpot at once through a change event', async () => {

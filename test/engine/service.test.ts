@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TriggerHub } from '../../src/engine/detect/triggers.ts';
-import { SyncService, type CycleRequest, type SyncServiceOptions } from '../../src/engine/service.ts';
+import { shouldPollSalesforce, SyncService, type CycleRequest, type SyncServiceOptions } from '../../src/engine/service.ts';
 import type { SyncStatus } from '../../src/engine/sync-control.ts';
 
 /** A cycle the test finishes by hand, so "what happens while a cycle runs" is decided, not raced. */
@@ -182,3 +182,32 @@ async function waitFor(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
   expect(condition()).toBe(true);
 }
+
+describe('shouldPollSalesforce', () => {
+  const now = new Date('2026-11-29T12:00:00Z');
+  const base = {
+    kind: 'incremental' as const,
+    reason: 'trigger',
+    hints: { records: [], reconciliations: [] },
+    changeEventsLive: true,
+    lastPolledAt: new Date(now.getTime() - 60_000),
+    now,
+    safetyPollMs: 300_000,
+  };
+
+  it('skips the Salesforce poll while change events are live and nothing points at Salesforce', () => {
+    expect(shouldPollSalesforce(base)).toBe(false);
+    expect(shouldPollSalesforce({ ...base, reason: 'poll' })).toBe(false);
+  });
+
+  it('polls on the first cycle, without live change events, on a Salesforce hint or reconciliation, when asked, and past the safety interval', () => {
+    expect(shouldPollSalesforce({ ...base, kind: 'initial' })).toBe(true);
+    expect(shouldPollSalesforce({ ...base, changeEventsLive: false })).toBe(true);
+    expect(shouldPollSalesforce({ ...base, lastPolledAt: null })).toBe(true);
+    expect(shouldPollSalesforce({ ...base, reason: 'admin pressed Sync now' })).toBe(true);
+    expect(shouldPollSalesforce({ ...base, hints: { records: [{ system: 'salesforce', object: 'Lead', recordId: '00Q1', happenings: {}, changedFields: [] }], reconciliations: [] } })).toBe(true);
+    expect(shouldPollSalesforce({ ...base, hints: { records: [], reconciliations: [{ system: 'salesforce', object: null, reason: 'gap' }] } })).toBe(true);
+    expect(shouldPollSalesforce({ ...base, lastPolledAt: new Date(now.getTime() - 300_000) })).toBe(true);
+    expect(shouldPollSalesforce({ ...base, hints: { records: [{ system: 'hubspot', object: 'contacts', recordId: '1', happenings: {}, changedFields: [] }], reconciliations: [] } })).toBe(false);
+  });
+});

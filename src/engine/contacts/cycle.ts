@@ -75,6 +75,7 @@ export async function runContactSyncCycle(deps: ContactSyncDeps): Promise<Contac
       hints: deps.triggers?.records ?? [],
       reconcileHubspot: (deps.triggers?.reconciliations ?? []).some((request) => request.system === 'hubspot' && (request.object === null || request.object === 'contacts')),
       ...(deps.archivedScanIntervalMs !== undefined ? { archivedScanIntervalMs: deps.archivedScanIntervalMs } : {}),
+      ...(deps.pollSalesforce !== undefined ? { pollSalesforce: deps.pollSalesforce } : {}),
     });
     let plan = planContactSync(gathered.input);
     const lifecycleContext = await companyLifecycleContext(deps.hubspot, gathered.input);

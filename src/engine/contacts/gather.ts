@@ -67,6 +67,12 @@ export interface GatherOptions {
   overlapMs: number;
   /** The trigger hub's hints taken for this cycle: HubSpot deletions and merges that polling cannot see. */
   hints?: readonly RecordHint[];
+  /**
+   * False: leave Salesforce's changes to a later cycle (its checkpoints stay where they are, so nothing is
+   * missed). The service polls Salesforce less often while its change events are live: an idle poll costs
+   * Salesforce calls from the org's daily limit, HubSpot's search does not.
+   */
+  pollSalesforce?: boolean;
   /** A trigger asked for HubSpot contacts to be compared in full (a webhook gap): scan the archived listing now. */
   reconcileHubspot?: boolean;
   /** How often the archived listing is read in full; default ARCHIVED_SCAN_INTERVAL_MS. */
@@ -93,8 +99,9 @@ export async function gatherContactChanges(
   // ---- detect ------------------------------------------------------------------------------------------
   const salesforceChanges: SalesforcePersonRecord[] = [];
   // A poll from no checkpoint reads every record: then no record of that side needs looking up by email.
-  let everySalesforcePerson = true;
-  for (const object of PERSON_OBJECTS) {
+  const pollSalesforce = options.pollSalesforce ?? true;
+  let everySalesforcePerson = pollSalesforce;
+  for (const object of pollSalesforce ? PERSON_OBJECTS : []) {
     const checkpoint = await readCursor(store, 'salesforce', object);
     if (checkpoint) everySalesforcePerson = false;
     let last: CheckpointAdvance | undefined;
@@ -118,7 +125,7 @@ export async function gatherContactChanges(
   salesforceChanges.push(...(options.retry?.salesforce ?? []).filter((record) => !polledSalesforce.has(salesforceKey(record.object, record.id))));
 
   // Linked Contacts whose opportunity roles moved are read as changes, with their roles.
-  if (settings.contacts.onOpportunityStage === 'update_lifecycle_stage') {
+  if (pollSalesforce && settings.contacts.onOpportunityStage === 'update_lifecycle_stage') {
     const roles = await gatherOpportunityRoles(
       salesforce,
       { roles: await readCursor(store, 'salesforce', 'OpportunityContactRole'), opportunities: await readCursor(store, 'salesforce', 'Opportunity') },
@@ -141,7 +148,7 @@ export async function gatherContactChanges(
 
   // ---- deletes and merges (fates.ts) -------------------------------------------------------------------
   const hints = options.hints ?? [];
-  const salesforceGone = await salesforceDeletions(salesforce, store, {
+  const salesforceGone = !pollSalesforce ? { records: [], links: [], checkpoints: [], notices: [] } : await salesforceDeletions(salesforce, store, {
     now: options.now,
     overlapMs: options.overlapMs,
     conversionTargets: new Set(salesforceChanges.flatMap((record) => (record.converted ? [record.converted.contactId] : []))),

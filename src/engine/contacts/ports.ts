@@ -144,6 +144,8 @@ export interface ContactSyncDeps {
    * polling cannot see, and requests to compare an object in full.
    */
   triggers?: TriggerBatch;
+  /** False: this cycle leaves Salesforce's changes for a later one (gather.ts, `pollSalesforce`). Default true. */
+  pollSalesforce?: boolean;
   /** How often the whole HubSpot archived-contacts listing is read; default 15 minutes (gather.ts). */
   archivedScanIntervalMs?: number;
   /** Told what the cycle is doing and how far it got: the start-up progress bar and the UI's live status. */
