@@ -49,7 +49,13 @@ export async function salesforceDeletions(
   const result: SalesforceDeletions = { records: [], links: [], checkpoints: [], notices: [] };
   for (const object of PERSON_OBJECTS) {
     const checkpointObject = deletionsCheckpointObject(object);
-    const outcome = await pollSalesforceDeletions(salesforce, { object, checkpoint: await options.cursor(checkpointObject), now: options.now, overlapMs: options.overlapMs });
+    const checkpoint = await options.cursor(checkpointObject);
+    if (checkpoint === null && options.hintedIds.size === 0) {
+      // The first cycle: nothing is linked yet, so no deletion before now can concern a pair. The log starts here.
+      result.checkpoints.push({ system: 'salesforce', object: checkpointObject, cursor: { time: options.now, lastId: null } });
+      continue;
+    }
+    const outcome = await pollSalesforceDeletions(salesforce, { object, checkpoint, now: options.now, overlapMs: options.overlapMs });
     let ids: string[];
     if (outcome.kind === 'deleted') {
       ids = outcome.deletions.map((deletion) => deletion.id);
