@@ -1,0 +1,72 @@
+/**
+ * Bad data from the vendors: values planted through the emulators' admin and REST APIs that a sync meets in real
+ * portals and orgs (unicode of every kind, NUL bytes, huge strings, values no picklist holds, text where a number
+ * belongs, unexpected nulls). Each either arrives byte for byte or becomes a sync error on that record naming what
+ * was wrong; the records around it sync in the same cycle either way.
+ */
+import { describe, expect, it } from 'vitest';
+import { emulatorAdmin } from '../helpers/emulator-admin.ts';
+import { cycle, hubspotContacts, salesforceRecords, useContactSyncWorld } from '../engine/contacts/world.ts';
+
+const world = useContactSyncWorld();
+
+const good = Array.from({ length: 5 }, (_, i) => ({ email: `good${i}@bad-data.example.com`, firstname: `Good${i}`, lastname: `Person${i}` }));
+/** Values that must arrive exactly as they are. */
+const exotic = [
+  { email: 'emoji@bad-data.example.com', firstname: '😀 Zoë 👩🏽‍💻', lastname: 'Ñandú-🦩' },
+  { email: 'rtl@bad-data.example.com', firstname: 'שלום', lastname: 'مرحبا بالعالم \u202Egnp.exe' },
+  { email: 'combining@bad-data.example.com', firstname: 'e\u0301e\u0301', lastname: 'Z\u0351\u0352a\u0353lgo' },
+];
+
+async function openErrors(): Promise<Array<{ hubspotId: string | null; salesforceId: string | null; category: string; field: string | null; message: string }>> {
+  return (await world.store.syncErrors.list({ status: 'open' }, { limit: 500 })).errors;
+}
+
+describe('bad data from the vendors', () => {
+  it('carries emoji, right-to-left text and combining marks byte for byte, both ways', async () => {
+    for (const person of [...good, ...exotic]) await emulatorAdmin(world.hubspotEmulator.url, 'records/contacts', { properties: person });
+    await world.salesforce.create('Lead', [{ Email: 'lead.unicode@bad-data.example.com', FirstName: '🙂 Ørsted', LastName: 'ひらがな', Company: 'Ünïcødé GmbH' }]);
+
+    await cycle(world);
+    const leads = await salesforceRecords(world, 'Lead');
+    for (const person of exotic) expect(leads.find((lead) => lead.Email === person.email), person.email).toMatchObject({ FirstName: person.firstname, LastName: person.lastname });
+    const contact = (await hubspotContacts(world)).find((c) => c.properties.email === 'lead.unicode@bad-data.example.com');
+    expect(contact?.properties).toMatchObject({ firstname: '🙂 Ørsted', lastname: 'ひらがな', company: 'Ünïcødé GmbH' });
+    expect(await openErrors()).toEqual([]);
+  });
+
+  it('a huge string, a NUL byte, text for a number and an unknown picklist value each stay on their record; the others sync', async () => {
+    for (const person of good) await emulatorAdmin(world.hubspotEmulator.url, 'records/contacts', { properties: person });
+    const bad = {
+      huge: { email: 'huge@bad-data.example.com', lastname: 'L'.repeat(100_000) },
+      nul: { email: 'nul@bad-data.example.com', lastname: 'Nul\u0000Byte' },
+      notANumber: { email: 'revenue@bad-data.example.com', lastname: 'Revenue', annualrevenue: 'about a million' },
+    };
+    const ids: Record<string, string> = {};
+    for (const [name, properties] of Object.entries(bad)) ids[name] = ((await emulatorAdmin(world.hubspotEmulator.url, 'records/contacts', { properties })) as { id: string }).id;
+    const [pigeon] = await world.salesforce.create('Lead', [{ Email: 'pigeon@bad-data.example.com', LastName: 'Pigeon', Company: 'Coop', LeadSource: 'Carrier pigeon' }]);
+
+    const summary = await cycle(world);
+    const errors = await openErrors();
+    const leads = await salesforceRecords(world, 'Lead');
+    // The records around the bad ones synced in the same cycle.
+    for (const person of good) expect(leads.find((lead) => lead.Email === person.email), person.email).toMatchObject({ LastName: person.lastname });
+    expect((await hubspotContacts(world)).some((c) => c.properties.email === 'pigeon@bad-data.example.com')).toBe(true);
+
+    // Each bad value: synced exactly, or an open error on its own record that names the field.
+    const outcome = (name: string, email: string, field: string, value: string) => {
+      const lead = leads.find((record) => record.Email === email);
+      const error = errors.find((e) => e.hubspotId === ids[name]);
+      return lead?.[field] === value ? 'synced exactly' : error ? `error ${error.category} on ${error.field}` : `neither: ${JSON.stringify(lead?.[field])?.slice(0, 40)}`;
+    };
+    expect(outcome('huge', bad.huge.email, 'LastName', bad.huge.lastname)).toBe('error property_value on LastName');
+    expect(outcome('nul', bad.nul.email, 'LastName', bad.nul.lastname)).toMatch(/^(synced exactly|error property_value on LastName)$/);
+    expect(outcome('notANumber', bad.notANumber.email, 'AnnualRevenue', bad.notANumber.annualrevenue)).toMatch(/^error property_value on (AnnualRevenue|annualrevenue)$/);
+    const pigeonContact = (await hubspotContacts(world)).find((c) => c.properties.email === 'pigeon@bad-data.example.com')!;
+    const pigeonError = errors.find((e) => e.salesforceId === pigeon!.id || e.hubspotId === pigeonContact.id);
+    expect(pigeonContact.properties.leadsource === 'Carrier pigeon' || pigeonError?.category === 'property_value', JSON.stringify({ pigeonError, leadsource: pigeonContact.properties.leadsource })).toBe(true);
+    expect(summary.salesforce.created).toBeGreaterThanOrEqual(good.length);
+    // No error lost its way: every one names a record.
+    for (const error of errors) expect(error.hubspotId ?? error.salesforceId, error.message).not.toBeNull();
+  });
+});
