@@ -5,7 +5,9 @@
  * `CRMSYNC_FAULT_SEED=<seed> npx vitest run test/fault/convergence.test.ts`.
  */
 import { describe, expect, it } from 'vitest';
+import { checkConvergence } from './harness/checker.ts';
 import { formatReport, runConvergence } from './harness/convergence.ts';
+import type { Person } from './harness/driver.ts';
 import { seedFromEnvironment } from './harness/random.ts';
 
 describe('convergence under faults and SIGKILL', () => {
@@ -35,4 +37,38 @@ describe('convergence under faults and SIGKILL', () => {
       bouncing: 0,
     });
   }, 120_000);
+});
+
+describe('the checker', () => {
+  const person = (email: string, origin: Person['origin'], firstname: { hubspot?: string[]; salesforce?: string[] }): Person => ({
+    email,
+    origin,
+    hubspotId: null,
+    salesforce: null,
+    converted: false,
+    inInclusionList: true,
+    fields: { firstname: { hubspot: firstname.hubspot ?? [], salesforce: firstname.salesforce ?? [] }, lastname: { hubspot: [], salesforce: [] }, phone: { hubspot: [], salesforce: [] }, jobtitle: { hubspot: [], salesforce: [] } },
+  });
+  const lead = (id: string, email: string, FirstName: string) => ({ object: 'Lead' as const, id, email, fields: { FirstName } });
+  const contact = (id: string, email: string, firstname: string, leadId: string) => ({ id, email, properties: { email, firstname, salesforceleadid: leadId } });
+
+  it('catches a lost record, a duplicate, a value Salesforce should have won, a stranger, and passes a converged pair', () => {
+    const people = [
+      person('ok@x.com', 'Lead', { salesforce: ['a'] }),
+      person('lost@x.com', 'hubspot', { hubspot: ['b'] }),
+      person('twice@x.com', 'Lead', { salesforce: ['c'] }),
+      person('wrong@x.com', 'Lead', { salesforce: ['d1', 'd2'], hubspot: ['h'] }),
+    ];
+    const result = checkConvergence(
+      people,
+      {
+        hubspotContacts: [contact('1', 'ok@x.com', 'a', 'L1'), contact('2', 'lost@x.com', 'b', ''), contact('3', 'twice@x.com', 'c', 'L3'), contact('4', 'wrong@x.com', 'h', 'L5'), contact('9', 'who@x.com', 'z', '')],
+        salesforcePeople: [lead('L1', 'ok@x.com', 'a'), lead('L3', 'twice@x.com', 'c'), lead('L4', 'twice@x.com', 'c'), lead('L5', 'wrong@x.com', 'h')],
+      },
+      { inclusionListId: null },
+    );
+    expect(result).toMatchObject({ lost: 1, duplicated: 1, wrongValues: 1, unexpected: 1 });
+    expect(result.findings.join('\n')).toContain('wrong@x.com');
+    expect(result.findings.join('\n')).not.toContain('ok@x.com');
+  });
 });
