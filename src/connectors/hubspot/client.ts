@@ -465,11 +465,16 @@ export class HubSpotClient {
 
   /** Every record id in a list (lists v3 memberships, paged). */
   async listMemberIds(listId: string): Promise<Set<string>> {
-    const members = new Set<string>();
+    return new Set((await this.listMembers(listId)).keys());
+  }
+
+  /** Every record in a list with when it (last) joined: how a record entering an inclusion list is noticed. */
+  async listMembers(listId: string): Promise<Map<string, Date>> {
+    const members = new Map<string, Date>();
     let after: string | undefined;
     do {
       const page = await this.call({ object: 'lists', operation: 'memberships' }, (options) => this.client.crm.lists.membershipsApi.getPage(listId, after, undefined, 250, options));
-      for (const member of page.results) members.add(String(member.recordId));
+      for (const member of page.results) members.set(String(member.recordId), new Date(member.membershipTimestamp));
       after = page.paging?.next?.after;
     } while (after);
     return members;

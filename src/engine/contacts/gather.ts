@@ -119,6 +119,15 @@ export async function gatherContactChanges(
     lastHubspot = { system: 'hubspot', object: HUBSPOT_CONTACTS, cursor: batch.checkpoint };
   }
   if (lastHubspot) checkpoints.push(lastHubspot);
+  // Joining a list does not change a contact's modification time, so search cannot see it: a member that joined
+  // since the last poll (with the overlap) is read as a change, which is when it starts to sync (SPEC section 5).
+  const inclusionList = settings.contacts.inclusionListId !== null ? await hubspot.listMembers(settings.contacts.inclusionListId) : undefined;
+  if (inclusionList && hubspotCheckpoint) {
+    const since = hubspotCheckpoint.time.getTime() - options.overlapMs;
+    const seen = new Set(hubspotChanged.map((record) => record.id));
+    const joined = [...inclusionList].filter(([id, at]) => at.getTime() >= since && !seen.has(id)).map(([id]) => id);
+    if (joined.length > 0) hubspotChanged.push(...(await hubspot.batchRead(HUBSPOT_CONTACTS, joined, polledHubspotProperties)).results);
+  }
   const polledHubspot = new Set(hubspotChanged.map((record) => record.id));
   hubspotChanged.push(...(options.retry?.hubspot ?? []).filter((record) => !polledHubspot.has(record.id)));
   const polledSalesforce = new Set(salesforceChanges.map((record) => salesforceKey(record.object, record.id)));
@@ -250,7 +259,7 @@ export async function gatherContactChanges(
   };
 
   // ---- inclusion list and owners ------------------------------------------------------------------------
-  const inclusionListMembers = settings.contacts.inclusionListId !== null ? await hubspot.listMemberIds(settings.contacts.inclusionListId) : undefined;
+  const inclusionListMembers = inclusionList ? new Set(inclusionList.keys()) : undefined;
   // Two calls a cycle, spent only while an owner mapping syncs.
   const ownersSync = mappings.some((mapping) => mapping.value.meaning === 'owner' && mapping.rule !== 'dont_sync');
   const owners = ownersSync ? await ownerDirectory(salesforce, hubspot) : undefined;
