@@ -16,9 +16,9 @@ describe('convergence under faults and SIGKILL', () => {
     const report = await runConvergence({
       seed,
       rounds: 6,
-      operationsPerRound: 40,
+      operationsPerRound: 50,
       minKills: 3,
-      maxFaultShare: 0.08,
+      maxFaultShare: 0.1,
       useInclusionList: true,
       maxQuietCycles: 4,
     });
