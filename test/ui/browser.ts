@@ -74,10 +74,10 @@ export async function openBrowser(viewport = { width: 1280, height: 800 }): Prom
   };
 }
 
-/** The whole page, or one part of it (a section), as docs/screenshots/<name>.png. */
-export async function screenshot(target: Page | Locator, name: string): Promise<void> {
+/** The whole page (or its window), or one part of it (a section), as docs/screenshots/<name>.png. */
+export async function screenshot(target: Page | Locator, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   const path = join(screenshotDir, `${name}.png`);
-  if ('goto' in target) await target.screenshot({ path, fullPage: true, animations: 'disabled' });
+  if ('goto' in target) await target.screenshot({ path, fullPage: options.fullPage ?? true, animations: 'disabled' });
   else await target.screenshot({ path, animations: 'disabled' });
 }
 

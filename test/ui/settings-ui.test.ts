@@ -140,6 +140,22 @@ describe('settings UI in Chromium', { timeout: 90_000 }, () => {
     expect(remaining).toBeLessThanOrEqual(50_000 - used);
     await page.locator('.chart canvas').first().waitFor();
     await screenshot(page, 'sync-health');
+
+    // At the allocation crmsync stops spending and says so on the page; with room again it carries on.
+    const spent = (await apiGet<HealthResponse>('/api/health')).apiUsage.usedLast24h;
+    await page.getByLabel('API calls allocated to crmsync (per 24 hours)').fill(String(spent));
+    await page.getByRole('button', { name: 'Update' }).click();
+    await settingBecomes('apiCallAllocation', spent);
+    await createHubSpotContact({ email: 'budget@ui.example.com', firstname: 'Tight', lastname: 'Budget' });
+    await clickSyncNow();
+    await page.getByText('Holding back at the allocation').waitFor();
+    expect((await apiGet<HealthResponse>('/api/health')).apiUsage.usedLast24h).toBe(spent);
+    await page.getByLabel('API calls allocated to crmsync (per 24 hours)').fill('50000');
+    await page.getByRole('button', { name: 'Update' }).click();
+    await settingBecomes('apiCallAllocation', 50_000);
+    await clickSyncNow();
+    await eventually('the held-back contact in Salesforce', async () => (await salesforceByEmail('Lead', 'budget@ui.example.com')) ?? (await salesforceByEmail('Contact', 'budget@ui.example.com')));
+    await eventually('the notice gone', async () => ((await page.getByText('Holding back at the allocation').count()) === 0 ? true : undefined));
   });
 
   it('Contacts: the duplicate-company warning shows while leads are chosen; "Create or update contact" makes a new HubSpot contact a Salesforce Contact', async () => {
@@ -308,14 +324,43 @@ describe('settings UI in Chromium', { timeout: 90_000 }, () => {
     expect(await editor.locator('tr[data-property="team_name"]').count()).toBe(0);
   });
 
-  it('Contacts: lifecycle-stage and company-lifecycle settings are saved from the page', async () => {
-    await choose('When the stage of an opportunity of a Salesforce contact is updated in Salesforce:', 'Do nothing');
+  it('Contacts: the lifecycle-stage setting decides whether an opportunity contact role moves the HubSpot contact to Opportunity', async () => {
+    const opportunityStage = 'When the stage of an opportunity of a Salesforce contact is updated in Salesforce:';
+    const addRole = async (email: string, name: string) => {
+      const contact = await eventually(`the Salesforce Contact of ${email}`, () => salesforceByEmail('Contact', email));
+      const [opportunity] = await salesforce.create('Opportunity', [{ Name: name, StageName: 'Prospecting', CloseDate: '2030-01-31' }]);
+      const [role] = await salesforce.create('OpportunityContactRole', [{ OpportunityId: opportunity!.id, ContactId: contact.Id, Role: 'Decision Maker' }]);
+      expect(role!.success).toBe(true);
+    };
+    const lifecycleOf = async (email: string) => (await hubspotContactByEmail(email))?.properties.lifecyclestage;
+
+    await choose(opportunityStage, 'Do nothing');
     await settingBecomes('contacts.onOpportunityStage', 'do_nothing');
     expect(await page.getByRole('switch', { name: 'Sync lifecycle stages of companies' }).isDisabled()).toBe(true);
-    await choose('When the stage of an opportunity of a Salesforce contact is updated in Salesforce:', 'Update the contact’s lifecycle stage in HubSpot');
+    await addRole('engines@ui.example.com', 'Difference Engine No. 2');
+    await clickSyncNow();
+    await syncedAfterNow();
+    expect(await lifecycleOf('engines@ui.example.com')).not.toBe('opportunity');
+
+    await choose(opportunityStage, 'Update the contact’s lifecycle stage in HubSpot');
+    await settingBecomes('contacts.onOpportunityStage', 'update_lifecycle_stage');
     await page.getByRole('switch', { name: 'Sync lifecycle stages of companies' }).check();
     await settingBecomes('contacts.syncCompanyLifecycle', true);
-    await settingBecomes('contacts.onOpportunityStage', 'update_lifecycle_stage');
+    await addRole('ada@ui.example.com', 'Analytical Engine');
+    await clickSyncNow();
+    await eventually('ada@ to become an opportunity in HubSpot', async () => ((await lifecycleOf('ada@ui.example.com')) === 'opportunity' ? true : undefined));
+  });
+
+  it('Sync Health shows a suspension as a banner, and Clear suspension lifts it', async () => {
+    await crmsync.store.integrationState.suspend('api_access_disabled', 'API access is disabled for the integration user (API_DISABLED_FOR_ORG)', new Date());
+    await openTab('Sync Health');
+    await clickSyncNow(); // the run finds the suspension: the phase changes and the page re-reads Sync Health
+    const banner = page.getByRole('alert').filter({ hasText: 'Syncing is suspended' });
+    await banner.getByText('API access is disabled for the integration user (API_DISABLED_FOR_ORG)').waitFor();
+    await screenshot(page, 'sync-health-suspended');
+    await banner.getByRole('button', { name: 'Clear suspension' }).click();
+    await eventually('the banner gone', async () => ((await banner.count()) === 0 ? true : undefined));
+    expect((await crmsync.store.integrationState.read()).suspension).toBeNull();
   });
 
   for (const [tab, object, hubspotObjects, hubspotObject, salesforceObject] of [
@@ -415,7 +460,7 @@ describe('settings UI in Chromium', { timeout: 90_000 }, () => {
       await openTab(tab);
       await page.getByRole('tab', { name: tab, selected: true }).waitFor();
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
-      await screenshot(page, name);
+      await screenshot(page, name, { fullPage: false });
     }
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(browser.pageErrors.filter((message) => !/Failed to load resource/.test(message))).toEqual([]);

@@ -21,12 +21,13 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [connected, setConnected] = useState(false);
 
   useEffect(() => {
-    let lastRunKey: string | null = null;
+    let lastKey: string | null = null;
     const take = (next: SyncStatusJson) => {
       setStatus(next);
-      const runKey = next.lastRun ? `${next.lastRun.runId}/${next.lastRun.finishedAt}` : null;
-      if (runKey !== lastRunKey) {
-        lastRunKey = runKey;
+      // A run that ended, or a new phase (suspended, waiting for budget), changes what Sync Health shows.
+      const key = `${next.phase}|${next.lastRun ? `${next.lastRun.runId}/${next.lastRun.finishedAt}` : ''}`;
+      if (key !== lastKey) {
+        lastKey = key;
         setHealthVersion((version) => version + 1);
       }
     };

@@ -49,7 +49,7 @@ export function SyncHealthTab() {
         {health.suspension ? <SuspensionBanner suspension={health.suspension} onCleared={reload} /> : null}
         <ApiUsage usage={health.apiUsage} onChanged={reload} />
         {health.waiting.length > 0 ? (
-          <Notice tone="info" title="Waiting under the API budget">
+          <Notice tone="info" title="Waiting to sync">
             <ul>
               {health.waiting.map((line) => (
                 <li key={line}>{line}</li>
