@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { ImportControl } from '../engine/import-control.ts';
 import type { SyncControl } from '../engine/sync-control.ts';
 import type { Logger } from '../log.ts';
@@ -99,7 +99,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : {}),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Request ids in logs tie a webhook delivery to the sync it caused; never the body (it holds personal data).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
 
   // The webhook signature covers the body byte for byte, so this route keeps it as received.
