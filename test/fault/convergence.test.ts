@@ -47,6 +47,7 @@ describe('the checker', () => {
     salesforce: null,
     converted: false,
     inInclusionList: true,
+    mergedInto: null,
     fields: { firstname: { hubspot: firstname.hubspot ?? [], salesforce: firstname.salesforce ?? [] }, lastname: { hubspot: [], salesforce: [] }, phone: { hubspot: [], salesforce: [] }, jobtitle: { hubspot: [], salesforce: [] } },
   });
   const lead = (id: string, email: string, FirstName: string) => ({ object: 'Lead' as const, id, email, fields: { FirstName } });

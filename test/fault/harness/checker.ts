@@ -39,6 +39,19 @@ export function checkConvergence(people: readonly Person[], world: WorldState, o
     const hubspot = hubspotByEmail.get(person.email) ?? [];
     const salesforce = salesforceByEmail.get(person.email) ?? [];
     result.recordsCompared += hubspot.length + salesforce.length;
+    if (person.mergedInto !== null) {
+      // Merged away in HubSpot: its contact is the survivor's now; a HubSpot merge never deletes in Salesforce, and
+      // whether the person had reached Salesforce before the merge is a matter of timing: at most one record there.
+      if (hubspot.length > 0) {
+        result.duplicated += hubspot.length;
+        finding(person, `merged into ${person.mergedInto} in HubSpot, yet contact ${hubspot.map((c) => c.id).join(', ')} still has its email`);
+      }
+      if (salesforce.length > 1) {
+        result.duplicated += salesforce.length - 1;
+        finding(person, `merged away, and ${salesforce.length} Salesforce records (${salesforce.map((r) => `${r.object} ${r.id}`).join(', ')})`);
+      }
+      continue;
+    }
     const fullySynced = options.inclusionListId === null || person.inInclusionList;
     const expectedInSalesforce = person.origin !== 'hubspot' || fullySynced;
 

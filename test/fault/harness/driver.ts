@@ -29,6 +29,7 @@ export const operationKinds = [
   'update_in_salesforce',
   'convert_lead',
   'join_inclusion_list',
+  'merge_in_hubspot',
 ] as const;
 export type OperationKind = (typeof operationKinds)[number];
 
@@ -47,6 +48,8 @@ export interface Person {
   salesforce: { object: 'Lead' | 'Contact'; id: string } | null;
   converted: boolean;
   inInclusionList: boolean;
+  /** Merged into this person's contact in HubSpot: its own contact is gone, its email now an additional one. */
+  mergedInto: string | null;
   fields: Record<string, PersonFieldHistory>;
 }
 
@@ -85,7 +88,7 @@ export class WorldDriver {
   }
 
   private async runOne(snapshot: Snapshot): Promise<void> {
-    const known = this.people.filter((person) => person.hubspotId !== null || person.salesforce !== null);
+    const known = this.people.filter((person) => person.mergedInto === null && (person.hubspotId !== null || person.salesforce !== null));
     const kind = this.dice.weighted<OperationKind>({
       create_in_hubspot: 5,
       create_lead: 4,
@@ -94,6 +97,7 @@ export class WorldDriver {
       update_in_salesforce: known.length > 0 ? 5 : 0,
       convert_lead: known.length > 0 ? 1 : 0,
       join_inclusion_list: this.inclusionListId !== null && known.length > 0 ? 1 : 0,
+      merge_in_hubspot: known.length > 1 ? 1 : 0,
     });
     this.operationNumber += 1;
     const done = await this.operations[kind](snapshot);
@@ -112,6 +116,7 @@ export class WorldDriver {
       salesforce: null,
       converted: false,
       inInclusionList: false,
+      mergedInto: null,
       fields: Object.fromEntries(drivenFields.map((field) => [field.hubspot, { hubspot: [], salesforce: [] }])),
     };
     this.people.push(person);
@@ -139,7 +144,7 @@ export class WorldDriver {
     create_lead: async () => this.createInSalesforce('Lead'),
     create_contact: async () => this.createInSalesforce('Contact'),
     update_in_hubspot: async (snapshot) => {
-      const person = this.dice.pick(this.people);
+      const person = this.dice.pick(this.standing());
       const id = person.hubspotId ?? snapshot.hubspotByEmail.get(person.email) ?? null;
       if (id === null) return false;
       person.hubspotId = id;
@@ -149,7 +154,7 @@ export class WorldDriver {
       return true;
     },
     update_in_salesforce: async (snapshot) => {
-      const person = this.dice.pick(this.people);
+      const person = this.dice.pick(this.standing());
       const record = person.salesforce ?? snapshot.salesforceByEmail.get(person.email) ?? null;
       if (record === null) return false;
       person.salesforce = record;
@@ -159,7 +164,7 @@ export class WorldDriver {
       return true;
     },
     convert_lead: async (snapshot) => {
-      const leads = this.people.filter((person) => !person.converted && (person.salesforce ?? snapshot.salesforceByEmail.get(person.email))?.object === 'Lead');
+      const leads = this.standing().filter((person) => !person.converted && (person.salesforce ?? snapshot.salesforceByEmail.get(person.email))?.object === 'Lead');
       if (leads.length === 0) return false;
       const person = this.dice.pick(leads);
       const lead = (person.salesforce ?? snapshot.salesforceByEmail.get(person.email))!;
@@ -169,14 +174,37 @@ export class WorldDriver {
       return true;
     },
     join_inclusion_list: async (snapshot) => {
-      const outside = this.people.filter((person) => !person.inInclusionList && (person.hubspotId ?? snapshot.hubspotByEmail.get(person.email)));
+      const outside = this.standing().filter((person) => !person.inInclusionList && (person.hubspotId ?? snapshot.hubspotByEmail.get(person.email)));
       if (outside.length === 0) return false;
       const person = this.dice.pick(outside);
       person.hubspotId ??= snapshot.hubspotByEmail.get(person.email)!;
       await this.joinList(person);
       return true;
     },
+    merge_in_hubspot: async (snapshot) => {
+      const candidates = this.standing().filter((person) => (person.hubspotId ?? snapshot.hubspotByEmail.get(person.email)) !== undefined);
+      if (candidates.length < 2) return false;
+      const primary = this.dice.pick(candidates);
+      const merged = this.dice.pick(candidates.filter((person) => person !== primary));
+      const primaryId = (primary.hubspotId ?? snapshot.hubspotByEmail.get(primary.email))!;
+      const mergedId = (merged.hubspotId ?? snapshot.hubspotByEmail.get(merged.email))!;
+      // HubSpot's merge makes a new record: the primary's values stand, the merged one's fill its blanks.
+      const survivor = (await emulatorAdmin(this.urls.hubspot, 'merge', { objectType: 'contacts', primaryObjectId: primaryId, objectIdToMerge: mergedId })) as { id: string };
+      primary.hubspotId = survivor.id;
+      // Manual list memberships of both pass to the survivor.
+      primary.inInclusionList ||= merged.inInclusionList;
+      merged.mergedInto = primary.email;
+      merged.hubspotId = null;
+      snapshot.hubspotByEmail.set(primary.email, survivor.id);
+      snapshot.hubspotByEmail.delete(merged.email);
+      return true;
+    },
   };
+
+  /** People who still stand on their own (not merged away): the targets of further operations. */
+  private standing(): Person[] {
+    return this.people.filter((person) => person.mergedInto === null);
+  }
 
   private async createInSalesforce(object: 'Lead' | 'Contact'): Promise<boolean> {
     const person = this.newPerson(object);
