@@ -5,8 +5,12 @@
  * was wrong; the records around it sync in the same cycle either way.
  */
 import { describe, expect, it } from 'vitest';
+import { HubSpotClient } from '../../src/connectors/hubspot/client.ts';
+import { SalesforceClient } from '../../src/connectors/salesforce/client.ts';
+import { runContactSyncCycle, TallyingMeter } from '../../src/engine/cycle.ts';
 import { emulatorAdmin } from '../helpers/emulator-admin.ts';
 import { cycle, hubspotContacts, salesforceRecords, useContactSyncWorld } from '../engine/contacts/world.ts';
+import { startCutProxy, type CutRule } from './harness/cut-proxy.ts';
 
 const world = useContactSyncWorld();
 
@@ -89,4 +93,39 @@ describe('bad data from the vendors', () => {
     expect(heavyLead !== undefined || heavyError !== undefined, 'the heavy contact is neither synced nor an error').toBe(true);
     if (heavyLead) expect(heavyLead).toMatchObject({ LastName: 'Heavy' });
   }, 60_000);
+
+  for (const [system, rule] of [
+    ['HubSpot', { method: 'POST', path: /^\/crm\/v3\/objects\/contacts\/search$/, when: 'garble' }],
+    ['Salesforce', { method: 'GET', path: /\/query$/, when: 'garble' }],
+  ] as Array<[string, CutRule]>) {
+    it(`malformed JSON from ${system} fails that cycle with a clear error and writes nothing half; the next cycle syncs everything once`, async () => {
+      for (const person of good) await emulatorAdmin(world.hubspotEmulator.url, 'records/contacts', { properties: person });
+      await world.salesforce.create('Lead', [{ Email: 'lead.json@bad-data.example.com', LastName: 'Json', Company: 'Co' }]);
+      const proxy = await startCutProxy(system === 'HubSpot' ? world.hubspotEmulator.url : world.salesforceEmulator.url);
+      try {
+        proxy.arm(rule, () => undefined);
+        const calls = { salesforce: new TallyingMeter(), hubspot: new TallyingMeter() };
+        const hubspot = new HubSpotClient({ accessToken: 'token', basePath: system === 'HubSpot' ? proxy.url : world.hubspotEmulator.url, meter: calls.hubspot });
+        const salesforce = new SalesforceClient({ credentials: { kind: 'session', instanceUrl: system === 'Salesforce' ? proxy.url : world.salesforceEmulator.url, accessToken: 'token' }, apiVersion: '62.0', meter: calls.salesforce });
+        const failed = await runContactSyncCycle({ store: world.store, salesforce, hubspot, calls, clock: () => new Date() }).then(
+          () => null,
+          (error: unknown) => error as Error,
+        );
+        expect(proxy.cuts).toBe(1);
+        // The cycle stops rather than treat half an answer as data. (jsforce hands a garbled body on unparsed, so the
+        // Salesforce connector reports it as a transport error without naming the JSON: a clearer message is the
+        // connector's to give.)
+        expect(failed, 'the cycle went on as if the garbled answer were data').toBeInstanceOf(Error);
+        if (system === 'HubSpot') expect(failed!.message).toMatch(/JSON|Unexpected|parse|end of/i);
+        expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
+
+        await cycle(world);
+        const leads = await salesforceRecords(world, 'Lead');
+        expect(leads.map((lead) => lead.Email).sort()).toEqual(['lead.json@bad-data.example.com', ...good.map((p) => p.email)].sort());
+        expect((await hubspotContacts(world)).map((c) => c.properties.email).sort()).toEqual(leads.map((lead) => String(lead.Email)).sort());
+      } finally {
+        await proxy.close();
+      }
+    });
+  }
 });

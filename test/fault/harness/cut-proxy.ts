@@ -11,8 +11,11 @@ export interface CutRule {
   method: string;
   /** The request path (without the query) must match. */
   path: RegExp;
-  /** before: the vendor never sees the request; after: the vendor applied it and the answer is lost. */
-  when: 'before' | 'after';
+  /**
+   * before: the vendor never sees the request; after: the vendor applied it and the answer is lost; garble: the
+   * vendor applied it and the answer arrives, with its status and headers, but its JSON cut in half.
+   */
+  when: 'before' | 'after' | 'garble';
 }
 
 export interface CutProxy {
@@ -52,6 +55,13 @@ export async function startCutProxy(upstream: string): Promise<CutProxy> {
       { hostname: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: target.host } },
       async (answer) => {
         const answerBody = await readBody(answer);
+        if (cut?.rule.when === 'garble') {
+          cuts += 1;
+          cut.onCut();
+          const garbled = answerBody.subarray(0, Math.floor(answerBody.length / 2));
+          outgoing.writeHead(answer.statusCode ?? 200, { ...answer.headers, 'content-length': String(garbled.length) });
+          return outgoing.end(garbled);
+        }
         if (cut) return drop();
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         outgoing.end(answerBody);
