@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { startCrmsync, type RunningCrmsync } from '../../src/cli/start.ts';
 import { CountingMeter } from '../../src/connectors/meter.ts';
 import { SalesforceClient } from '../../src/connectors/salesforce/client.ts';
@@ -59,6 +59,14 @@ describe('settings UI in Chromium', { timeout: 90_000 }, () => {
   const salesforceByEmail = async (object: string, email: string) => (await salesforceRecords(object)).find((record) => record.Email === email);
   /** A run asked for after the change has ended: whatever it was going to do is done. */
   const syncedAfterNow = () => crmsync.sync.requestRun('ui test');
+  /**
+   * A setting is read when a cycle starts: a cycle already running keeps the old value. Waiting for the stored value
+   * and then for one whole cycle means records created next meet the new setting.
+   */
+  const settingInForce = async (path: string, expected: unknown) => {
+    await settingBecomes(path, expected);
+    await syncedAfterNow();
+  };
 
   // ---- the page
   const openTab = async (name: string) => {
@@ -85,6 +93,14 @@ describe('settings UI in Chromium', { timeout: 90_000 }, () => {
     page = browser.page;
     page.setDefaultTimeout(15_000);
   }, 180_000);
+
+  // A failure says what the service was doing: a stalled run and a missed change look alike from the page.
+  beforeEach(() => {
+    onTestFailed(async () => {
+      const health = await apiGet<HealthResponse>('/api/health').catch((error: unknown) => String(error));
+      console.log('sync status at failure:', JSON.stringify(crmsync.sync.status()), '\nhealth:', JSON.stringify(health).slice(0, 2000));
+    });
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -166,7 +182,7 @@ describe('settings UI in Chromium', { timeout: 90_000 }, () => {
     await screenshot(page, 'contacts');
 
     await choose(inSalesforce, 'Create or update contact');
-    await settingBecomes('contacts.hubspotCreatesIn', 'contact');
+    await settingInForce('contacts.hubspotCreatesIn', 'contact');
     expect(await page.getByText('Duplicate companies', { exact: true }).count()).toBe(0);
 
     await createHubSpotContact({ email: 'ada@ui.example.com', firstname: 'Ada', lastname: 'Lovelace' });
@@ -179,14 +195,14 @@ describe('settings UI in Chromium', { timeout: 90_000 }, () => {
   it('Contacts: "Do nothing" keeps a new Salesforce lead out of HubSpot', async () => {
     const inHubSpot = 'When a Salesforce contact or lead is created or updated, in HubSpot:';
     await choose(inHubSpot, 'Do nothing');
-    await settingBecomes('contacts.onSalesforceUpsert', 'do_nothing');
+    await settingInForce('contacts.onSalesforceUpsert', 'do_nothing');
     const [created] = await salesforce.create('Lead', [{ FirstName: 'Quiet', LastName: 'Lead', Company: 'Nowhere', Email: 'quiet@ui.example.com' }]);
     expect(created!.success).toBe(true);
     await syncedAfterNow();
     expect(await hubspotContactByEmail('quiet@ui.example.com')).toBeUndefined();
 
     await choose(inHubSpot, 'Create or update contact');
-    await settingBecomes('contacts.onSalesforceUpsert', 'create_or_update_contact');
+    await settingInForce('contacts.onSalesforceUpsert', 'create_or_update_contact');
     await salesforce.create('Lead', [{ FirstName: 'Loud', LastName: 'Lead', Company: 'Somewhere', Email: 'loud@ui.example.com' }]);
     await clickSyncNow();
     await eventually('a HubSpot contact for the new lead', () => hubspotContactByEmail('loud@ui.example.com'));
@@ -194,7 +210,7 @@ describe('settings UI in Chromium', { timeout: 90_000 }, () => {
 
   it('Contacts: "Delete contact" deletes the HubSpot contact when its Salesforce record is deleted', async () => {
     await choose('When a Salesforce contact or lead is deleted, in HubSpot:', 'Delete contact');
-    await settingBecomes('contacts.onSalesforceDelete', 'delete_contact');
+    await settingInForce('contacts.onSalesforceDelete', 'delete_contact');
     const hubspotContact = await eventually('the HubSpot contact of loud@', () => hubspotContactByEmail('loud@ui.example.com'));
     const lead = await eventually('the lead', () => salesforceByEmail('Lead', 'loud@ui.example.com'));
     await salesforce.delete('Lead', [lead.Id as string]);
@@ -209,7 +225,7 @@ describe('settings UI in Chromium', { timeout: 90_000 }, () => {
     const picker = page.getByLabel('Inclusion list');
     await eventually('the new list in the picker', async () => ((await picker.locator('option').allTextContents()).some((text) => text.startsWith(`${XSS} VIPs`)) ? true : undefined));
     await picker.selectOption(list.listId);
-    await settingBecomes('contacts.inclusionListId', list.listId);
+    await settingInForce('contacts.inclusionListId', list.listId);
 
     await createHubSpotContact({ email: 'outsider@ui.example.com', firstname: 'Out', lastname: 'Side' });
     await hubspot('PATCH', `/crm/v3/objects/contacts/${members}`, { properties: { jobtitle: 'Member' } });
@@ -221,15 +237,15 @@ describe('settings UI in Chromium', { timeout: 90_000 }, () => {
     expect(browser.dialogs).toEqual([]);
 
     await picker.selectOption('');
-    await settingBecomes('contacts.inclusionListId', null);
+    await settingInForce('contacts.inclusionListId', null);
   });
 
   it('Contacts: state and country values are matched to Salesforce’s picklists, and a value that matches none is an error card shown as text', async () => {
     await emulatorAdmin(crmsync.salesforceEmulator!.url, 'config', { stateCountryPicklists: true });
     await choose('In Salesforce:', 'Picklists are enabled in Salesforce');
-    await settingBecomes('contacts.salesforcePicklists', 'enabled');
+    await settingInForce('contacts.salesforcePicklists', 'enabled');
     await choose('In HubSpot:', 'Match default Salesforce state/country values when syncing');
-    await settingBecomes('contacts.stateCountryMode', 'match_salesforce_defaults');
+    await settingInForce('contacts.stateCountryMode', 'match_salesforce_defaults');
 
     await createHubSpotContact({ email: 'calif@ui.example.com', firstname: 'Cal', lastname: 'Ifornia', state: 'Calif.', country: 'United States' });
     await createHubSpotContact({ email: 'xss@ui.example.com', firstname: XSS, lastname: XSS, state: XSS, country: 'United States' });
@@ -335,7 +351,7 @@ describe('settings UI in Chromium', { timeout: 90_000 }, () => {
     const lifecycleOf = async (email: string) => (await hubspotContactByEmail(email))?.properties.lifecyclestage;
 
     await choose(opportunityStage, 'Do nothing');
-    await settingBecomes('contacts.onOpportunityStage', 'do_nothing');
+    await settingInForce('contacts.onOpportunityStage', 'do_nothing');
     expect(await page.getByRole('switch', { name: 'Sync lifecycle stages of companies' }).isDisabled()).toBe(true);
     await addRole('engines@ui.example.com', 'Difference Engine No. 2');
     await clickSyncNow();
@@ -343,7 +359,7 @@ describe('settings UI in Chromium', { timeout: 90_000 }, () => {
     expect(await lifecycleOf('engines@ui.example.com')).not.toBe('opportunity');
 
     await choose(opportunityStage, 'Update the contact’s lifecycle stage in HubSpot');
-    await settingBecomes('contacts.onOpportunityStage', 'update_lifecycle_stage');
+    await settingInForce('contacts.onOpportunityStage', 'update_lifecycle_stage');
     await page.getByRole('switch', { name: 'Sync lifecycle stages of companies' }).check();
     await settingBecomes('contacts.syncCompanyLifecycle', true);
     await addRole('ada@ui.example.com', 'Analytical Engine');

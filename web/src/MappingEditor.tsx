@@ -178,7 +178,7 @@ export function MappingEditor({ object, title }: { object: string; title: string
                     <td>
                       <span className="field-label">{salesforce?.field.label ?? mapping.salesforceField}</span>
                       <code>{mapping.salesforceField}</code>
-                      <span className="muted small"> {mapping.salesforceObjects.join(', ')}</span>
+                      <span className="muted small"> on {mapping.salesforceObjects.join(', ')}</span>
                     </td>
                     <td>
                       <select
