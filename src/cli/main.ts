@@ -1,6 +1,7 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, type CrmsyncConfig } from '../config.ts';
 import { runSyncCycle } from '../engine/cycle.ts';
+import { ContactImporter } from '../engine/contacts/import.ts';
 import { formatMappingTable, listMappings } from '../engine/mappings.ts';
 import { changeSetting, InvalidSettingsError, readSettings, settingAt } from '../engine/settings.ts';
 import { syncObjectDescriptions, type SyncObjectName } from '../objects/index.ts';
@@ -38,6 +39,12 @@ function stopOnSignal(close: () => Promise<void>): void {
 
 const seedOption = () =>
   new Option('--seed <preset>', 'data to start with').choices(['demo', 'none']).default('demo');
+
+function parseDate(value: string): Date {
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) throw new InvalidArgumentError(`"${value}" is not a date (ISO 8601, e.g. 2026-01-31 or 2026-01-31T12:00:00Z)`);
+  return date;
+}
 
 function printJson(value: unknown): void {
   console.log(JSON.stringify(value, null, 2));
@@ -119,6 +126,41 @@ export function buildCli(config: () => CrmsyncConfig = () => loadConfig(process.
       });
     });
 
+  program
+    .command('import')
+    .description('sync existing Salesforce records that polling will not bring (they have not changed since crmsync was connected)')
+    .requiredOption('--object <name>', 'the Salesforce object: Lead or Contact')
+    .option('--created-after <date>', 'only records created at or after this date (ISO 8601)', parseDate)
+    .option('--modified-after <date>', 'only records modified at or after this date (ISO 8601)', parseDate)
+    .action(async (opts: { object: string; createdAfter?: Date; modifiedAfter?: Date }) => {
+      await withStore(config, async (store) => {
+        const systems = await connectSyncSystems(config(), store, () => new Date());
+        try {
+          const importer = new ContactImporter({
+            salesforce: systems.deps.salesforce,
+            clock: () => new Date(),
+            syncPage: async (page) => (await runSyncCycle({ ...systems.deps, importIds: page, pollSalesforce: false })).contacts,
+          });
+          const { importId } = await importer.start({ object: opts.object, createdAfter: opts.createdAfter ?? null, modifiedAfter: opts.modifiedAfter ?? null });
+          let shown = -1;
+          for (;;) {
+            const progress = await importer.status(importId);
+            if (!progress) throw new Error('the import vanished');
+            if (progress.read !== shown) {
+              shown = progress.read;
+              console.log(`  ${opts.object}: read ${progress.read}${progress.total === null ? '' : ` of ${progress.total}`}, created ${progress.created}, updated ${progress.updated}, failed ${progress.failed}`);
+            }
+            if (progress.state === 'failed') throw new Error(`the import failed: ${progress.failure ?? 'unknown reason'}`);
+            if (progress.state !== 'running') break;
+            await new Promise((resolve) => setTimeout(resolve, 250));
+          }
+          console.log(`import of ${opts.object} done`);
+        } finally {
+          await systems.close();
+        }
+      });
+    });
+
   const mappings = program.command('mappings').description('field mappings between HubSpot properties and Salesforce fields');
   mappings
     .command('list')
@@ -143,7 +185,7 @@ function reportFailure(error: unknown): number {
     console.error(`crmsync: invalid setting\n${error.message.replace(/^/gm, '  ')}`);
     return 1;
   }
-  if (error instanceof Error && ['HubSpotRequestError', 'SalesforceRequestError', 'ApiBudgetExhaustedError', 'StoreOpenError', 'IntegrationSuspendedError'].includes(error.name)) {
+  if (error instanceof Error && ['HubSpotRequestError', 'SalesforceRequestError', 'ApiBudgetExhaustedError', 'StoreOpenError', 'IntegrationSuspendedError', 'ImportRefusedError'].includes(error.name)) {
     console.error(`crmsync: could not run: ${error.message}`);
     return 1;
   }

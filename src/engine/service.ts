@@ -115,7 +115,19 @@ class Wakeable {
   }
 }
 
+/** One at a time: the loop's cycles and whatever else writes through the engine (an import's pages). */
+class Turns {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  take<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.tail.then(work, work);
+    this.tail = turn.catch(() => undefined);
+    return turn;
+  }
+}
+
 export class SyncService implements SyncControl {
+  private readonly turns = new Turns();
   private current: SyncStatus = { phase: 'starting', current: null, lastRun: null, lastSuccessAt: null, nextRunAt: null };
   private readonly listeners = new Set<(status: SyncStatus) => void>();
   private readonly timer = new Wakeable();
@@ -146,6 +158,14 @@ export class SyncService implements SyncControl {
     const done = new Promise<void>((resolve, reject) => this.waitingRequests.push({ reason, resolve, reject }));
     this.timer.wake();
     return done;
+  }
+
+  /**
+   * Runs other engine work (a page of an import) between cycles, never beside one: two cycles writing the same
+   * records at once could both create what neither has linked yet.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return this.turns.take(work);
   }
 
   /** Starts the loop; the returned promise settles when the first cycle has ended (or could not run). */
@@ -199,14 +219,14 @@ export class SyncService implements SyncControl {
     this.update({ phase: kind === 'initial' ? 'initial_sync' : 'syncing', current: { runId: null, kind, startedAt, progress: null }, nextRunAt: null });
     this.options.onEvent?.({ kind: 'cycle_started', cycleKind: kind, reason: why });
     try {
-      const result = await this.options.runCycle({
+      const result = await this.turns.take(() => this.options.runCycle({
         kind,
         reason: why,
         hints,
         onProgress: (progress) => {
           if (this.current.current) this.update({ current: { ...this.current.current, progress } });
         },
-      });
+      }));
       const finishedAt = this.options.clock();
       this.failures = 0;
       this.update({

@@ -21,7 +21,7 @@ import { fitPlanToBudget, type BudgetCut } from './budget.ts';
 import { companyLifecycleContext } from './company-lifecycle.ts';
 import { DEFAULT_OVERLAP_MS, gatherContactChanges } from './gather.ts';
 import type { ContactSyncDeps } from './ports.ts';
-import { FORM_SUBMISSION_PROPERTY, HUBSPOT_CONTACTS, contactMappings } from './records.ts';
+import { FORM_SUBMISSION_PROPERTY, HUBSPOT_CONTACTS, contactMappings, salesforceFieldsToRead, toSalesforcePerson } from './records.ts';
 import { readDueRetries, retryDelayMs, withholdRefusedValues } from './retry.ts';
 
 export interface SystemSummary extends SideCounts {
@@ -66,6 +66,11 @@ export async function runContactSyncCycle(deps: ContactSyncDeps): Promise<Contac
     const { mappings, refused } = await contactMappings(store, liveMappingSchema(deps.salesforce, deps.hubspot));
     const mayRetryFailed = (await deps.calls.salesforce.mayRetryFailedRecords?.()) ?? true;
     const retries = await readDueRetries(store.syncErrors, deps, { now: started, mappings, mayRetryFailed });
+    if (deps.importIds && deps.importIds.ids.length > 0) {
+      const { object, ids } = deps.importIds;
+      const imported = await deps.salesforce.retrieve(object, ids, salesforceFieldsToRead(object, mappings));
+      for (const record of imported) if (record) retries.salesforce.push(toSalesforcePerson(object, record));
+    }
     const gathered = await gatherContactChanges(deps, {
       now: started,
       settings,
