@@ -8,7 +8,7 @@ const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>crmsync</title></head>
 <body>
 <h1>crmsync is running</h1>
-<p>The web UI has not been built. Build it once with <code>npm run build --prefix web</code> (Vite writes it to
+<p>The web UI has not been built. Build it once with <code>npm run build:web</code> (Vite writes it to
 <code>web/dist</code>) and reload this page.</p>
 <p>The HTTP API works meanwhile: see <code>docs/http-api.md</code> and <code>/api/openapi.json</code>.</p>
 </body></html>
