@@ -48,6 +48,8 @@ describe('the checker', () => {
     converted: false,
     inInclusionList: true,
     mergedInto: null,
+    absorbed: [],
+    goneFromSalesforce: null,
     fields: { firstname: { hubspot: firstname.hubspot ?? [], salesforce: firstname.salesforce ?? [] }, lastname: { hubspot: [], salesforce: [] }, phone: { hubspot: [], salesforce: [] }, jobtitle: { hubspot: [], salesforce: [] } },
   });
   const lead = (id: string, email: string, FirstName: string) => ({ object: 'Lead' as const, id, email, fields: { FirstName } });

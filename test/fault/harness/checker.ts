@@ -39,16 +39,24 @@ export function checkConvergence(people: readonly Person[], world: WorldState, o
     const hubspot = hubspotByEmail.get(person.email) ?? [];
     const salesforce = salesforceByEmail.get(person.email) ?? [];
     result.recordsCompared += hubspot.length + salesforce.length;
-    if (person.mergedInto !== null) {
-      // Merged away in HubSpot: its contact is the survivor's now; a HubSpot merge never deletes in Salesforce, and
-      // whether the person had reached Salesforce before the merge is a matter of timing: at most one record there.
-      if (hubspot.length > 0) {
-        result.duplicated += hubspot.length;
-        finding(person, `merged into ${person.mergedInto} in HubSpot, yet contact ${hubspot.map((c) => c.id).join(', ')} still has its email`);
+    // People merged in HubSpot are checked as one group, from the survivor.
+    if (person.mergedInto !== null) continue;
+    if (person.absorbed.length > 0 && person.goneFromSalesforce === null) {
+      checkMergedGroup(person, hubspotByEmail, salesforceByEmail, options, result, finding);
+      continue;
+    }
+    if (person.goneFromSalesforce !== null) {
+      // Gone from Salesforce: nothing brings it back (nobody touches it afterwards), and with onSalesforceDelete =
+      // do_nothing a HubSpot contact that stood then still stands, once. A merged-away record's contact is merged
+      // into the master's when both were linked; whether they were is a matter of timing: at most one.
+      const gone = person.goneFromSalesforce;
+      if (salesforce.length > 0) {
+        result.duplicated += salesforce.length;
+        finding(person, `${gone.salesforceMergedInto ? `merged into ${gone.salesforceMergedInto}` : 'deleted'} in Salesforce, yet ${salesforce.map((r) => `${r.object} ${r.id}`).join(', ')} stands`);
       }
-      if (salesforce.length > 1) {
-        result.duplicated += salesforce.length - 1;
-        finding(person, `merged away, and ${salesforce.length} Salesforce records (${salesforce.map((r) => `${r.object} ${r.id}`).join(', ')})`);
+      if (hubspot.length > 1 || (gone.hubspotStood && hubspot.length === 0)) {
+        result[hubspot.length > 1 ? 'duplicated' : 'lost'] += 1;
+        finding(person, `deleted in Salesforce; ${hubspot.length} HubSpot contacts (expected ${gone.hubspotStood ? 'its one contact to stay' : 'at most one'})`);
       }
       continue;
     }
@@ -120,6 +128,45 @@ export function checkConvergence(people: readonly Person[], world: WorldState, o
     result.findings.push(`${records.length} record(s) with email "${email}", which the driver never used`);
   }
   return result;
+}
+
+/**
+ * A HubSpot merge leaves one contact for the group: the primary's email stands, unless only a merged person had
+ * reached Salesforce, in which case the survivor keeps that person's link and, Salesforce winning the email under
+ * prefer_salesforce_unless_blank, its email. Either way: exactly one contact for the group's emails, at most one
+ * Salesforce record per email, and a survivor in scope linked to the Salesforce record of its own email. Values may
+ * come from any member, so they are not held to one person's writes.
+ */
+function checkMergedGroup(
+  person: Person,
+  hubspotByEmail: ReadonlyMap<string, WorldState['hubspotContacts']>,
+  salesforceByEmail: ReadonlyMap<string, WorldState['salesforcePeople']>,
+  options: { inclusionListId: string | null },
+  result: CheckResult,
+  finding: (person: Person, text: string) => void,
+): void {
+  const emails = [person.email, ...person.absorbed];
+  const contacts = emails.flatMap((email) => hubspotByEmail.get(email) ?? []);
+  const records = emails.flatMap((email) => salesforceByEmail.get(email) ?? []);
+  result.recordsCompared += contacts.length + records.length;
+  if (contacts.length !== 1) {
+    result[contacts.length === 0 ? 'lost' : 'duplicated'] += Math.max(1, contacts.length - 1);
+    finding(person, `merged in HubSpot with ${person.absorbed.join(', ')}: ${contacts.length} contacts hold the group's emails`);
+  }
+  for (const email of emails) {
+    const count = salesforceByEmail.get(email)?.length ?? 0;
+    if (count > 1) {
+      result.duplicated += count - 1;
+      finding(person, `merged in HubSpot; ${count} Salesforce records with ${email}`);
+    }
+  }
+  const contact = contacts[0];
+  if (contacts.length !== 1 || !contact || (options.inclusionListId !== null && !person.inInclusionList)) return;
+  const partner = records.find((record) => record.email === contact.email);
+  if (!partner || contact.properties[idProperty[partner.object]] !== partner.id) {
+    result.wrongValues += 1;
+    finding(person, `merged contact ${contact.id} (${contact.email}) is not linked to a Salesforce record of its email (${partner ? `${partner.object} ${partner.id}` : 'none'})`);
+  }
 }
 
 /** Outside the inclusion list nothing is kept in step, but no value may appear that nobody wrote. */

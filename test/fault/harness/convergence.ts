@@ -14,13 +14,20 @@ export interface ConvergenceOptions {
   seed: number;
   rounds: number;
   operationsPerRound: number;
-  /** At least this many runs end by SIGKILL; rounds are added (up to twice as many) until they do. */
+  /** At least this many runs end by SIGKILL; rounds are added (up to three times as many) until they do. */
   minKills: number;
   /** Shares of calls failed by each injected rule are drawn up to this. */
   maxFaultShare: number;
   useInclusionList: boolean;
   /** Cycles allowed after the faults stop before the run is declared not converging. */
   maxQuietCycles: number;
+  /**
+   * Salesforce deletes and merges in the mix. crmsync sees them through getDeleted, whose log answers in whole
+   * minutes and never covers the minute still running: the run then waits a minute before its quiet cycles.
+   */
+  salesforceDeletes?: boolean;
+  /** Looks at the world after the check, before it is torn down: for diagnosing a failing seed. */
+  inspect?: (world: FaultWorld, report: ConvergenceReport) => Promise<void>;
 }
 
 export interface ConvergenceReport extends CheckResult {
@@ -68,7 +75,9 @@ export async function runConvergence(options: ConvergenceOptions, log: (line: st
   const dice = new Dice(options.seed);
   const world = await startFaultWorld();
   try {
-    return await convergeIn(world, dice, options, log);
+    const report = await convergeIn(world, dice, options, log);
+    await options.inspect?.(world, report);
+    return report;
   } finally {
     await world.close();
   }
@@ -98,18 +107,18 @@ async function convergeIn(world: FaultWorld, dice: Dice, options: ConvergenceOpt
     await store.close();
   }
 
-  const driver = new WorldDriver(urls, dice, inclusionListId, `s${options.seed}`);
+  const driver = new WorldDriver(urls, dice, inclusionListId, `s${options.seed}`, options.salesforceDeletes ?? false);
   let kills = 0;
   let runs = 1;
   let failedRuns = 0;
-  const maxRounds = options.rounds * 2;
+  const maxRounds = options.rounds * 3;
   for (let round = 1; round <= maxRounds && (round <= options.rounds || kills < options.minKills); round += 1) {
     await emulatorAdmin(urls.salesforce, 'faults', faultRules(dice, 'salesforce', options.maxFaultShare));
     await emulatorAdmin(urls.hubspot, 'faults', faultRules(dice, 'hubspot', options.maxFaultShare));
     const roundsLeft = options.rounds - round;
     const mustKill = kills + roundsLeft < options.minKills;
     // A cycle that meets a fault it cannot ride out ends early: a kill that must land comes soon after the start.
-    const killAfterMs = mustKill ? dice.int(0, 300) : dice.chance(0.6) ? dice.int(0, 1500) : undefined;
+    const killAfterMs = mustKill ? dice.int(0, 100) : dice.chance(0.6) ? dice.int(0, 1500) : undefined;
     const [run] = await Promise.all([world.run(killAfterMs === undefined ? {} : { killAfterMs }), driver.runOperations(options.operationsPerRound)]);
     runs += 1;
     if (run.killed) kills += 1;
@@ -127,6 +136,7 @@ async function convergeIn(world: FaultWorld, dice: Dice, options: ConvergenceOpt
       faultsInjected.byKind[`${system}:${kind}`] = count;
     }
   }
+  if (options.salesforceDeletes) await new Promise((resolve) => setTimeout(resolve, 61_000));
   let quietCycles = 0;
   let bouncing = Number.POSITIVE_INFINITY;
   while (quietCycles < options.maxQuietCycles && bouncing > 0) {

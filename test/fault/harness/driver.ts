@@ -30,6 +30,8 @@ export const operationKinds = [
   'convert_lead',
   'join_inclusion_list',
   'merge_in_hubspot',
+  'delete_in_salesforce',
+  'merge_in_salesforce',
 ] as const;
 export type OperationKind = (typeof operationKinds)[number];
 
@@ -50,6 +52,13 @@ export interface Person {
   inInclusionList: boolean;
   /** Merged into this person's contact in HubSpot: its own contact is gone, its email now an additional one. */
   mergedInto: string | null;
+  /** Emails of the people merged into this one's contact in HubSpot (and of those merged into them). */
+  absorbed: string[];
+  /**
+   * Its Salesforce record was deleted (or merged into another's, `salesforceMergedInto`). `hubspotStood`: its
+   * HubSpot contact existed then, so with onSalesforceDelete = do_nothing it must still stand.
+   */
+  goneFromSalesforce: { hubspotStood: boolean; salesforceMergedInto: string | null } | null;
   fields: Record<string, PersonFieldHistory>;
 }
 
@@ -77,6 +86,8 @@ export class WorldDriver {
     private readonly inclusionListId: string | null,
     /** Makes emails unique per run, so a leftover record from another run can never pass for this one's. */
     private readonly tag: string,
+    /** Salesforce deletes and merges are seen through getDeleted, whose log answers in whole minutes: off unless the run waits for it. */
+    private readonly salesforceDeletes = false,
   ) {
     this.salesforce = new Connection({ instanceUrl: urls.salesforce, accessToken: 'fault-run-driver', version: '62.0' });
   }
@@ -98,6 +109,8 @@ export class WorldDriver {
       convert_lead: known.length > 0 ? 1 : 0,
       join_inclusion_list: this.inclusionListId !== null && known.length > 0 ? 1 : 0,
       merge_in_hubspot: known.length > 1 ? 1 : 0,
+      delete_in_salesforce: this.salesforceDeletes && known.length > 0 ? 1 : 0,
+      merge_in_salesforce: this.salesforceDeletes && known.length > 1 ? 1 : 0,
     });
     this.operationNumber += 1;
     const done = await this.operations[kind](snapshot);
@@ -117,6 +130,8 @@ export class WorldDriver {
       converted: false,
       inInclusionList: false,
       mergedInto: null,
+      absorbed: [],
+      goneFromSalesforce: null,
       fields: Object.fromEntries(drivenFields.map((field) => [field.hubspot, { hubspot: [], salesforce: [] }])),
     };
     this.people.push(person);
@@ -130,6 +145,8 @@ export class WorldDriver {
   }
 
   private readonly operations: Record<OperationKind, (snapshot: Snapshot) => Promise<boolean>> = {
+    delete_in_salesforce: (snapshot) => this.salesforceFates.delete_in_salesforce(snapshot),
+    merge_in_salesforce: (snapshot) => this.salesforceFates.merge_in_salesforce(snapshot),
     create_in_hubspot: async () => {
       const person = this.newPerson('hubspot');
       const values = this.someValues(true);
@@ -194,6 +211,7 @@ export class WorldDriver {
       // Manual list memberships of both pass to the survivor.
       primary.inInclusionList ||= merged.inInclusionList;
       merged.mergedInto = primary.email;
+      primary.absorbed.push(merged.email, ...merged.absorbed);
       merged.hubspotId = null;
       snapshot.hubspotByEmail.set(primary.email, survivor.id);
       snapshot.hubspotByEmail.delete(merged.email);
@@ -201,10 +219,33 @@ export class WorldDriver {
     },
   };
 
-  /** People who still stand on their own (not merged away): the targets of further operations. */
+  /** People who still stand on their own (not merged away, not deleted): the targets of further operations. */
   private standing(): Person[] {
-    return this.people.filter((person) => person.mergedInto === null);
+    return this.people.filter((person) => person.mergedInto === null && person.goneFromSalesforce === null);
   }
+
+  private readonly salesforceFates = {
+    delete_in_salesforce: async (snapshot: Snapshot): Promise<boolean> => {
+      const candidates = this.standing().filter((person) => (person.salesforce ?? snapshot.salesforceByEmail.get(person.email)) !== undefined);
+      if (candidates.length === 0) return false;
+      const person = this.dice.pick(candidates);
+      const record = (person.salesforce ?? snapshot.salesforceByEmail.get(person.email))!;
+      await this.withRetries(() => this.salesforce.sobject(record.object).destroy(record.id));
+      person.goneFromSalesforce = { hubspotStood: snapshot.hubspotByEmail.has(person.email), salesforceMergedInto: null };
+      return true;
+    },
+    merge_in_salesforce: async (snapshot: Snapshot): Promise<boolean> => {
+      const withRecord = this.standing().map((person) => ({ person, record: person.salesforce ?? snapshot.salesforceByEmail.get(person.email) ?? null }));
+      const object = this.dice.pick(['Lead', 'Contact'] as const);
+      const candidates = withRecord.filter((entry) => entry.record?.object === object);
+      if (candidates.length < 2) return false;
+      const master = this.dice.pick(candidates);
+      const loser = this.dice.pick(candidates.filter((entry) => entry !== master));
+      await emulatorAdmin(this.urls.salesforce, 'merge', { masterRecordId: master.record!.id, recordIdsToMerge: [loser.record!.id] });
+      loser.person.goneFromSalesforce = { hubspotStood: false, salesforceMergedInto: master.person.email };
+      return true;
+    },
+  };
 
   private async createInSalesforce(object: 'Lead' | 'Contact'): Promise<boolean> {
     const person = this.newPerson(object);
