@@ -25,7 +25,7 @@ interface HubSpotRecord {
   properties: Record<string, string | null>;
 }
 
-describe('settings UI in Chromium', { timeout: 90_000 }, () => {
+describe('settings UI in Chromium', { timeout: 150_000 }, () => {
   let folder: string;
   let crmsync: RunningCrmsync;
   let browser: BrowserSession;
@@ -295,6 +295,8 @@ describe('settings UI in Chromium', { timeout: 90_000 }, () => {
     await hubspot('POST', '/crm/v3/properties/contacts', { name: 'team_name', label: 'Team name', type: 'string', fieldType: 'text', groupName: 'contactinformation' });
     await openTab('Contacts');
     const editor = page.getByRole('region', { name: 'Contact property mappings' });
+    // The table loads after the tab opens: wait for the row before counting what it shows.
+    await editor.locator('tr[data-property="email"]').getByText('Default').waitFor();
     expect(await editor.locator('tr[data-property="email"]').getByRole('button', { name: /Delete/ }).count()).toBe(0);
     expect(await editor.locator('tr[data-property="email"]').getByText('Default').count()).toBe(1);
 
@@ -364,7 +366,8 @@ describe('settings UI in Chromium', { timeout: 90_000 }, () => {
     await settingBecomes('contacts.syncCompanyLifecycle', true);
     await addRole('ada@ui.example.com', 'Analytical Engine');
     await clickSyncNow();
-    await eventually('ada@ to become an opportunity in HubSpot', async () => ((await lifecycleOf('ada@ui.example.com')) === 'opportunity' ? true : undefined));
+    // A loaded CI machine can take several cycles (the role's change event, then the company's contacts) to get there.
+    await eventually('ada@ to become an opportunity in HubSpot', async () => ((await lifecycleOf('ada@ui.example.com')) === 'opportunity' ? true : undefined), 90_000);
   });
 
   it('Sync Health shows a suspension as a banner, and Clear suspension lifts it', async () => {
