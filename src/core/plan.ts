@@ -507,7 +507,9 @@ class ContactPlanner {
     const mappings = mappingsForSalesforceObject(this.input.mappings, salesforceObject);
     const hubspotReading = hubspot ? readHubspotRecord(hubspot.properties, mappings, this.contacts, this.conversion) : undefined;
     const salesforceReading = salesforce ? readSalesforceRecord(this.withCanonicalAddress(this.withoutPlaceholders(salesforce), mappings), mappings) : undefined;
-    for (const error of hubspotReading?.errors ?? []) this.error('hubspot', 'contacts', hubspot?.id ?? '', error);
+    // A HubSpot owner with no active Salesforce user of the same email is left out of the write (Salesforce keeps
+    // its owner, or assigns its default to a new record), not an error: SPEC section 3, owners map by email.
+    for (const error of hubspotReading?.errors ?? []) if (error.reason !== 'unknown_owner') this.error('hubspot', 'contacts', hubspot?.id ?? '', error);
     for (const error of salesforceReading?.errors ?? []) this.error('salesforce', salesforceObject, salesforce?.id ?? '', error);
 
     const decisions: Array<{ mapping: ResolvedFieldMapping; decision: FieldDecision }> = [];
@@ -533,7 +535,9 @@ class ContactPlanner {
     const writesTo = (side: 'salesforce' | 'hubspot') =>
       new Map(decisions.flatMap(({ mapping, decision }) => (decision.write === side ? [[mapping.hubspotProperty, decision.value] as const] : [])));
     const hubspotWrite = hubspotWriteProperties(mappings, writesTo('hubspot'), this.conversion);
-    for (const error of hubspotWrite.errors) this.error('salesforce', salesforceObject, salesforce?.id ?? '', error);
+    // A Salesforce owner with no HubSpot owner of the same email leaves HubSpot's owner as it is, without an error
+    // (HubSpot's own integration does the same). Its last-synced value is not moved either, so nothing bounces.
+    for (const error of hubspotWrite.errors) if (error.reason !== 'unknown_owner') this.error('salesforce', salesforceObject, salesforce?.id ?? '', error);
     const failed = new Set(hubspotWrite.errors.map((error) => error.field));
     return {
       salesforcePayload: () => salesforceWritePayload(mappings, writesTo('salesforce'), hubspotReading),

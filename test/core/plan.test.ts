@@ -245,7 +245,7 @@ describe('planContactSync: linked pairs', () => {
     expect(result.hubspotCreates).toEqual([]);
   });
 
-  it('a value HubSpot cannot take (an owner without a HubSpot user) is an error and is not remembered as synced', () => {
+  it('an owner without a HubSpot user of the same email leaves HubSpot\'s owner alone: no write, no error, not remembered as synced', () => {
     const ownerMappings = [...mappings, mapping('hubspot_owner_id', 'OwnerId', 'two_way', { value: { kind: 'choice', salesforceType: 'reference', meaning: 'owner' } })];
     const owners = { salesforceUserIdByHubspotOwnerId: new Map([['77', '005A']]), hubspotOwnerIdBySalesforceUserId: new Map([['005A', '77']]) };
     const result = plan({
@@ -255,9 +255,19 @@ describe('planContactSync: linked pairs', () => {
       lastSynced: new Map([['L1', { ...synced, hubspot_owner_id: '005A' }]]),
       salesforceChanges: [salesforcePerson('Lead', '00Q1', { Email: 'a@x.com', FirstName: 'Ada', LastName: 'L', Title: 'Engineer', Company: 'Acme', OwnerId: '005Unknown' })],
     });
-    expect(result.errors).toMatchObject([{ side: 'salesforce', object: 'Lead', id: '00Q1', error: { category: 'property_value' } }]);
+    expect(result.errors).toEqual([]);
     expect(result.hubspotUpdates).toEqual([]);
     expect(result.syncedValues).toEqual([]);
+    // The other way: a HubSpot owner with no Salesforce user is left out of the Salesforce write, without an error.
+    const fromHubspot = plan({
+      mappings: ownerMappings,
+      owners,
+      links: [link],
+      lastSynced: new Map([['L1', { ...synced, hubspot_owner_id: '005A' }]]),
+      hubspotChanges: [hubspotContact('101', { email: 'a@x.com', firstname: 'Ada', lastname: 'L', jobtitle: 'Engineer', company: 'Acme', hubspot_owner_id: '99' })],
+    });
+    expect(fromHubspot.errors).toEqual([]);
+    expect(fromHubspot.salesforceUpdates).toEqual([]);
   });
 
   it('an opportunity contact role moves the lifecycle stage forward, never back', () => {

@@ -30,6 +30,11 @@ export interface ValueConversionError {
   /** The value as it came, for the error card. */
   value: unknown;
   message: string;
+  /**
+   * 'unknown_owner': the owner has no counterpart with the same email. Not the record's fault and not an error
+   * (HubSpot's own integration leaves the owner as it is): the field is simply not written.
+   */
+  reason?: 'unknown_owner';
 }
 
 export type Converted<T> = { ok: true; value: T } | { ok: false; error: ValueConversionError };
@@ -195,12 +200,8 @@ function translateOwner(id: string, context: ConversionContext, from: 'hubspot' 
   if (!context.owners) return refused(id, 'owner ids cannot be converted without the owner directory (owners map by email)');
   const translated = from === 'hubspot' ? context.owners.salesforceUserIdByHubspotOwnerId.get(id) : context.owners.hubspotOwnerIdBySalesforceUserId.get(id);
   if (translated !== undefined) return ok(translated);
-  return refused(
-    id,
-    from === 'hubspot'
-      ? `HubSpot owner ${id} has no active Salesforce user with the same email`
-      : `Salesforce user ${id} has no HubSpot owner with the same email`,
-  );
+  const message = from === 'hubspot' ? `HubSpot owner ${id} has no active Salesforce user with the same email` : `Salesforce user ${id} has no HubSpot owner with the same email`;
+  return { ok: false, error: { category: 'property_value', value: id, message, reason: 'unknown_owner' } };
 }
 
 /** HubSpot date properties: "YYYY-MM-DD", or epoch ms that must fall on midnight UTC (HubSpot's own rule). */

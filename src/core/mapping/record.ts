@@ -26,6 +26,7 @@ import type { ResolvedFieldMapping } from './model.ts';
 export interface RecordFieldError extends CoreSyncError {
   field: string;
   value: unknown;
+  reason?: 'unknown_owner';
 }
 
 export interface HubspotRecordReading {
@@ -51,7 +52,7 @@ export function readHubspotRecord(properties: HubspotProperties, mappings: reado
     const raw = properties[mapping.hubspotProperty];
     const converted = hubspotToSalesforce(raw, mapping.value, context);
     if (converted.ok) reading.values.set(mapping.hubspotProperty, converted.value);
-    else reading.errors.push({ category: 'property_value', field: mapping.hubspotProperty, value: raw, message: `${mapping.hubspotProperty}: ${converted.error.message}` });
+    else reading.errors.push({ category: 'property_value', field: mapping.hubspotProperty, value: raw, message: `${mapping.hubspotProperty}: ${converted.error.message}`, ...(converted.error.reason ? { reason: converted.error.reason } : {}) });
   }
   readAddress(properties, mappings, settings, reading);
   return reading;
@@ -136,7 +137,7 @@ export function hubspotWriteProperties(
     const value = writes.get(mapping.hubspotProperty)!;
     const converted = salesforceToHubspot(value, mapping.value, context);
     if (converted.ok) properties[mapping.hubspotProperty] = converted.value;
-    else errors.push({ category: 'property_value', field: mapping.hubspotProperty, value, message: `${mapping.hubspotProperty}: ${converted.error.message}` });
+    else errors.push({ category: 'property_value', field: mapping.hubspotProperty, value, message: `${mapping.hubspotProperty}: ${converted.error.message}`, ...(converted.error.reason ? { reason: converted.error.reason } : {}) });
   }
   return { properties, errors };
 }
