@@ -72,7 +72,9 @@ export class ContactImporter implements ImportControl {
         const summary = await this.deps.syncPage({ object, ids });
         progress.created += summary.hubspot.created + summary.salesforce.created;
         progress.updated += summary.hubspot.updated + summary.salesforce.updated;
-        progress.failed += summary.hubspot.failed + summary.salesforce.failed + summary.planErrors;
+        // Records a system refused; a value that could not be converted is a sync error on Sync Health, not a
+        // failed record (the rest of the record synced).
+        progress.failed += summary.hubspot.failed + summary.salesforce.failed;
       }
       progress.total = progress.read;
       progress.state = 'succeeded';
