@@ -50,13 +50,15 @@ export function checkConvergence(people: readonly Person[], world: WorldState, o
       // do_nothing a HubSpot contact that stood then still stands, once. A merged-away record's contact is merged
       // into the master's when both were linked; whether they were is a matter of timing: at most one.
       const gone = person.goneFromSalesforce;
+      // Merged in HubSpot before: the group's one contact may carry a merged person's email now (see checkMergedGroup).
+      const groupContacts = [person.email, ...person.absorbed].flatMap((email) => hubspotByEmail.get(email) ?? []);
       if (salesforce.length > 0) {
         result.duplicated += salesforce.length;
         finding(person, `${gone.salesforceMergedInto ? `merged into ${gone.salesforceMergedInto}` : 'deleted'} in Salesforce, yet ${salesforce.map((r) => `${r.object} ${r.id}`).join(', ')} stands`);
       }
-      if (hubspot.length > 1 || (gone.hubspotStood && hubspot.length === 0)) {
-        result[hubspot.length > 1 ? 'duplicated' : 'lost'] += 1;
-        finding(person, `deleted in Salesforce; ${hubspot.length} HubSpot contacts (expected ${gone.hubspotStood ? 'its one contact to stay' : 'at most one'})`);
+      if (groupContacts.length > 1 || (gone.hubspotStood && groupContacts.length === 0)) {
+        result[groupContacts.length > 1 ? 'duplicated' : 'lost'] += 1;
+        finding(person, `deleted in Salesforce; ${groupContacts.length} HubSpot contacts${person.absorbed.length > 0 ? ` for it and ${person.absorbed.join(', ')} (merged into it in HubSpot)` : ''} (expected ${gone.hubspotStood ? 'its one contact to stay' : 'at most one'})`);
       }
       continue;
     }
