@@ -12,7 +12,8 @@ import { seedFromEnvironment } from './harness/random.ts';
 
 describe('convergence under faults and SIGKILL', () => {
   it('after the faults stop, both CRMs hold what the rules imply: nothing lost, duplicated or bouncing', async () => {
-    const seed = seedFromEnvironment(process.env, () => Math.floor(Math.random() * 1_000_000));
+    // A fixed seed in CI (outcomes still depend on timing, as kills land where they land); the bench runs 20 others.
+    const seed = seedFromEnvironment(process.env, () => 4242);
     const report = await runConvergence({
       seed,
       rounds: 6,
