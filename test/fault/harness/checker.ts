@@ -133,8 +133,8 @@ export function checkConvergence(people: readonly Person[], world: WorldState, o
 }
 
 /**
- * A HubSpot merge leaves one contact for the group: the primary's email stands, unless only a merged person had
- * reached Salesforce, in which case the survivor keeps that person's link and, Salesforce winning the email under
+ * A HubSpot merge leaves one contact for the group: the primary's email and link stand when the primary is in
+ * Salesforce; when only a merged person had reached Salesforce, the survivor keeps that person's link and, Salesforce winning the email under
  * prefer_salesforce_unless_blank, its email. Either way: exactly one contact for the group's emails, at most one
  * Salesforce record per email, and a survivor in scope linked to the Salesforce record of its own email. Values may
  * come from any member, so they are not held to one person's writes.
@@ -164,6 +164,13 @@ function checkMergedGroup(
   }
   const contact = contacts[0];
   if (contacts.length !== 1 || !contact || (options.inclusionListId !== null && !person.inInclusionList)) return;
+  // The survivor is the primary's contact: when the primary stands in Salesforce, the merge keeps that link and email.
+  const own = salesforceByEmail.get(person.email)?.[0];
+  if (own && (contact.email !== person.email || contact.properties[idProperty[own.object]] !== own.id)) {
+    result.wrongValues += 1;
+    finding(person, `merged in HubSpot as the primary, its contact ${contact.id} is ${contact.email} linked to ${contact.properties[idProperty[own.object]] ?? 'nothing'}, not to its own ${own.object} ${own.id}`);
+    return;
+  }
   const partner = records.find((record) => record.email === contact.email);
   if (!partner || contact.properties[idProperty[partner.object]] !== partner.id) {
     result.wrongValues += 1;
