@@ -321,14 +321,25 @@ class ContactPlanner {
    * Salesforce id: HubSpot keeps the primary's values, so the primary's link is the one the survivor keeps.
    */
   private hubspotDeletesInOrder(): HubspotContactRecord[] {
-    const matchesSurvivor = (record: HubspotContactRecord): boolean => {
+    const survivorOf = (record: HubspotContactRecord) => (record.mergedIntoId ? this.hubspotById.get(record.mergedIntoId) : undefined);
+    // The survivor has the primary's email (the other's goes to hs_additional_emails): the linked record with that
+    // email is the primary's. The Salesforce-id properties alone can mislead: HubSpot fills a property the primary
+    // left blank from the other contact, so a primary whose lead was just converted carries the other's Contact id.
+    const sameEmailAsSurvivor = (record: HubspotContactRecord): boolean => {
       const link = this.linkByHubspot.get(record.id);
-      const survivor = record.mergedIntoId ? this.hubspotById.get(record.mergedIntoId) : undefined;
+      const survivorEmail = normaliseEmail(survivorOf(record)?.properties.email);
+      const partner = link ? this.salesforceByKey.get(sfKey(link.salesforceObject, link.salesforceId)) : undefined;
+      return !!(survivorEmail && partner && normaliseEmail(partner.fields.Email) === survivorEmail);
+    };
+    const carriedBySurvivor = (record: HubspotContactRecord): boolean => {
+      const link = this.linkByHubspot.get(record.id);
+      const survivor = survivorOf(record);
       const property = link ? this.input.pair.salesforceIdProperty[link.salesforceObject] : undefined;
       return !!(link && survivor && property && survivor.properties[property] === link.salesforceId);
     };
     const deleted = this.input.hubspotChanges.filter((record) => record.deleted);
-    return [...deleted.filter(matchesSurvivor), ...deleted.filter((record) => !matchesSurvivor(record))];
+    const rank = (record: HubspotContactRecord) => (sameEmailAsSurvivor(record) ? 0 : carriedBySurvivor(record) ? 1 : 2);
+    return [...deleted].sort((a, b) => rank(a) - rank(b));
   }
 
   private planHubspotDelete(record: HubspotContactRecord): void {

@@ -122,6 +122,27 @@ describe('planContactSync: merges', () => {
     expect(result.hubspotUpdates).toEqual([]);
     expect(result.salesforceCreates).toEqual([]);
   });
+
+  it('a HubSpot merge keeps the primary\'s link by its email, even when HubSpot filled the survivor\'s Contact id from the other contact', () => {
+    // Found by the convergence test (seed 4): the primary's lead had just been converted, so the primary carried no
+    // Contact id and HubSpot filled salesforcecontactid from the merged-away contact. The email is the primary's.
+    const primaryLink: StoredContactLink = { linkId: 'L7', hubspotId: '101', salesforceObject: 'Contact', salesforceId: '003P' };
+    const otherLink: StoredContactLink = { linkId: 'L8', hubspotId: '202', salesforceObject: 'Contact', salesforceId: '003O' };
+    const primaryContact: SalesforcePersonRecord = { object: 'Contact', id: '003P', fields: { Email: 'ada@x.com', FirstName: 'Ada', LastName: 'L' }, createdAt: 1_000, modifiedAt: 2_000 };
+    const otherContact: SalesforcePersonRecord = { object: 'Contact', id: '003O', fields: { Email: 'bo@x.com', FirstName: 'Bo', LastName: 'O' }, createdAt: 1_000, modifiedAt: 2_000 };
+    const survivor = contact('303', { ...ada, salesforceleadid: '00Q1', salesforcecontactid: '003O', hs_additional_emails: 'bo@x.com' }, { modifiedAt: 9_000 });
+    const result = plan({
+      links: [otherLink, primaryLink],
+      salesforceMatches: [otherContact, primaryContact],
+      hubspotChanges: [contact('202', {}, { deleted: true, mergedIntoId: '303' }), contact('101', {}, { deleted: true, mergedIntoId: '303' }), survivor],
+    });
+    expect(result.linkChanges).toMatchObject([
+      { change: 'move', hubspotId: '303', fromHubspotId: '101', to: { salesforceObject: 'Contact', salesforceId: '003P' } },
+      { change: 'unlink', hubspotId: '202', salesforceId: '003O' },
+    ]);
+    expect(result.salesforceUpdates).toEqual([]);
+    expect(result.hubspotCreates).toEqual([]);
+  });
 });
 
 // ---- the invariant: apply a cycle with deletes, then plan again: nothing left to do ------------------------------
