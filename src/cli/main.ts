@@ -185,7 +185,7 @@ function reportFailure(error: unknown): number {
     console.error(`crmsync: invalid setting\n${error.message.replace(/^/gm, '  ')}`);
     return 1;
   }
-  if (error instanceof Error && ['HubSpotRequestError', 'SalesforceRequestError', 'ApiBudgetExhaustedError', 'StoreOpenError', 'IntegrationSuspendedError', 'ImportRefusedError'].includes(error.name)) {
+  if (error instanceof Error && ['HubSpotRequestError', 'SalesforceRequestError', 'ApiBudgetExhaustedError', 'StoreOpenError', 'IntegrationSuspendedError', 'ImportRefusedError', 'HubSpotAuthFailedError'].includes(error.name)) {
     console.error(`crmsync: could not run: ${error.message}`);
     return 1;
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { OAuth2 } from '@jsforce/jsforce-node';
 import type { CrmsyncConfig } from '../config.ts';
 import { HubSpotClient } from '../connectors/hubspot/client.ts';
+import { HubSpotOAuthSession } from '../connectors/hubspot/oauth.ts';
 import { SalesforceClient, type SalesforceCredentials } from '../connectors/salesforce/client.ts';
 import { SalesforceApiBudget } from '../engine/api-budget.ts';
 import { TallyingMeter, type SyncCycleDeps, type SyncCycleSummary } from '../engine/cycle.ts';
@@ -12,6 +13,9 @@ import { startHubSpotEmulator } from '../emulators/hubspot/index.ts';
 import { startSalesforceEmulator } from '../emulators/salesforce/index.ts';
 import type { RunningEmulator } from '../emulators/shared/server.ts';
 import type { Store } from '../store/open.ts';
+
+/** The name the current Salesforce access token is kept under in the store's encrypted secrets. */
+export const SALESFORCE_ACCESS_TOKEN_SECRET = 'salesforce.oauth.accessToken';
 
 export interface SyncSystems {
   deps: SyncCycleDeps;
@@ -51,9 +55,6 @@ export function emulatorStateFiles(dataDir: string): { salesforce: string; hubsp
  * emulators, seeded with the demo world on first use and kept in the data folder after that.
  */
 export async function connectSyncSystems(config: CrmsyncConfig, store: Store, clock: () => Date, options: { seed?: 'demo' | 'none' } = {}): Promise<SyncSystems> {
-  if (config.hubspot.kind === 'oauth') {
-    throw new Error('HubSpot OAuth app credentials are not supported for syncing yet: set HUBSPOT_ACCESS_TOKEN (a private-app token)');
-  }
   const emulated = config.salesforce.kind === 'emulator';
   const files = emulated ? emulatorStateFiles(config.dataDir) : null;
   const salesforceEmulator = files ? await startSalesforceEmulator({ port: 0, seed: options.seed ?? 'demo', persistFile: files.salesforce }) : null;
@@ -64,11 +65,20 @@ export async function connectSyncSystems(config: CrmsyncConfig, store: Store, cl
     credentials: await salesforceCredentials(config.salesforce, salesforceEmulator),
     apiVersion: config.salesforceApiVersion,
     meter: calls.salesforce,
+    // A refreshed session is kept encrypted, so a restart does not spend a refresh (or a login) first.
+    onAccessTokenRefreshed: (accessToken) => void store.secrets.put(SALESFORCE_ACCESS_TOKEN_SECRET, accessToken, clock()).catch(() => undefined),
   });
-  const hubspot =
-    config.hubspot.kind === 'private_app'
-      ? new HubSpotClient({ accessToken: config.hubspot.accessToken, basePath: config.hubspot.baseUrl, meter: calls.hubspot })
-      : new HubSpotClient({ accessToken: 'crmsync-demo', basePath: (hubspotEmulator as RunningEmulator).url, meter: calls.hubspot });
+  let hubspot: HubSpotClient;
+  if (config.hubspot.kind === 'oauth') {
+    // An OAuth app: tokens live encrypted in the store, a 401 refreshes once, a rotated refresh token is kept.
+    const { baseUrl, clientId, clientSecret, refreshToken } = config.hubspot;
+    const oauth = new HubSpotOAuthSession({ credentials: { baseUrl, clientId, clientSecret, refreshToken }, vault: store.secrets, clock });
+    hubspot = new HubSpotClient({ accessToken: await oauth.accessToken(), basePath: baseUrl, meter: calls.hubspot, oauth });
+  } else if (config.hubspot.kind === 'private_app') {
+    hubspot = new HubSpotClient({ accessToken: config.hubspot.accessToken, basePath: config.hubspot.baseUrl, meter: calls.hubspot });
+  } else {
+    hubspot = new HubSpotClient({ accessToken: 'crmsync-demo', basePath: (hubspotEmulator as RunningEmulator).url, meter: calls.hubspot });
+  }
   return {
     deps: { store, salesforce, hubspot, calls, clock, ...(config.notifyUrl ? { notify: notifyByWebhook(config.notifyUrl) } : {}) },
     emulators: salesforceEmulator && hubspotEmulator ? { salesforce: salesforceEmulator, hubspot: hubspotEmulator } : null,

@@ -32,6 +32,8 @@ export class IntegrationSuspendedError extends Error {
 
 /** The suspension a vendor's refusal calls for, or null when it is not the integration's problem. */
 export function suspensionCalledFor(error: unknown): { state: SuspensionReason; reason: string } | null {
+  // HubSpot refused the OAuth refresh token (the app was uninstalled, the token revoked): nothing works until an admin reconnects.
+  if (error instanceof Error && error.name === 'HubSpotAuthFailedError') return { state: 'auth_failed', reason: `HubSpot: ${error.message}` };
   const vendorError = (error as { vendorError?: VendorError } | null)?.vendorError;
   if (!vendorError || vendorError.reaction.kind !== 'suspend') return null;
   const system = vendorError.system === 'salesforce' ? 'Salesforce' : 'HubSpot';
