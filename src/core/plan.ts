@@ -44,7 +44,7 @@
  *   so when both sides' countries change in one cycle the state may settle in one more cycle (tested).
  */
 import { convertAddressForSalesforce } from './mapping/address.ts';
-import { sameSyncedValue, type ConversionContext, type OwnerDirectory, type SalesforceValue } from './mapping/convert.ts';
+import { holdsWrittenValue, samePlannedValue, type ConversionContext, type OwnerDirectory, type SalesforceValue } from './mapping/convert.ts';
 import { hubspotWriteProperties, readHubspotRecord, readSalesforceRecord, salesforceWritePayload } from './mapping/record.ts';
 import { mappingsForSalesforceObject, type ResolvedFieldMapping, type TypedFieldMapping } from './mapping/model.ts';
 import { decideField, type FieldDecision } from './rules/conflict.ts';
@@ -374,7 +374,7 @@ class ContactPlanner {
     const contact = this.hubspotById.get(change.hubspotId);
     if (contact?.deleted) return;
     for (const [property, value] of Object.entries(change.hubspotProperties)) {
-      if (value !== undefined && !(contact && sameText(contact.properties[property], value ?? ''))) this.writeHubspot(change.hubspotId, property, value ?? '');
+      if (value !== undefined && !(contact && holdsWrittenValue(contact.properties[property], value ?? ''))) this.writeHubspot(change.hubspotId, property, value ?? '');
     }
   }
 
@@ -489,10 +489,10 @@ class ContactPlanner {
     const fields = this.decideFields(link.salesforceObject, hubspot, salesforce, lastSynced ?? {}, scope);
     // Never send a side what it already holds, to the letter: two texts can read differently (a state is read
     // within its country, and the sides' countries may differ) and would otherwise be rewritten every cycle.
-    const salesforceFields = Object.entries(fields.salesforcePayload()).filter(([field, value]) => !salesforce || !sameText(salesforce.fields[field], value));
+    const salesforceFields = Object.entries(fields.salesforcePayload()).filter(([field, value]) => !salesforce || !holdsWrittenValue(salesforce.fields[field], value));
     if (salesforceFields.length > 0) Object.assign(this.salesforceUpdate(link).fields, Object.fromEntries(salesforceFields));
     for (const [property, value] of Object.entries(fields.hubspotProperties())) {
-      if (!hubspot || !sameText(hubspot.properties[property], value)) this.writeHubspot(link.hubspotId, property, value);
+      if (!hubspot || !holdsWrittenValue(hubspot.properties[property], value)) this.writeHubspot(link.hubspotId, property, value);
     }
     const synced = fields.syncedValues(lastSynced ?? {});
     if (Object.keys(synced).length > 0) {
@@ -661,7 +661,7 @@ class ContactPlanner {
   }
 
   private same(mapping: ResolvedFieldMapping, a: SalesforceValue, b: SalesforceValue): boolean {
-    return sameSyncedValue(a === '' ? null : a, b === '' ? null : b, mapping.value);
+    return samePlannedValue(a, b, mapping.value);
   }
 
   private skip(side: PlanSkip['side'], id: string, reason: string): void {
@@ -677,11 +677,6 @@ class ContactPlanner {
 function hubspotEmails(contact: HubspotContactRecord): string[] {
   const additional = (contact.properties.hs_additional_emails ?? '').split(';').map(normaliseEmail);
   return [normaliseEmail(contact.properties.email), ...additional].filter((email): email is string => email !== null);
-}
-
-function sameText(current: SalesforceValue | undefined, written: SalesforceValue): boolean {
-  const blank = (value: SalesforceValue | undefined): boolean => value === null || value === undefined || value === '';
-  return blank(current) ? blank(written) : current === written;
 }
 
 function salesforceFate(record: SalesforcePersonRecord): SalesforcePersonFate | undefined {

@@ -27,7 +27,7 @@
  *   also how a HubSpot create cut off before its link was stored is recognised: never a duplicate.
  * Invariant (property-tested): applying a plan and planning again on the result yields an empty plan.
  */
-import { sameSyncedValue, type ConversionContext, type OwnerDirectory, type SalesforceValue } from '../mapping/convert.ts';
+import { holdsWrittenValue, samePlannedValue, type ConversionContext, type OwnerDirectory, type SalesforceValue } from '../mapping/convert.ts';
 import { mappingsForSalesforceObject, type ResolvedFieldMapping, type TypedFieldMapping } from '../mapping/model.ts';
 import { hubspotWriteProperties, readHubspotRecord, readSalesforceRecord, salesforceWritePayload } from '../mapping/record.ts';
 import { decideField, type FieldDecision } from '../rules/conflict.ts';
@@ -347,9 +347,9 @@ class LinkedPlanner {
     const salesforce = this.salesforceById.get(link.salesforceId);
     const lastSynced = 'linkId' in link ? (this.input.lastSynced.get(link.linkId) ?? {}) : {};
     const decided = this.decide(hubspot, salesforce, lastSynced, link);
-    const salesforceFields = Object.entries(decided.salesforce).filter(([field, value]) => !salesforce || !sameText(salesforce.fields[field], value));
+    const salesforceFields = Object.entries(decided.salesforce).filter(([field, value]) => !salesforce || !holdsWrittenValue(salesforce.fields[field], value));
     if (salesforceFields.length > 0) this.result.salesforceUpdates.push({ id: link.salesforceId, fields: Object.fromEntries(salesforceFields) });
-    const hubspotProperties = Object.entries(decided.hubspot).filter(([property, value]) => !hubspot || !sameText(hubspot.properties[property], value));
+    const hubspotProperties = Object.entries(decided.hubspot).filter(([property, value]) => !hubspot || !holdsWrittenValue(hubspot.properties[property], value));
     const idProperty = this.input.pair.salesforceIdProperty;
     // A link made by a match, or a create cut off before it, leaves the HubSpot record without the Salesforce id.
     if (idProperty && hubspot && hubspot.properties[idProperty] !== link.salesforceId) hubspotProperties.push([idProperty, link.salesforceId]);
@@ -392,7 +392,7 @@ class LinkedPlanner {
           salesforce: { value: salesforceValue, changedAt: salesforce ? (salesforce.fieldChangedAt?.[mapping.salesforceField] ?? salesforce.modifiedAt) : null },
           lastSynced: lastSynced?.[property],
         },
-        (a, b) => sameSyncedValue(blankAsNull(a), blankAsNull(b), mapping.value),
+        (a, b) => samePlannedValue(a, b, mapping.value),
       );
       decisions.push({ mapping, decision });
     }
@@ -405,7 +405,7 @@ class LinkedPlanner {
     for (const { mapping, decision } of decisions) {
       if (decision.nextLastSynced === undefined || failed.has(mapping.hubspotProperty)) continue;
       const before = lastSynced?.[mapping.hubspotProperty];
-      if (before === undefined || !sameSyncedValue(blankAsNull(before), blankAsNull(decision.nextLastSynced), mapping.value)) decided.synced[mapping.hubspotProperty] = decision.nextLastSynced;
+      if (before === undefined || !samePlannedValue(before, decision.nextLastSynced, mapping.value)) decided.synced[mapping.hubspotProperty] = decision.nextLastSynced;
     }
     for (const parent of this.input.pair.parents) this.decideParent(parent, hubspot, salesforce, lastSynced, link, decided);
     return decided;
@@ -452,14 +452,14 @@ class LinkedPlanner {
         salesforce: { value: salesforceValue, changedAt: salesforce?.modifiedAt ?? null },
         lastSynced: previous,
       },
-      (a, b) => blankAsNull(a) === blankAsNull(b),
+      holdsWrittenValue,
     );
     if (decision.write === 'salesforce') decided.salesforce[parent.salesforceField] = decision.value;
     if (decision.write === 'hubspot') {
       const add = decision.value === null ? null : (links?.hubspotIdBySalesforceId.get(String(decision.value)) ?? null);
       decided.associations.push({ hubspotId: hubspot?.id ?? link?.hubspotId ?? '', parentType: parent.hubspotObjectType, add, remove: hubspotParent ?? null });
     }
-    if (decision.nextLastSynced !== undefined && (previous === undefined || blankAsNull(previous) !== blankAsNull(decision.nextLastSynced))) decided.synced[parent.key] = decision.nextLastSynced;
+    if (decision.nextLastSynced !== undefined && (previous === undefined || !holdsWrittenValue(previous, decision.nextLastSynced))) decided.synced[parent.key] = decision.nextLastSynced;
   }
 
   /** A placeholder put in to satisfy a required field ("[not provided]") is not a value to bring back. */
@@ -488,11 +488,4 @@ class LinkedPlanner {
   }
 }
 
-function blankAsNull(value: SalesforceValue): SalesforceValue {
-  return value === '' ? null : value;
-}
 
-function sameText(current: SalesforceValue | undefined, written: SalesforceValue): boolean {
-  const blank = (value: SalesforceValue | undefined): boolean => value === null || value === undefined || value === '';
-  return blank(current) ? blank(written) : current === written;
-}

@@ -121,6 +121,17 @@ export function salesforceToHubspot(value: unknown, shape: ValueShape, context: 
 }
 
 /** Equality at the precision both sides keep (see the header). */
+/** `sameSyncedValue` for planning, where a blank text ('') and no value (null) mean the same. */
+export function samePlannedValue(a: SalesforceValue, b: SalesforceValue, shape: ValueShape): boolean {
+  return sameSyncedValue(a === '' ? null : a, b === '' ? null : b, shape);
+}
+
+/** Whether a side already holds, letter for letter, what would be written (blank and absent alike): nothing to send. */
+export function holdsWrittenValue(current: SalesforceValue | undefined, written: SalesforceValue): boolean {
+  const blank = (value: SalesforceValue | undefined): boolean => value === null || value === undefined || value === '';
+  return blank(current) ? blank(written) : current === written;
+}
+
 export function sameSyncedValue(a: SalesforceValue, b: SalesforceValue, shape: ValueShape): boolean {
   if (a === b) return true;
   if (shape.kind === 'boolean') return (a ?? false) === (b ?? false);
