@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Dialect, StoreDb } from './schema.ts';
+import { chunk } from '../core/chunk.ts';
 
 /**
  * What every repository holds: the database handle, its dialect, and whether it already runs inside a
@@ -57,9 +58,7 @@ async function rollbackQuietly(connection: StoreDb): Promise<void> {
 
 /** Splits ids for IN lists: well under SQLite's and PostgreSQL's bound-parameter limits. */
 export function chunks<T>(items: readonly T[], size = 500): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
-  return result;
+  return chunk(items, size);
 }
 
 export function parseJson(text: string, where: string): unknown {

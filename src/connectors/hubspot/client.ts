@@ -2,6 +2,7 @@ import { Client } from '@hubspot/api-client';
 import type { ApiCall, ApiCallMeter } from '../meter.ts';
 import type { VendorError } from '../vendor-error.ts';
 import { classifyHubSpotError } from './errors.ts';
+import { chunk } from '../../core/chunk.ts';
 
 /** HubSpot's documented page and batch sizes. */
 export const BATCH_LIMIT = 100;
@@ -33,12 +34,6 @@ export class HubSpotRequestError extends Error {
     super(`HubSpot ${vendorError.code}: ${vendorError.message}`);
     this.name = 'HubSpotRequestError';
   }
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
 }
 
 function parseBody(body: unknown): Record<string, unknown> {

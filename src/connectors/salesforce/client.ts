@@ -4,6 +4,7 @@ import { setDefaults } from '@jsforce/jsforce-node/lib/request.js';
 import type { ApiCall, ApiCallMeter } from '../meter.ts';
 import { classifySalesforceError, classifySalesforceTransportError } from './errors.ts';
 import type { VendorError } from '../vendor-error.ts';
+import { chunk } from '../../core/chunk.ts';
 
 // jsforce retries GET/DELETE on 5xx and socket errors five times by itself (lib/request.js), invisibly to
 // our ledger and our back-off. The engine owns retries, so they are off; setDefaults replaces all request
@@ -46,12 +47,6 @@ export interface SalesforceClientOptions {
 
 interface CallContext {
   requests: number;
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
 }
 
 function toVendorError(error: unknown): VendorError {

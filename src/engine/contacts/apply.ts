@@ -31,6 +31,7 @@ import { BATCH_LIMIT } from '../../connectors/hubspot/client.ts';
 import type { VendorError } from '../../connectors/vendor-error.ts';
 import type { AuditEntry, ContactRepositories, ContactSyncStore, NewLink, SyncErrorReport } from './ports.ts';
 import { HUBSPOT_CONTACTS, PERSON_OBJECTS, contactPairFacts, salesforceFieldsToRead, salesforceKey, soqlInLists, toSalesforcePerson } from './records.ts';
+import { chunk } from '../../core/chunk.ts';
 
 export interface SideCounts {
   created: number;
@@ -692,12 +693,6 @@ function withoutProperties(properties: Record<string, string>, refused: readonly
   if (refused.some((property) => keep.includes(property))) return null;
   const rest = Object.fromEntries(Object.entries(properties).filter(([property]) => !refused.includes(property)));
   return Object.keys(rest).some((property) => !keep.includes(property)) ? rest : null;
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
 }
 
 function emptyCounts(): SideCounts {

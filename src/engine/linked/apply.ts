@@ -21,7 +21,8 @@ import { soqlDateTime } from '../detect/salesforce-poll.ts';
 import type { SideCounts } from '../contacts/apply.ts';
 import type { AuditEntry, ContactRepositories, ContactSyncStore, NewLink, SyncErrorReport } from '../contacts/ports.ts';
 import { PARTNER_DELETED_ACTION } from './gather.ts';
-import { chunk, salesforceFieldsToRead, toLinkedSalesforce } from './records.ts';
+import { chunk } from '../../core/chunk.ts';
+import { salesforceFieldsToRead, toLinkedSalesforce } from './records.ts';
 
 export interface LinkedApplyContext {
   description: LinkedObjectDescription;

@@ -139,8 +139,3 @@ export async function ownerDirectoryFor(mappings: readonly TypedFieldMapping[], 
   return buildOwnerDirectory(await hubspot.owners(), users);
 }
 
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
-}
