@@ -11,7 +11,6 @@
  * Polling itself is src/engine/detect's (keyset paging, expired query locators, the overlap); this file decides
  * what to poll and what else to read.
  */
-import { buildOwnerDirectory } from '../../core/mapping/owners.ts';
 import { mappingsForSalesforceObject, type TypedFieldMapping } from '../../core/mapping/model.ts';
 import { sameSyncedValue, type SalesforceValue } from '../../core/mapping/convert.ts';
 import { readHubspotRecord, readSalesforceRecord } from '../../core/mapping/record.ts';
@@ -40,9 +39,9 @@ import {
   toHubspotContact,
   toSalesforcePerson,
 } from './records.ts';
+import { ownerDirectoryFor } from '../owners.ts';
 
 export { DEFAULT_OVERLAP_MS } from '../detect/cursor.ts';
-
 
 export interface CheckpointAdvance {
   system: 'salesforce' | 'hubspot';
@@ -260,9 +259,7 @@ export async function gatherContactChanges(
 
   // ---- inclusion list and owners ------------------------------------------------------------------------
   const inclusionListMembers = inclusionList ? new Set(inclusionList.keys()) : undefined;
-  // Two calls a cycle, spent only while an owner mapping syncs.
-  const ownersSync = mappings.some((mapping) => mapping.value.meaning === 'owner' && mapping.rule !== 'dont_sync');
-  const owners = ownersSync ? await ownerDirectory(salesforce, hubspot) : undefined;
+  const owners = await ownerDirectoryFor(mappings, salesforce, hubspot);
 
   return {
     input: {
@@ -307,7 +304,6 @@ class LinkIndex {
 function present(emails: ReadonlyArray<string | null>): string[] {
   return [...new Set(emails.filter((email): email is string => email !== null))];
 }
-
 
 async function salesforceRecordsByEmail(client: SalesforceClient, emails: readonly string[], mappings: readonly TypedFieldMapping[]): Promise<SalesforcePersonRecord[]> {
   const found: SalesforcePersonRecord[] = [];
@@ -386,12 +382,4 @@ function contestedHubspotContacts(
     for (const mapping of both) properties.add(mapping.hubspotProperty);
   }
   return { ids, properties: [...properties] };
-}
-
-async function ownerDirectory(salesforce: SalesforceClient, hubspot: HubSpotClient) {
-  const users: Array<{ id: string; email: string | null; isActive: boolean }> = [];
-  for await (const page of salesforce.queryPages('SELECT Id, Email, IsActive FROM User', 'User')) {
-    users.push(...page.map((user) => ({ id: String(user.Id), email: typeof user.Email === 'string' ? user.Email : null, isActive: user.IsActive === true })));
-  }
-  return buildOwnerDirectory(await hubspot.owners(), users);
 }

@@ -25,7 +25,8 @@ import { parseSalesforceDateTime, pollSalesforceChanges, soqlDateTime } from '..
 import type { CheckpointAdvance } from '../contacts/gather.ts';
 import type { ContactRepositories, StoredLink } from '../contacts/ports.ts';
 import { soqlInLists } from '../contacts/records.ts';
-import { hubspotPropertiesToRead, ownerDirectoryFor, pairFacts, salesforceFieldsToRead, toLinkedHubspot, toLinkedSalesforce, type LinkedMappings } from './records.ts';
+import { ownerDirectoryFor } from '../owners.ts';
+import { hubspotPropertiesToRead, pairFacts, salesforceFieldsToRead, toLinkedHubspot, toLinkedSalesforce, type LinkedMappings } from './records.ts';
 
 /** How an unlinked record learns that its partner was deleted: the audit row written when the link went. */
 export const PARTNER_DELETED_ACTION = 'unlink_partner_deleted';

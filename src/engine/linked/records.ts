@@ -3,8 +3,7 @@
  * deal stages meeting StageName by label), which fields and properties to ask each vendor for, the parent lookups,
  * and vendors' records turned into the planner's shapes (src/core/linked/plan.ts).
  */
-import { buildOwnerDirectory } from '../../core/mapping/owners.ts';
-import type { OwnerDirectory, SalesforceValue } from '../../core/mapping/convert.ts';
+import type { SalesforceValue } from '../../core/mapping/convert.ts';
 import type { PicklistValueMap, TypedFieldMapping } from '../../core/mapping/model.ts';
 import { picklistKey } from '../../core/mapping/picklist-values.ts';
 import type { LinkedHubspotRecord, LinkedPairFacts, LinkedSalesforceRecord, ParentLookup } from '../../core/linked/plan.ts';
@@ -128,14 +127,3 @@ export function toLinkedHubspot(record: HubSpotObject, parents?: Record<string, 
     ...(parents ? { parents } : {}),
   };
 }
-
-/** Owners map by email (SPEC section 3): two calls a cycle, spent only while an owner mapping syncs. */
-export async function ownerDirectoryFor(mappings: readonly TypedFieldMapping[], salesforce: SalesforceClient, hubspot: HubSpotClient): Promise<OwnerDirectory | undefined> {
-  if (!mappings.some((mapping) => mapping.value.meaning === 'owner' && mapping.rule !== 'dont_sync')) return undefined;
-  const users: Array<{ id: string; email: string | null; isActive: boolean }> = [];
-  for await (const page of salesforce.queryPages('SELECT Id, Email, IsActive FROM User', 'User')) {
-    users.push(...page.map((user) => ({ id: String(user.Id), email: typeof user.Email === 'string' ? user.Email : null, isActive: user.IsActive === true })));
-  }
-  return buildOwnerDirectory(await hubspot.owners(), users);
-}
-
