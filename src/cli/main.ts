@@ -1,7 +1,7 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, type CrmsyncConfig } from '../config.ts';
 import { runSyncCycle } from '../engine/cycle.ts';
-import { ContactImporter } from '../engine/contacts/import.ts';
+import { contactImporterFor } from '../engine/contacts/import.ts';
 import { formatMappingTable, listMappings } from '../engine/mappings.ts';
 import { changeSetting, InvalidSettingsError, readSettings, settingAt } from '../engine/settings.ts';
 import { syncObjectDescriptions, type SyncObjectName } from '../objects/index.ts';
@@ -136,11 +136,7 @@ export function buildCli(config: () => CrmsyncConfig = () => loadConfig(process.
       await withStore(config, async (store) => {
         const systems = await connectSyncSystems(config(), store, () => new Date());
         try {
-          const importer = new ContactImporter({
-            salesforce: systems.deps.salesforce,
-            clock: () => new Date(),
-            syncPage: async (page) => (await runSyncCycle({ ...systems.deps, importIds: page, pollSalesforce: false })).contacts,
-          });
+          const importer = contactImporterFor(systems.deps);
           const { importId } = await importer.start({ object: opts.object, createdAfter: opts.createdAfter ?? null, modifiedAfter: opts.modifiedAfter ?? null });
           let shown = -1;
           for (;;) {

@@ -10,7 +10,7 @@ import pino from 'pino';
 import { loadConfig, type CrmsyncConfig } from '../config.ts';
 import { subscribeToChangeEvents, type ChangeEventSubscription } from '../connectors/salesforce/change-events.ts';
 import { runSyncCycle } from '../engine/cycle.ts';
-import { ContactImporter } from '../engine/contacts/import.ts';
+import { contactImporterFor } from '../engine/contacts/import.ts';
 import { TriggerHub } from '../engine/detect/triggers.ts';
 import { shouldPollSalesforce, SyncService, type ServiceEvent } from '../engine/service.ts';
 import type { SyncControl, SyncProgress } from '../engine/sync-control.ts';
@@ -153,12 +153,7 @@ export async function startCrmsync(options: StartOptions = {}): Promise<RunningC
       store,
       sync: service,
       crmSchema: crmSchemaFromConnectors(systems.deps.salesforce, systems.deps.hubspot),
-      imports: new ContactImporter({
-        salesforce: systems.deps.salesforce,
-        clock,
-        // Each page is a contact cycle for those records only: Salesforce is not polled, HubSpot is (cheap).
-        syncPage: (page) => service.exclusive(async () => (await runSyncCycle({ ...systems.deps, importIds: page, pollSalesforce: false })).contacts),
-      }),
+      imports: contactImporterFor(systems.deps, (work) => service.exclusive(work)),
       recordLinks: { salesforceInstanceUrl: systems.deps.salesforce.connection.instanceUrl },
     });
     cleanups.push(() => server.close());

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
+import { runSyncCycle, type SyncCycleDeps } from '../cycle.ts';
 import { ImportRefusedError, type ImportControl, type ImportOrder, type ImportProgress } from '../import-control.ts';
 import type { ContactSyncSummary } from './cycle.ts';
 
@@ -83,4 +84,16 @@ export class ContactImporter implements ImportControl {
       progress.failure = (error as Error).message;
     }
   }
+}
+
+/**
+ * The importer the CLI and the service use: each page is a sync cycle for those records only (Salesforce is not
+ * polled, HubSpot is, which is cheap), run through `betweenCycles` so it never runs beside one of the service's.
+ */
+export function contactImporterFor(deps: SyncCycleDeps, betweenCycles: <T>(work: () => Promise<T>) => Promise<T> = (work) => work()): ContactImporter {
+  return new ContactImporter({
+    salesforce: deps.salesforce,
+    clock: deps.clock,
+    syncPage: (page) => betweenCycles(async () => (await runSyncCycle({ ...deps, importIds: page, pollSalesforce: false })).contacts),
+  });
 }

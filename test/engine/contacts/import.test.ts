@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runSyncCycle } from '../../../src/engine/cycle.ts';
-import { ContactImporter } from '../../../src/engine/contacts/import.ts';
+import { contactImporterFor, type ContactImporter } from '../../../src/engine/contacts/import.ts';
 import { ImportRefusedError, type ImportProgress } from '../../../src/engine/import-control.ts';
 import { alignLeadStatus, hubspotContacts, useContactSyncWorld, type ContactSyncWorld } from './world.ts';
 
@@ -12,11 +12,7 @@ const world = useContactSyncWorld();
 
 function importer(target: ContactSyncWorld): ContactImporter {
   const { store, salesforce, hubspot, calls } = target;
-  return new ContactImporter({
-    salesforce,
-    clock: () => new Date(),
-    syncPage: async (page) => (await runSyncCycle({ store, salesforce, hubspot, calls, clock: () => new Date(), importIds: page, pollSalesforce: false })).contacts,
-  });
+  return contactImporterFor({ store, salesforce, hubspot, calls, clock: () => new Date() });
 }
 
 async function finished(control: ContactImporter, importId: string): Promise<ImportProgress> {
