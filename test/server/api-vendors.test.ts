@@ -5,27 +5,16 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildServer } from '../../src/server/app.ts';
 import { crmSchemaFromConnectors } from '../../src/server/api/crm-schema.ts';
 import { emulatorAdmin } from '../helpers/emulator-admin.ts';
 import { alignLeadStatus, cycle, useContactSyncWorld } from '../engine/contacts/world.ts';
-import { adminToken, bearer, FakeSync } from './api-harness.ts';
+import { apiServer, bearer, FakeSync } from './api-harness.ts';
 
 const world = useContactSyncWorld();
 let app: FastifyInstance;
 
 beforeEach(() => {
-  app = buildServer({
-    adminToken,
-    hubspotClientSecret: null,
-    publicUrl: 'http://127.0.0.1:3000',
-    webhookInbox: { accept: async () => undefined },
-    clock: () => new Date(),
-    webRoot: null,
-    store: world.store,
-    sync: new FakeSync(),
-    crmSchema: crmSchemaFromConnectors(world.salesforce, world.hubspot),
-  });
+  app = apiServer(world.store, new FakeSync(), { crmSchema: crmSchemaFromConnectors(world.salesforce, world.hubspot) });
 });
 afterEach(async () => {
   await app.close();
@@ -85,7 +74,7 @@ describe('live schema and lists', () => {
   });
 
   it('answers 501 when the server has no connections to read them through', async () => {
-    const bare = buildServer({ adminToken, hubspotClientSecret: null, publicUrl: 'http://x', webhookInbox: { accept: async () => undefined }, clock: () => new Date(), webRoot: null, store: world.store, sync: new FakeSync() });
+    const bare = apiServer(world.store, new FakeSync());
     const response = await bare.inject({ method: 'GET', url: '/api/hubspot/lists', headers: bearer });
     expect(response.statusCode).toBe(501);
     expect(response.json().error).toBe('not_configured');
