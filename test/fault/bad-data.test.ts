@@ -94,6 +94,55 @@ describe('bad data from the vendors', () => {
     if (heavyLead) expect(heavyLead).toMatchObject({ LastName: 'Heavy' });
   }, 60_000);
 
+  it('dates in odd formats: valid spellings arrive as the same instant, impossible ones become an error on their record', async () => {
+    await world.hubspot.client.crm.properties.coreApi.create('contacts', { name: 'last_event', label: 'Last event', type: 'datetime' as never, fieldType: 'date' as never, groupName: 'contactinformation' });
+    await world.hubspot.client.crm.properties.coreApi.create('contacts', { name: 'renewal', label: 'Renewal', type: 'date' as never, fieldType: 'date' as never, groupName: 'contactinformation' });
+    for (const object of ['Lead', 'Contact']) {
+      await emulatorAdmin(world.salesforceEmulator.url, 'schema', { object, fields: [{ name: 'Last_Event__c', type: 'datetime' }, { name: 'Renewal__c', type: 'date' }] });
+    }
+    await world.store.fieldMappings.add({ objectPair: 'contacts', hubspotProperty: 'last_event', salesforceField: 'Last_Event__c', rule: 'two_way', origin: 'custom' }, new Date());
+    await world.store.fieldMappings.add({ objectPair: 'contacts', hubspotProperty: 'renewal', salesforceField: 'Renewal__c', rule: 'two_way', origin: 'custom' }, new Date());
+    // HubSpot's API answers these as it stores them; the proxy plants the spellings real portals hold (imports,
+    // integrations writing epoch ms, offsets) and the ones no date has.
+    const planted: Record<string, { last_event?: string; renewal?: string }> = {
+      'epoch@dates.example.com': { last_event: '1717243200000', renewal: '1717200000000' },
+      'offset@dates.example.com': { last_event: '2024-06-01T14:00:00+02:00', renewal: '2024-06-01T00:00:00.000Z' },
+      'nozone@dates.example.com': { last_event: '2024-06-01T12:00:00' },
+      'feb30@dates.example.com': { renewal: '2024-02-30' },
+      'us@dates.example.com': { last_event: '06/01/2024 12:00 PM' },
+    };
+    for (const email of [...Object.keys(planted), ...good.map((person) => person.email)]) {
+      await emulatorAdmin(world.hubspotEmulator.url, 'records/contacts', { properties: { email, lastname: email.split('@')[0]! } });
+    }
+    const proxy = await startCutProxy(world.hubspotEmulator.url);
+    try {
+      proxy.rewriteAnswers({ method: 'POST', path: /^\/crm\/v3\/objects\/contacts\/(search|batch\/read)$/ }, (answer) => {
+        for (const record of (answer as { results?: Array<{ properties: Record<string, string | null> }> }).results ?? []) {
+          Object.assign(record.properties, planted[String(record.properties.email)] ?? {});
+        }
+        return answer;
+      });
+      const hubspot = new HubSpotClient({ accessToken: 'token', basePath: proxy.url, meter: world.calls.hubspot });
+      await runContactSyncCycle({ store: world.store, salesforce: world.salesforce, hubspot, calls: world.calls, clock: () => new Date(), archivedScanIntervalMs: 0 });
+    } finally {
+      await proxy.close();
+    }
+
+    const leads = new Map((await salesforceRecords(world, 'Lead')).map((lead) => [String(lead.Email), lead]));
+    for (const person of good) expect(leads.get(person.email), person.email).toBeDefined();
+    expect(leads.get('epoch@dates.example.com')).toMatchObject({ Last_Event__c: '2024-06-01T12:00:00.000+0000', Renewal__c: '2024-06-01' });
+    expect(leads.get('offset@dates.example.com')).toMatchObject({ Last_Event__c: '2024-06-01T12:00:00.000+0000', Renewal__c: '2024-06-01' });
+    const errors = await openErrors();
+    const contactIds = new Map((await hubspotContacts(world)).map((contact) => [contact.id, contact.properties.email]));
+    const errorFor = (email: string) => errors.filter((error) => contactIds.get(error.hubspotId ?? '') === email).map((error) => `${error.category} ${error.field}: ${error.message}`);
+    // A datetime without a time zone is not guessed to be UTC; a 30th of February and a US spelling are not dates.
+    expect(errorFor('nozone@dates.example.com')).toEqual([expect.stringMatching(/^property_value (last_event|Last_Event__c): .*2024-06-01T12:00:00/)]);
+    expect(errorFor('feb30@dates.example.com')).toEqual([expect.stringMatching(/^property_value (renewal|Renewal__c): .*2024-02-30/)]);
+    expect(errorFor('us@dates.example.com')).toEqual([expect.stringMatching(/^property_value (last_event|Last_Event__c): .*06\/01\/2024/)]);
+    // The rest of each refused record still synced.
+    for (const email of ['nozone@dates.example.com', 'feb30@dates.example.com', 'us@dates.example.com']) expect(leads.get(email), email).toMatchObject({ LastName: email.split('@')[0] });
+  });
+
   for (const [system, rule] of [
     ['HubSpot', { method: 'POST', path: /^\/crm\/v3\/objects\/contacts\/search$/, when: 'garble' }],
     ['Salesforce', { method: 'GET', path: /\/query$/, when: 'garble' }],
@@ -112,11 +161,10 @@ describe('bad data from the vendors', () => {
           (error: unknown) => error as Error,
         );
         expect(proxy.cuts).toBe(1);
-        // The cycle stops rather than treat half an answer as data. (jsforce hands a garbled body on unparsed, so the
-        // Salesforce connector reports it as a transport error without naming the JSON: a clearer message is the
-        // connector's to give.)
+        // The cycle stops rather than treat half an answer as data, and says what was wrong with the answer.
         expect(failed, 'the cycle went on as if the garbled answer were data').toBeInstanceOf(Error);
         if (system === 'HubSpot') expect(failed!.message).toMatch(/JSON|Unexpected|parse|end of/i);
+        else expect(failed!.message).toMatch(/MALFORMED_RESPONSE: Salesforce answered query on Lead \(HTTP 200, \d+ bytes\) with a body that is not valid JSON/);
         expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
 
         await cycle(world);

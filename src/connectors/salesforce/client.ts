@@ -47,6 +47,35 @@ export interface SalesforceClientOptions {
 
 interface CallContext {
   requests: number;
+  /** Set when an answer announced JSON and was not: jsforce hands such a body on as a string. */
+  malformed?: { status: number; length: number };
+}
+
+/**
+ * A cut connection or a broken proxy can deliver half a JSON body. jsforce then passes the text on unparsed and the
+ * failure surfaces later as a TypeError deep in our code ("Cannot read properties of undefined"), which names
+ * neither the vendor nor the cause. Seen at the transport, it can be named; it is retried like any connection fault.
+ */
+function malformedAnswerError(call: Omit<ApiCall, 'system'>, malformed: { status: number; length: number }): SalesforceRequestError {
+  return new SalesforceRequestError({
+    system: 'salesforce',
+    code: 'MALFORMED_RESPONSE',
+    message: `Salesforce answered ${call.operation} on ${call.object} (HTTP ${malformed.status}, ${malformed.length} bytes) with a body that is not valid JSON`,
+    fields: [],
+    category: 'connection',
+    reaction: { kind: 'retry' },
+  });
+}
+
+function isUnparsableJson(response: { headers?: Record<string, unknown>; body?: unknown }): boolean {
+  const type = String(response.headers?.['content-type'] ?? '');
+  if (!/json/i.test(type) || typeof response.body !== 'string' || response.body.length === 0) return false;
+  try {
+    JSON.parse(response.body);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 function toVendorError(error: unknown): VendorError {
@@ -106,7 +135,17 @@ export class SalesforceClient {
     transport.httpRequest = (request, options) => {
       const context = this.context.getStore();
       if (context) context.requests += 1;
-      return send(request, options);
+      const answer = send(request, options);
+      if (context) {
+        // Observed, not chained: jsforce keeps using the original promise (it also carries the response stream).
+        answer.then(
+          (response) => {
+            if (isUnparsableJson(response)) context.malformed = { status: response.statusCode, length: String(response.body).length };
+          },
+          () => undefined,
+        );
+      }
+      return answer;
     };
   }
 
@@ -115,8 +154,12 @@ export class SalesforceClient {
     const reservation = await this.meter.reserve(apiCall, 1);
     const context: CallContext = { requests: 0 };
     try {
-      return await this.context.run(context, run);
+      const result = await this.context.run(context, run);
+      if (context.malformed) throw malformedAnswerError(call, context.malformed);
+      return result;
     } catch (error) {
+      if (context.malformed) throw malformedAnswerError(call, context.malformed);
+      if (error instanceof SalesforceRequestError) throw error;
       throw new SalesforceRequestError(toVendorError(error));
     } finally {
       await this.meter.settle(reservation, apiCall, context.requests);

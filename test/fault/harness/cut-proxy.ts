@@ -22,6 +22,11 @@ export interface CutProxy {
   url: string;
   /** Arms the proxy: the next request matching `rule` is cut and `onCut` runs. */
   arm(rule: CutRule, onCut: () => void): void;
+  /**
+   * From now on, every JSON answer to a request matching `rule` (its `when` is ignored) is passed through `edit`
+   * before it reaches crmsync: vendor data no emulator would produce, delivered exactly as a vendor would.
+   */
+  rewriteAnswers(rule: Pick<CutRule, 'method' | 'path'>, edit: (answer: unknown) => unknown): void;
   /** How many requests were cut so far. */
   readonly cuts: number;
   close(): Promise<void>;
@@ -39,6 +44,7 @@ function readBody(message: IncomingMessage): Promise<Buffer> {
 export async function startCutProxy(upstream: string): Promise<CutProxy> {
   const target = new URL(upstream);
   let armed: { rule: CutRule; onCut: () => void } | null = null;
+  const rewrites: Array<{ rule: Pick<CutRule, 'method' | 'path'>; edit: (answer: unknown) => unknown }> = [];
   let cuts = 0;
   const server: Server = createServer(async (incoming, outgoing) => {
     const body = await readBody(incoming);
@@ -63,6 +69,14 @@ export async function startCutProxy(upstream: string): Promise<CutProxy> {
           return outgoing.end(garbled);
         }
         if (cut) return drop();
+        const rewrite = rewrites.find((candidate) => candidate.rule.method === incoming.method && candidate.rule.path.test(path));
+        if (rewrite && answerBody.length > 0) {
+          const edited = Buffer.from(JSON.stringify(rewrite.edit(JSON.parse(answerBody.toString('utf8')))));
+          const headers = { ...answer.headers, 'content-length': String(edited.length) };
+          delete headers['transfer-encoding'];
+          outgoing.writeHead(answer.statusCode ?? 502, headers);
+          return outgoing.end(edited);
+        }
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         outgoing.end(answerBody);
       },
@@ -76,6 +90,9 @@ export async function startCutProxy(upstream: string): Promise<CutProxy> {
     url: `http://127.0.0.1:${port}`,
     arm(rule, onCut) {
       armed = { rule, onCut };
+    },
+    rewriteAnswers(rule, edit) {
+      rewrites.push({ rule, edit });
     },
     get cuts() {
       return cuts;
