@@ -114,12 +114,14 @@ export function buildCli(config: () => CrmsyncConfig = () => loadConfig(process.
     .command('sync')
     .description('run one full sync cycle and print what it did')
     .requiredOption('--once', 'run one cycle and exit (the service, crmsync start, keeps syncing)')
-    .action(async () => {
+    .option('--reconcile', "also read what polling cannot see by time: HubSpot's archived records (deletes no webhook reported), otherwise read every 15 minutes")
+    .action(async (opts: { reconcile?: boolean }) => {
       await withStore(config, async (store) => {
         const systems = await connectSyncSystems(config(), store, () => new Date());
         try {
-          console.log(`syncing: ${systems.description}`);
-          console.log(formatSyncSummary(await runSyncCycle(systems.deps)));
+          console.log(`syncing: ${systems.description}${opts.reconcile ? ' (reconciling)' : ''}`);
+          const triggers = opts.reconcile ? { records: [], reconciliations: [{ system: 'hubspot' as const, object: null, reason: 'crmsync sync --once --reconcile' }] } : undefined;
+          console.log(formatSyncSummary(await runSyncCycle({ ...systems.deps, ...(triggers ? { triggers } : {}) })));
         } finally {
           await systems.close();
         }
