@@ -28,6 +28,8 @@ describe('convergence under faults and SIGKILL', () => {
     expect(report.operations, summary).toBeGreaterThanOrEqual(200);
     expect(report.kills, summary).toBeGreaterThanOrEqual(3);
     expect(report.faultsInjected.salesforce + report.faultsInjected.hubspot, summary).toBeGreaterThan(0);
+    // HubSpot deletes are in the mix: they reach a `sync --once` run through its reconciling read of the archive.
+    expect(report.operationsByKind.delete_in_hubspot, summary).toBeGreaterThan(0);
     expect(report.findings, summary).toEqual([]);
     expect({ lost: report.lost, duplicated: report.duplicated, leaked: report.leaked, wrongValues: report.wrongValues, unexpected: report.unexpected, bouncing: report.bouncing }, summary).toEqual({
       lost: 0,
@@ -51,6 +53,7 @@ describe('the checker', () => {
     mergedInto: null,
     absorbed: [],
     goneFromSalesforce: null,
+    goneFromHubspot: null,
     fields: { firstname: { hubspot: firstname.hubspot ?? [], salesforce: firstname.salesforce ?? [] }, lastname: { hubspot: [], salesforce: [] }, phone: { hubspot: [], salesforce: [] }, jobtitle: { hubspot: [], salesforce: [] } },
   });
   const lead = (id: string, email: string, FirstName: string) => ({ object: 'Lead' as const, id, email, fields: { FirstName } });
@@ -74,5 +77,21 @@ describe('the checker', () => {
     expect(result).toMatchObject({ lost: 1, duplicated: 1, wrongValues: 1, unexpected: 1 });
     expect(result.findings.join('\n')).toContain('wrong@x.com');
     expect(result.findings.join('\n')).not.toContain('ok@x.com');
+  });
+
+  it('holds a HubSpot delete to "unlink only": its Salesforce record stays, and the contact does not come back twice', () => {
+    const deleted = (email: string) => ({ ...person(email, 'Lead', {}), goneFromHubspot: { salesforceStood: true } });
+    const people = [deleted('kept@x.com'), deleted('wiped@x.com'), deleted('doubled@x.com')];
+    const result = checkConvergence(
+      people,
+      {
+        hubspotContacts: [contact('7', 'doubled@x.com', 'x', ''), contact('8', 'doubled@x.com', 'x', '')],
+        salesforcePeople: [lead('L1', 'kept@x.com', 'a'), lead('L2', 'doubled@x.com', 'x')],
+      },
+      { inclusionListId: null },
+    );
+    expect(result).toMatchObject({ lost: 1, duplicated: 1 });
+    expect(result.findings.join('\n')).toMatch(/wiped@x.com.*Salesforce record is gone/);
+    expect(result.findings.join('\n')).not.toContain('kept@x.com');
   });
 });

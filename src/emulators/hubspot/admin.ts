@@ -96,6 +96,15 @@ export function registerAdminRoutes(app: FastifyInstance, core: HubSpotEmulatorC
     return { id: record.id, changed, properties: record.values };
   });
 
+  // A user's delete in the HubSpot app: archived as the API's DELETE would, never faulted or counted.
+  app.delete<{ Params: { objectType: string; objectId: string } }>('/__emulator/records/:objectType/:objectId', async (request, reply) => {
+    const type = core.store.schema.require(request.params.objectType);
+    const record = core.store.find(type.name, request.params.objectId);
+    if (!record || record.archived) throw notFound(`No ${type.singular} ${request.params.objectId}`, { id: [request.params.objectId] });
+    core.store.archive(type, record, core.store.tick());
+    return reply.code(204).send();
+  });
+
   app.post('/__emulator/merge', async (request) => {
     const input = parseBody(z.object({ objectType: z.string(), primaryObjectId: z.string(), objectIdToMerge: z.string() }).strict(), request.body);
     const type = core.store.schema.require(input.objectType);

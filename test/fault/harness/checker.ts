@@ -10,6 +10,7 @@
  *   lead's person is its Contact;
  * - every driven field agrees on both sides, with a value somebody wrote; under prefer_salesforce_unless_blank the
  *   last value written in Salesforce (the driver never blanks a Salesforce field, so Salesforce always wins there).
+ * A person deleted in HubSpot keeps its Salesforce record (a HubSpot delete only unlinks) and is not re-created twice.
  * A person outside the inclusion list gets no updates either way, so only the presence of its HubSpot contact and the
  * provenance of its values are checked. Records with an email the driver never used are duplicates nobody asked for.
  */
@@ -43,6 +44,22 @@ export function checkConvergence(people: readonly Person[], world: WorldState, o
     if (person.mergedInto !== null) continue;
     if (person.absorbed.length > 0 && person.goneFromSalesforce === null) {
       checkMergedGroup(person, hubspotByEmail, salesforceByEmail, options, result, finding);
+      continue;
+    }
+    if (person.goneFromHubspot !== null) {
+      // Deleted in HubSpot: that only unlinks (a HubSpot delete never deletes in Salesforce), and nobody touches the
+      // person afterwards, so nothing brings the contact back; a crash-recovered write may have, once at most.
+      if (hubspot.length > 1) {
+        result.duplicated += hubspot.length - 1;
+        finding(person, `deleted in HubSpot, yet ${hubspot.length} HubSpot contacts (${hubspot.map((c) => c.id).join(', ')})`);
+      }
+      if (salesforce.length > 1) {
+        result.duplicated += salesforce.length - 1;
+        finding(person, `deleted in HubSpot; ${salesforce.length} Salesforce records (${salesforce.map((r) => `${r.object} ${r.id}`).join(', ')})`);
+      } else if (person.goneFromHubspot.salesforceStood && salesforce.length === 0) {
+        result.lost += 1;
+        finding(person, 'deleted in HubSpot, and its Salesforce record is gone too');
+      }
       continue;
     }
     if (person.goneFromSalesforce !== null) {

@@ -142,7 +142,9 @@ async function convergeIn(world: FaultWorld, dice: Dice, options: ConvergenceOpt
   while (quietCycles < options.maxQuietCycles && bouncing > 0) {
     await makeRetryableErrorsDue(world);
     const before = (await writeCount(urls.salesforce)) + (await writeCount(urls.hubspot));
-    const run = await world.run();
+    // The first quiet run reconciles: HubSpot deletes reach a `sync --once` run through the archived listing, which a
+    // plain run reads only every 15 minutes (the service hears of them at once through webhooks).
+    const run = await world.run(quietCycles === 0 ? { args: ['sync', '--once', '--reconcile'] } : {});
     runs += 1;
     quietCycles += 1;
     if (run.exitCode !== 0) throw new Error(`crmsync failed with no faults injected (exit ${run.exitCode}):\n${run.stdout}${run.stderr}`);

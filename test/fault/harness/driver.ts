@@ -32,6 +32,7 @@ export const operationKinds = [
   'merge_in_hubspot',
   'delete_in_salesforce',
   'merge_in_salesforce',
+  'delete_in_hubspot',
 ] as const;
 export type OperationKind = (typeof operationKinds)[number];
 
@@ -59,6 +60,8 @@ export interface Person {
    * HubSpot contact existed then, so with onSalesforceDelete = do_nothing it must still stand.
    */
   goneFromSalesforce: { hubspotStood: boolean; salesforceMergedInto: string | null } | null;
+  /** Its HubSpot contact was deleted in HubSpot. `salesforceStood`: its Salesforce record existed then and must still stand. */
+  goneFromHubspot: { salesforceStood: boolean } | null;
   fields: Record<string, PersonFieldHistory>;
 }
 
@@ -111,6 +114,7 @@ export class WorldDriver {
       merge_in_hubspot: known.length > 1 ? 1 : 0,
       delete_in_salesforce: this.salesforceDeletes && known.length > 0 ? 1 : 0,
       merge_in_salesforce: this.salesforceDeletes && known.length > 1 ? 1 : 0,
+      delete_in_hubspot: known.length > 0 ? 1 : 0,
     });
     this.operationNumber += 1;
     const done = await this.operations[kind](snapshot);
@@ -132,6 +136,7 @@ export class WorldDriver {
       mergedInto: null,
       absorbed: [],
       goneFromSalesforce: null,
+      goneFromHubspot: null,
       fields: Object.fromEntries(drivenFields.map((field) => [field.hubspot, { hubspot: [], salesforce: [] }])),
     };
     this.people.push(person);
@@ -147,6 +152,21 @@ export class WorldDriver {
   private readonly operations: Record<OperationKind, (snapshot: Snapshot) => Promise<boolean>> = {
     delete_in_salesforce: (snapshot) => this.salesforceFates.delete_in_salesforce(snapshot),
     merge_in_salesforce: (snapshot) => this.salesforceFates.merge_in_salesforce(snapshot),
+    delete_in_hubspot: async (snapshot) => {
+      // A group merged in HubSpot is left alone: whose delete it would be is the merge's question, not this one's.
+      const candidates = this.standing().filter((person) => person.absorbed.length === 0 && (person.hubspotId ?? snapshot.hubspotByEmail.get(person.email)) !== undefined);
+      if (candidates.length === 0) return false;
+      const person = this.dice.pick(candidates);
+      const id = (person.hubspotId ?? snapshot.hubspotByEmail.get(person.email))!;
+      const response = await fetch(`${this.urls.hubspot}/__emulator/records/contacts/${id}`, { method: 'DELETE' });
+      // Merged away meanwhile (crmsync merges contacts of people merged in Salesforce): nothing of this person's to delete.
+      if (response.status === 404) return false;
+      if (!response.ok) throw new Error(`delete of HubSpot contact ${id}: ${response.status} ${await response.text()}`);
+      person.goneFromHubspot = { salesforceStood: person.salesforce !== null || snapshot.salesforceByEmail.has(person.email) };
+      person.hubspotId = null;
+      snapshot.hubspotByEmail.delete(person.email);
+      return true;
+    },
     create_in_hubspot: async () => {
       const person = this.newPerson('hubspot');
       const values = this.someValues(true);
@@ -221,7 +241,7 @@ export class WorldDriver {
 
   /** People who still stand on their own (not merged away, not deleted): the targets of further operations. */
   private standing(): Person[] {
-    return this.people.filter((person) => person.mergedInto === null && person.goneFromSalesforce === null);
+    return this.people.filter((person) => person.mergedInto === null && person.goneFromSalesforce === null && person.goneFromHubspot === null);
   }
 
   private readonly salesforceFates = {
