@@ -48,6 +48,21 @@ describe('SalesforceClient against the emulator', () => {
     expect(results[2]?.errors[0]).toMatchObject({ code: 'REQUIRED_FIELD_MISSING', category: 'property_value' });
   });
 
+  it('reuses a describe for ten minutes, then reads it again, so a field added meanwhile is seen without a restart', async () => {
+    let now = Date.parse('2026-11-29T10:00:00Z');
+    const meter = new CountingMeter();
+    const sf = new SalesforceClient({ credentials: { kind: 'session', instanceUrl: emulator.url, accessToken: 'token' }, apiVersion: '62.0', meter, now: () => now });
+    const fieldNames = async () => ((await sf.describe('Lead')) as { fields: Array<{ name: string }> }).fields.map((field) => field.name);
+    expect(await fieldNames()).not.toContain('Tier__c');
+    await admin('schema', { object: 'Lead', fields: [{ name: 'Tier__c', type: 'string' }] });
+    now += 9 * 60_000;
+    expect(await fieldNames()).not.toContain('Tier__c');
+    expect(meter.total).toBe(1);
+    now += 60_000;
+    expect(await fieldNames()).toContain('Tier__c');
+    expect(meter.total).toBe(2);
+  });
+
   it('pages a query past 2,000 rows, one call per page', async () => {
     const { sf, meter } = client();
     await sf.create('Lead', Array.from({ length: 2300 }, (_, i) => lead(i)));

@@ -43,7 +43,17 @@ export interface SalesforceClientOptions {
   meter: ApiCallMeter;
   /** A refreshed access token, to be stored (encrypted) so a restart does not need another refresh. */
   onAccessTokenRefreshed?: (accessToken: string) => void;
+  /**
+   * How long an object's describe is reused (default 10 minutes). A service runs for months: a field an admin adds
+   * (to map it) or a picklist value must show up without a restart, yet one describe per object per cycle would
+   * cost more calls than the sync itself on a quiet org.
+   */
+  describeCacheMs?: number;
+  /** The time, for the describe cache's age only. */
+  now?: () => number;
 }
+
+const DEFAULT_DESCRIBE_CACHE_MS = 10 * 60_000;
 
 interface CallContext {
   requests: number;
@@ -102,11 +112,15 @@ export class SalesforceClient {
   readonly connection: Connection;
   private readonly meter: ApiCallMeter;
   private readonly context = new AsyncLocalStorage<CallContext>();
-  private readonly describes = new Map<string, Promise<unknown>>();
+  private readonly describes = new Map<string, { at: number; answer: Promise<unknown> }>();
+  private readonly describeCacheMs: number;
+  private readonly now: () => number;
 
   constructor(options: SalesforceClientOptions) {
     const { credentials } = options;
     this.meter = options.meter;
+    this.describeCacheMs = options.describeCacheMs ?? DEFAULT_DESCRIBE_CACHE_MS;
+    this.now = options.now ?? Date.now;
     this.connection =
       credentials.kind === 'session'
         ? new Connection({ instanceUrl: credentials.instanceUrl, accessToken: credentials.accessToken, version: options.apiVersion })
@@ -195,13 +209,15 @@ export class SalesforceClient {
   }
 
   async describe(object: string): Promise<unknown> {
-    let cached = this.describes.get(object);
-    if (!cached) {
-      cached = this.call({ object, operation: 'describe' }, () => this.connection.sobject(object).describe());
-      this.describes.set(object, cached);
-      cached.catch(() => this.describes.delete(object));
-    }
-    return cached;
+    const cached = this.describes.get(object);
+    if (cached && this.now() - cached.at < this.describeCacheMs) return cached.answer;
+    const answer = this.call({ object, operation: 'describe' }, () => this.connection.sobject(object).describe());
+    const entry = { at: this.now(), answer };
+    this.describes.set(object, entry);
+    answer.catch(() => {
+      if (this.describes.get(object) === entry) this.describes.delete(object);
+    });
+    return answer;
   }
 
   async limits(): Promise<{ dailyApiRequests: { max: number; remaining: number } }> {
