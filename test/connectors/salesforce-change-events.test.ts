@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CountingMeter } from '../../src/connectors/meter.ts';
 import { SalesforceClient } from '../../src/connectors/salesforce/client.ts';
-import { subscribeToChangeEvents, toChangeEvent, type ChangeEventSubscription, type SalesforceChangeEvent } from '../../src/connectors/salesforce/change-events.ts';
+import { isOwnChange, subscribeToChangeEvents, toChangeEvent, type ChangeEventSubscription, type SalesforceChangeEvent } from '../../src/connectors/salesforce/change-events.ts';
 import { startSalesforceEmulator } from '../../src/emulators/salesforce/index.ts';
 import type { RunningEmulator } from '../../src/emulators/shared/server.ts';
 import { emulatorAdmin } from '../helpers/emulator-admin.ts';
@@ -70,6 +70,26 @@ afterEach(async () => {
 });
 
 describe('Salesforce change events over CometD', () => {
+  it("names crmsync as the client of its own writes in changeOrigin, and not another integration's", async () => {
+    const inbox = new EventInbox();
+    const subscription = subscribe(null, inbox);
+    await subscription.ready;
+    await createLead('Own');
+    const own = await inbox.next();
+    // Another integration: plain REST, no Sforce-Call-Options header.
+    const other = await fetch(`${emulator.url}/services/data/v62.0/sobjects/Lead`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer token', 'content-type': 'application/json' },
+      body: JSON.stringify({ LastName: 'Other', Company: 'Acme' }),
+    });
+    expect(other.status).toBe(201);
+    const foreign = await inbox.next();
+    expect(own.changeOrigin).toBe('com/salesforce/api/rest/62.0;client=crmsync');
+    expect(isOwnChange(own)).toBe(true);
+    expect(foreign.changeOrigin).toBe('com/salesforce/api/rest/62.0');
+    expect(isOwnChange(foreign)).toBe(false);
+  });
+
   it('delivers a lead created through jsforce as a CREATE event with its id, commit time and replayId', async () => {
     const inbox = new EventInbox();
     const subscription = subscribe(null, inbox);

@@ -40,6 +40,17 @@ export interface SalesforceChangeEvent {
 
 export const ALL_CHANGE_EVENTS_CHANNEL = '/data/ChangeEvents';
 
+/**
+ * The client id crmsync names on every Salesforce call (Sforce-Call-Options: client=crmsync). Salesforce copies it
+ * into change events' changeOrigin, so crmsync's own writes can be told from everyone else's without a read.
+ */
+export const CRMSYNC_CALL_CLIENT = 'crmsync';
+
+/** A change crmsync itself made: its event is an echo, and waking a cycle for it would only re-read what was written. */
+export function isOwnChange(event: Pick<SalesforceChangeEvent, 'changeOrigin'>): boolean {
+  return (event.changeOrigin ?? '').split(';').some((part) => part.trim() === `client=${CRMSYNC_CALL_CLIENT}`);
+}
+
 /** Replay presets of the Streaming API: -1 only events published after subscribing, -2 every retained event. */
 export const REPLAY_NEW_EVENTS = -1;
 export const REPLAY_ALL_RETAINED = -2;

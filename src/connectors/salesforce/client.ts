@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Connection, type QueryResult } from '@jsforce/jsforce-node';
 import { setDefaults } from '@jsforce/jsforce-node/lib/request.js';
 import type { ApiCall, ApiCallMeter } from '../meter.ts';
+import { CRMSYNC_CALL_CLIENT } from './change-events.ts';
 import { classifySalesforceError, classifySalesforceTransportError } from './errors.ts';
 import type { VendorError } from '../vendor-error.ts';
 import { chunk } from '../../core/chunk.ts';
@@ -123,8 +124,9 @@ export class SalesforceClient {
     this.now = options.now ?? Date.now;
     this.connection =
       credentials.kind === 'session'
-        ? new Connection({ instanceUrl: credentials.instanceUrl, accessToken: credentials.accessToken, version: options.apiVersion })
+        ? new Connection({ instanceUrl: credentials.instanceUrl, accessToken: credentials.accessToken, version: options.apiVersion, callOptions: { client: CRMSYNC_CALL_CLIENT } })
         : new Connection({
+            callOptions: { client: CRMSYNC_CALL_CLIENT },
             oauth2: { loginUrl: credentials.loginUrl, clientId: credentials.clientId, clientSecret: credentials.clientSecret },
             instanceUrl: credentials.instanceUrl,
             ...(credentials.accessToken ? { accessToken: credentials.accessToken } : {}),

@@ -37,6 +37,16 @@ export function errorResponse(error: unknown, version: string): ApiResponse | un
   return undefined;
 }
 
+/**
+ * A change event's `changeOrigin`: "com/salesforce/api/<api>/<version>", with ";client=<id>" when the call named
+ * its client in the Sforce-Call-Options header (Change Data Capture guide, "ChangeEventHeader Fields"), which is
+ * how a subscriber tells its own writes from everyone else's.
+ */
+function changeOriginOf(request: ApiRequest): string {
+  const client = /(?:^|[,\s])client=([^,\s]+)/.exec(request.headers['sforce-call-options'] ?? '')?.[1];
+  return `com/salesforce/api/rest/${request.version}${client ? `;client=${client}` : ''}`;
+}
+
 export function buildApi(org: SalesforceOrg, usage: ApiUsage): SalesforceApi {
   const router = new ApiRouter();
   const cursors = new QueryCursors();
@@ -51,12 +61,17 @@ export function buildApi(org: SalesforceOrg, usage: ApiUsage): SalesforceApi {
       }
       return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
     }
+    // Handlers are synchronous: no other request can write between setting the origin and restoring it.
+    const outerOrigin = org.store.writeOrigin;
+    org.store.writeOrigin = changeOriginOf(request);
     try {
       return matched.handler(request, matched.params);
     } catch (error) {
       const rendered = errorResponse(error, request.version);
       if (rendered) return rendered;
       throw error;
+    } finally {
+      org.store.writeOrigin = outerOrigin;
     }
   };
 

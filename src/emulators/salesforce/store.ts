@@ -21,6 +21,11 @@ export interface RecordChange {
   record: StoredRecord;
   /** Writes committed together (one API call, or one allOrNone transaction) share a key. */
   transaction: number;
+  /**
+   * Which API and client made the write, as change events' `changeOrigin` says it
+   * ("com/salesforce/api/rest/62.0;client=crmsync"); null for writes outside the API (a user's in the UI, seeds).
+   */
+  origin: string | null;
 }
 
 /**
@@ -45,6 +50,8 @@ export class RecordStore implements SoqlDataSource {
   onCommit: ((changes: RecordChange[]) => void) | undefined;
   private pendingChanges: RecordChange[] = [];
   private transactionNumber = 0;
+  /** The API request now writing (set around each synchronous handler): what its changes' origin is. */
+  writeOrigin: string | null = null;
 
   constructor(
     private readonly schema: Schema,
@@ -108,7 +115,7 @@ export class RecordStore implements SoqlDataSource {
     this.index(objectName, record);
     if (this.journal) this.touchedInTransaction.add(key);
     if (this.onCommit) {
-      const change = { objectName, previous, record, transaction: this.journal ? this.transactionNumber : ++this.transactionNumber };
+      const change = { objectName, previous, record, transaction: this.journal ? this.transactionNumber : ++this.transactionNumber, origin: this.writeOrigin };
       if (this.journal) this.pendingChanges.push(change);
       else this.onCommit([change]);
     }

@@ -180,7 +180,8 @@ export class ChangeEventStream {
       entityName: event.entityName,
       recordIds: [record.Id],
       changeType,
-      changeOrigin: 'com/salesforce/api/rest/62.0',
+      // Empty for changes made outside the API (the UI here), as Salesforce leaves it.
+      changeOrigin: event.change.origin ?? '',
       transactionKey: transactionKeyOf(event.change.transaction),
       sequenceNumber: event.sequenceNumber,
       commitTimestamp: Date.parse(String(record.SystemModstamp).replace('+0000', 'Z')),

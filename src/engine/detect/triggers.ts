@@ -1,4 +1,4 @@
-import type { SalesforceChangeEvent } from '../../connectors/salesforce/change-events.ts';
+import { isOwnChange, type SalesforceChangeEvent } from '../../connectors/salesforce/change-events.ts';
 
 /**
  * The trigger hub: "look at these records sooner" hints from HubSpot webhooks and Salesforce change events,
@@ -130,6 +130,8 @@ export class TriggerHub {
       this.requestReconciliation({ system: 'salesforce', object: event.entityName, reason: 'change event overflow: too many changes in one transaction to list' });
       return;
     }
+    // crmsync's own write coming back: what it would wake a cycle to read is what was just written (and recorded).
+    if (isOwnChange(event)) return;
     const happening = salesforceHappenings[event.changeType] ?? 'changed';
     for (const recordId of event.recordIds) {
       this.hint('salesforce', event.entityName, recordId, happening, event.commitTimestamp, happening === 'changed' ? event.changedFields : []);

@@ -1,3 +1,4 @@
+import { Connection } from '@jsforce/jsforce-node';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HubSpotClient } from '../../../src/connectors/hubspot/client.ts';
@@ -54,6 +55,15 @@ describe('the trigger hub', () => {
       changedFields: ['Title', 'Email'],
     });
     expect(hub.take()).toEqual({ records: [], reconciliations: [] });
+  });
+
+  it("drops change events of crmsync's own writes (its client id in changeOrigin): an echo wakes no cycle", () => {
+    const hub = new TriggerHub();
+    hub.acceptChangeEvent(changeEvent({ changeOrigin: 'com/salesforce/api/rest/62.0;client=crmsync', changedFields: ['Title'] }));
+    expect(hub.take()).toEqual({ records: [], reconciliations: [] });
+    hub.acceptChangeEvent(changeEvent({ changeOrigin: 'com/salesforce/api/rest/62.0;client=someone-else', changedFields: ['Title'] }));
+    hub.acceptChangeEvent(changeEvent({ recordIds: ['00Q000000000002AAA'], changeOrigin: '', changedFields: ['Title'] }));
+    expect(hub.take().records.map((hint) => hint.recordId)).toEqual(['00Q000000000001AAA', '00Q000000000002AAA']);
   });
 
   it('wakes a waiting cycle when a hint arrives', async () => {
@@ -162,7 +172,7 @@ describe('hints from the vendors, end to end', () => {
     expect(hub.take()).toEqual({ records: [], reconciliations: [] });
   });
 
-  it('turns a Salesforce change event for a lead created through jsforce into a hint', async () => {
+  it('turns a Salesforce change event for a lead created by another client into a hint, and skips its own echo', async () => {
     const sf = new SalesforceClient({ credentials: { kind: 'session', instanceUrl: salesforce.url, accessToken: 'token' }, apiVersion: '62.0', meter: new CountingMeter() });
     const subscription = subscribeToChangeEvents({
       connection: sf.connection,
@@ -172,9 +182,12 @@ describe('hints from the vendors, end to end', () => {
     });
     try {
       await subscription.ready;
-      const [lead] = await sf.create('Lead', [{ LastName: 'Hopper', Company: 'Navy' }]);
+      // crmsync's own create comes back as an echo and wakes nothing; a user's (another client's) is a hint.
+      await sf.create('Lead', [{ LastName: 'Echo', Company: 'Navy' }]);
+      const someoneElse = new Connection({ instanceUrl: salesforce.url, accessToken: 'token', version: '62.0' });
+      const lead = await someoneElse.sobject('Lead').create({ LastName: 'Hopper', Company: 'Navy' });
       const batch = await hub.next();
-      expect(batch.records).toEqual([expect.objectContaining({ system: 'salesforce', object: 'Lead', recordId: lead?.id, happenings: { changed: expect.any(Date) } })]);
+      expect(batch.records).toEqual([expect.objectContaining({ system: 'salesforce', object: 'Lead', recordId: lead.id, happenings: { changed: expect.any(Date) } })]);
     } finally {
       await subscription.close();
     }
