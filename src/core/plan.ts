@@ -257,8 +257,10 @@ class ContactPlanner {
   }
 
   plan(): ContactSyncPlan {
-    // Fates first: a conversion or merge moves a link before any field is compared on it.
-    for (const record of this.input.salesforceChanges) this.planSalesforceFate(record);
+    // Fates first: a conversion or merge moves a link before any field is compared on it. Conversions before merges:
+    // a lead converted and its Contact then made a merge's master must find the Contact already linked.
+    const fateOrder = (record: SalesforcePersonRecord) => (record.deleted ? (record.masterRecordId ? 1 : 2) : 0);
+    for (const record of [...this.input.salesforceChanges].sort((a, b) => fateOrder(a) - fateOrder(b))) this.planSalesforceFate(record);
     for (const record of this.hubspotDeletesInOrder()) this.planHubspotDelete(record);
 
     for (const record of this.input.hubspotChanges) {
@@ -303,6 +305,7 @@ class ContactPlanner {
       return;
     }
     const target = fate.kind === 'converted' ? sfKey('Contact', fate.convertedContactId) : fate.kind === 'merged' ? sfKey(fate.masterObject, fate.masterId) : undefined;
+    if (fate.kind === 'merged' && target && !this.linkBySalesforce.has(target)) this.linkMasterByEmail(fate.masterObject, fate.masterId, link.hubspotId);
     const companyId = this.hubspotById.get(link.hubspotId)?.companyId ?? this.input.lifecycleContext?.contacts.get(link.hubspotId)?.companyId ?? null;
     const change = linkChangeForSalesforceFate(
       link,
@@ -314,6 +317,23 @@ class ContactPlanner {
       this.contacts,
     );
     this.applyLinkChange(change, link);
+  }
+
+  /**
+   * A merge's master not linked yet, whose email HubSpot already holds on another contact: the master is linked to
+   * that contact first, so the loser's contact is merged into it (one person, one contact) rather than take over
+   * the master and then collide with it on the email.
+   */
+  private linkMasterByEmail(object: SalesforcePersonObject, id: string, loserHubspotId: string): void {
+    const master = this.salesforceByKey.get(sfKey(object, id));
+    const email = master && !master.deleted ? normaliseEmail(master.fields.Email) : null;
+    if (email === null || this.claimedEmails.has(email)) return;
+    const holder = [...this.hubspotById.values()].find(
+      (contact) => contact.id !== loserHubspotId && !contact.deleted && !this.retiring.has(contact.id) && !this.linkByHubspot.has(contact.id) && hubspotEmails(contact).includes(email),
+    );
+    if (!holder) return;
+    this.claimedEmails.add(email);
+    this.linkByEmail({ hubspotId: holder.id, salesforceObject: object, salesforceId: id });
   }
 
   /**

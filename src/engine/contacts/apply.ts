@@ -229,6 +229,8 @@ class ContactPlanWriter {
       this.hubspotUpdates.set(to, { ...this.hubspotUpdates.get(to), ...updates });
     }
     for (const entry of this.plan.syncedValues) if (entry.pair.hubspotId === from) entry.pair = { ...entry.pair, hubspotId: to };
+    // A merge's master linked by email in this same plan: its link is stored after the merge, on the id that stands.
+    for (const change of this.plan.linkChanges) if (change.change === 'create' && change.hubspotId === from) change.hubspotId = to;
   }
 
   // ---- pairs -------------------------------------------------------------------------------------------

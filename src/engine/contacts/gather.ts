@@ -187,6 +187,14 @@ export async function gatherContactChanges(
   // A merge's master is looked at with its link: the loser's link moves onto it, or the two contacts merge.
   const masterIds = salesforceGone.records.flatMap((record) => (record.masterRecordId ? [record.masterRecordId] : []));
   if (masterIds.length > 0) links.add((await store.idLinks.findBySalesforceIds(masterIds)).values());
+  // A master is read as changed: it now stands for the merged person (Salesforce may leave its SystemModstamp alone),
+  // and an unlinked one has no other way into the plan, which would move the loser's link onto a record it never saw.
+  for (const object of PERSON_OBJECTS) {
+    const polled = new Set(salesforceChanges.filter((record) => record.object === object).map((record) => record.id));
+    const unread = [...new Set(salesforceGone.records.filter((record) => record.object === object && record.masterRecordId && !polled.has(record.masterRecordId)).map((record) => record.masterRecordId!))];
+    if (unread.length === 0) continue;
+    for (const record of await salesforce.retrieve(object, unread, salesforceFieldsToRead(object, mappings))) if (record) salesforceChanges.push(toSalesforcePerson(object, record));
+  }
   links.add((await store.idLinks.findByHubspotIds(HUBSPOT_CONTACTS, hubspotChanged.map((record) => record.id))).values());
   links.add((await store.idLinks.findBySalesforceIds(salesforceChanges.map((record) => record.id))).values());
 

@@ -185,9 +185,34 @@ describe('a Salesforce merge', () => {
     const summary = await cycle(world);
     expect(summary.hubspot).toMatchObject({ deleted: 0, created: 0 });
     expect(await linksOf(world, [contactId])).toMatchObject([{ salesforceObject: 'Lead', salesforceId: master!.id }]);
-    expect((await hubspotContacts(world)).find((record) => record.id === contactId)?.properties.salesforceleadid).toBe(master!.id);
+    // The contact now stands for the master, which was never read before (no email, never synced, not changed by
+    // the merge): its values are synced in the same cycle, Salesforce winning.
+    expect((await hubspotContacts(world)).find((record) => record.id === contactId)?.properties).toMatchObject({ salesforceleadid: master!.id, lastname: 'Master' });
     await settles();
     expect(await hubspotContacts(world)).toHaveLength(1);
+    expect(await salesforceRecords(world, 'Lead')).toMatchObject([{ Id: master!.id, LastName: 'Master' }]);
+  });
+
+  it('into a master not linked yet whose email HubSpot already holds: the two contacts become one, linked to the master', async () => {
+    await alignLeadStatus(world);
+    const loser = await syncedLead(world, { LastName: 'Loser', Phone: '+1 555 0101', Email: 'loser@example.com' });
+    // Between two cycles: the person appears in HubSpot and in Salesforce, and the loser is merged into the new lead.
+    const [holder] = (await world.hubspot.batchCreate('contacts', [{ properties: { email: 'master@example.com', lastname: 'Holder' } }])).results;
+    const [master] = await world.salesforce.create('Lead', [{ LastName: 'Master', Company: 'Acme', Email: 'master@example.com' }]);
+    await salesforceAdmin('merge', { masterRecordId: master!.id, recordIdsToMerge: [loser.leadId] });
+    await passMinute(world);
+
+    await cycle(world);
+    // Not the loser's contact taking over the master and then colliding with the holder on the email (a CONFLICT
+    // every cycle after): HubSpot's merge, the holder as primary, linked to the master.
+    expect(await world.store.syncErrors.list({ status: 'open' }, { limit: 10 })).toMatchObject({ errors: [] });
+    const contacts = await hubspotContacts(world);
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]?.properties).toMatchObject({ email: 'master@example.com', lastname: 'Master', phone: '+1 555 0101', salesforceleadid: master!.id });
+    expect(await linksOf(world, [contacts[0]!.id])).toMatchObject([{ salesforceObject: 'Lead', salesforceId: master!.id }]);
+    expect(contacts[0]!.id).not.toBe(holder!.id);
+    await settles();
+    expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
   });
 
   it('of two linked leads merges their HubSpot contacts into one, linked to the master', async () => {
