@@ -312,6 +312,7 @@ class ContactPlanner {
       fate,
       {
         hubspotIdLinkedToTarget: target ? (this.linkBySalesforce.get(target)?.hubspotId ?? null) : null,
+        hubspotContactTakesUpdates: this.scopeFor(link.hubspotId, true).salesforceToHubspot === 'all',
         hubspotCompany: companyId ? { companyId, linkedAccountId: this.input.accountIdByHubspotCompanyId?.get(companyId) ?? null } : null,
       },
       this.contacts,

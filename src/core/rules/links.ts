@@ -50,6 +50,11 @@ export interface LinkFacts {
   hubspotIdLinkedToTarget?: string | null;
   /** The HubSpot contact's primary company and the Account it is linked to (null: not linked). */
   hubspotCompany?: { companyId: string; linkedAccountId: string | null } | null;
+  /**
+   * Whether the HubSpot contact takes Salesforce's updates (false outside the inclusion list). A merge master not
+   * linked yet is a new Salesforce record: it only takes over a contact that will then follow it.
+   */
+  hubspotContactTakesUpdates?: boolean;
 }
 
 export type HubspotIdProperties = Partial<Record<'salesforceleadid' | 'salesforcecontactid' | 'salesforceaccountid', string | null>>;
@@ -121,6 +126,18 @@ export function linkChangeForSalesforceFate(
     };
   }
 
+  if (fate.kind === 'merged' && facts.hubspotContactTakesUpdates === false) {
+    // Moved, the link would tie the master to a contact that never takes its values (outside the inclusion list),
+    // and the master would never reach HubSpot as itself. Unlinked, the master syncs as the new record it is to
+    // HubSpot, and the loser's contact stays, holding the merged-away id (so it is not sent back to Salesforce).
+    return {
+      change: 'unlink',
+      hubspotId: link.hubspotId,
+      ...from,
+      because: `Salesforce ${from.salesforceObject} ${from.salesforceId} was merged into ${to.salesforceObject} ${to.salesforceId}; HubSpot contact ${link.hubspotId} is outside the inclusion list, so the master syncs on its own`,
+      hubspotProperties: {},
+    };
+  }
   if (fate.kind === 'merged') {
     const hubspotProperties: HubspotIdProperties = { [idProperty(to.salesforceObject)]: to.salesforceId };
     if (from.salesforceObject !== to.salesforceObject) hubspotProperties[idProperty(from.salesforceObject)] = null;

@@ -193,6 +193,27 @@ describe('a Salesforce merge', () => {
     expect(await salesforceRecords(world, 'Lead')).toMatchObject([{ Id: master!.id, LastName: 'Master' }]);
   });
 
+  it('into a new master when the loser\'s contact is outside the inclusion list: the master reaches HubSpot as itself', async () => {
+    await alignLeadStatus(world);
+    const { list } = (await hubspotAdmin('lists', { name: 'Sync to Salesforce', objectTypeId: '0-1', processingType: 'MANUAL' })) as { list: { listId: string } };
+    await settings({ inclusionListId: list.listId });
+    // A Salesforce lead reaches HubSpot outside the list, but its contact takes no further updates either way.
+    const loser = await syncedLead(world, { LastName: 'Loser', Email: 'loser@example.com' });
+    const [master] = await world.salesforce.create('Lead', [{ LastName: 'Master', Company: 'Acme', Email: 'master@example.com' }]);
+    await salesforceAdmin('merge', { masterRecordId: master!.id, recordIdsToMerge: [loser.leadId] });
+    await passMinute(world);
+
+    await cycle(world);
+    const contacts = new Map((await hubspotContacts(world)).map((contact) => [contact.properties.email, contact]));
+    expect(contacts.get('master@example.com')?.properties).toMatchObject({ lastname: 'Master', salesforceleadid: master!.id });
+    expect(await linksOf(world, [contacts.get('master@example.com')!.id])).toMatchObject([{ salesforceId: master!.id }]);
+    // The loser's contact stays as it was, unlinked, still naming its merged-away lead (so it is never sent back).
+    expect(contacts.get('loser@example.com')).toMatchObject({ id: loser.contactId, properties: { lastname: 'Loser', salesforceleadid: loser.leadId } });
+    expect(await linksOf(world, [loser.contactId])).toEqual([]);
+    await settles();
+    expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
+  });
+
   it('into a master not linked yet whose email HubSpot already holds: the two contacts become one, linked to the master', async () => {
     await alignLeadStatus(world);
     const loser = await syncedLead(world, { LastName: 'Loser', Phone: '+1 555 0101', Email: 'loser@example.com' });

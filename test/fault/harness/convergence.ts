@@ -149,7 +149,7 @@ async function convergeIn(world: FaultWorld, dice: Dice, options: ConvergenceOpt
     quietCycles += 1;
     if (run.exitCode !== 0) throw new Error(`crmsync failed with no faults injected (exit ${run.exitCode}):\n${run.stdout}${run.stderr}`);
     bouncing = (await writeCount(urls.salesforce)) + (await writeCount(urls.hubspot)) - before;
-    log(`quiet cycle ${quietCycles}: ${bouncing} writes`);
+    log(`quiet cycle ${quietCycles}: ${bouncing} writes${bouncing > 0 ? `\n${run.stdout}` : ''}`);
   }
 
   const check = checkConvergence(driver.people, await readWorld(urls), { inclusionListId });
