@@ -13,7 +13,7 @@
  * - after the writes, schedules retryable errors with exponential back-off and resolves retried errors that did
  *   not come back.
  */
-import { planContactSync, type ContactSyncPlan, type HubspotContactRecord } from '../../core/plan.ts';
+import { planContactSync, type ContactSyncInput, type ContactSyncPlan, type HubspotContactRecord } from '../../core/plan.ts';
 import { liveMappingSchema, type MappingTypeRefusal } from '../mapping-types.ts';
 import { readSettings } from '../settings.ts';
 import { applyContactPlan, type SideCounts } from './apply.ts';
@@ -105,6 +105,9 @@ export async function runContactSyncCycle(deps: ContactSyncDeps): Promise<Contac
     const waitingRecords = new Set<string | null>(cut.waiting.flatMap((error) => [error.hubspotId, error.salesforceId]).filter((id) => id !== null));
     const settledRetries = retries.errors.filter((error) => !waitingRecords.has(error.hubspotId) && !waitingRecords.has(error.salesforceId)).map((error) => error.id);
     await store.syncErrors.resolveUnlessSeenSince(settledRetries, started, recordedAt);
+    // A record deleted or merged away can never sync again: its errors are moot (retrying would only meet "not
+    // found" forever). The person, if it lives on, does so in another record, whose own errors stand.
+    await store.syncErrors.resolveForRecords(goneRecords(gathered.input), recordedAt);
     // A record whose other fields synced had its errors resolved; the refusals held back still stand.
     await store.syncErrors.reopen(standing, started);
     await store.transaction(async (repositories) => {
@@ -171,4 +174,11 @@ function runCounts(summary: ContactSyncSummary): Record<string, number> {
     for (const [name, value] of Object.entries(summary[system])) counts[`${system}.${name}`] = value;
   }
   return counts;
+}
+
+function goneRecords(input: ContactSyncInput): Array<{ object: string; hubspotId?: string; salesforceId?: string }> {
+  return [
+    ...input.salesforceChanges.filter((record) => record.deleted).map((record) => ({ object: HUBSPOT_CONTACTS, salesforceId: record.id })),
+    ...input.hubspotChanges.filter((record) => record.deleted).map((record) => ({ object: HUBSPOT_CONTACTS, hubspotId: record.id })),
+  ];
 }

@@ -124,4 +124,24 @@ describe('sync errors: retries with back-off, refused values, resync', () => {
     expect(await openErrors(world)).toEqual([]);
     expect((await hubspotContacts(world))[0]?.properties.jobtitle).toBe('Senior Mathematician');
   });
+
+  it("resolves a record's errors when it is deleted: nothing can sync it again, and retrying would meet \"not found\" forever", async () => {
+    await alignLeadStatus(world);
+    await setRule(world, 'jobtitle', 'Title', 'two_way');
+    const created = await world.hubspot.batchCreate('contacts', [{ properties: { email: 'gone@example.com', lastname: 'Gone', jobtitle: 'Mathematician' } }]);
+    const contactId = created.results[0]!.id;
+    await cycleAt(world, 0, 2 * minute);
+    await editInHubspot(world, contactId, { jobtitle: 'Senior '.repeat(25) });
+    await cycleAt(world, 0, 2 * minute);
+    expect((await openErrors(world)).filter((error) => error.resolvedAt === null)).toMatchObject([{ hubspotId: contactId, vendorCode: 'STRING_TOO_LONG' }]);
+
+    const archived = await fetch(`${world.hubspotEmulator.url}/crm/v3/objects/contacts/${contactId}`, { method: 'DELETE', headers: { authorization: 'Bearer token' } });
+    expect(archived.status).toBe(204);
+    // The archived listing is read on a reconcile request (the world's own cycles read it every time).
+    const { store, salesforce, hubspot, calls } = world;
+    await runContactSyncCycle({ store, salesforce, hubspot, calls, clock: () => new Date(), archivedScanIntervalMs: 0 });
+    expect((await openErrors(world)).filter((error) => error.resolvedAt === null)).toEqual([]);
+    // A HubSpot delete never deletes in Salesforce.
+    expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
+  });
 });
