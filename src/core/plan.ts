@@ -313,6 +313,7 @@ class ContactPlanner {
       {
         hubspotIdLinkedToTarget: target ? (this.linkBySalesforce.get(target)?.hubspotId ?? null) : null,
         hubspotContactTakesUpdates: this.scopeFor(link.hubspotId, true).salesforceToHubspot === 'all',
+        targetIsAnotherPerson: target !== undefined && this.isAnotherPerson(target, link.hubspotId),
         hubspotCompany: companyId ? { companyId, linkedAccountId: this.input.accountIdByHubspotCompanyId?.get(companyId) ?? null } : null,
       },
       this.contacts,
@@ -672,6 +673,14 @@ class ContactPlanner {
   }
 
   // ---- helpers -------------------------------------------------------------------------------------------
+
+  /** The record is known, has an email, and the contact (when read) is not known by it. */
+  private isAnotherPerson(salesforceKey: string, hubspotId: string): boolean {
+    const record = this.salesforceByKey.get(salesforceKey);
+    const email = record ? normaliseEmail(record.fields.Email) : null;
+    const contact = this.hubspotById.get(hubspotId);
+    return email !== null && contact !== undefined && !hubspotEmails(contact).includes(email);
+  }
 
   private isMember(hubspotId: string): boolean {
     return this.input.inclusionListMembers?.has(hubspotId) ?? false;

@@ -51,10 +51,12 @@ export interface LinkFacts {
   /** The HubSpot contact's primary company and the Account it is linked to (null: not linked). */
   hubspotCompany?: { companyId: string; linkedAccountId: string | null } | null;
   /**
-   * Whether the HubSpot contact takes Salesforce's updates (false outside the inclusion list). A merge master not
-   * linked yet is a new Salesforce record: it only takes over a contact that will then follow it.
+   * Whether the HubSpot contact takes Salesforce's updates (false outside the inclusion list), and whether the
+   * record the link would move to is known to be another person (another email than the contact's). A link moved
+   * onto another person's record must be followed by the contact, or that person never reaches HubSpot as itself.
    */
   hubspotContactTakesUpdates?: boolean;
+  targetIsAnotherPerson?: boolean;
 }
 
 export type HubspotIdProperties = Partial<Record<'salesforceleadid' | 'salesforcecontactid' | 'salesforceaccountid', string | null>>;
@@ -126,15 +128,16 @@ export function linkChangeForSalesforceFate(
     };
   }
 
-  if (fate.kind === 'merged' && facts.hubspotContactTakesUpdates === false) {
-    // Moved, the link would tie the master to a contact that never takes its values (outside the inclusion list),
-    // and the master would never reach HubSpot as itself. Unlinked, the master syncs as the new record it is to
-    // HubSpot, and the loser's contact stays, holding the merged-away id (so it is not sent back to Salesforce).
+  if (facts.hubspotContactTakesUpdates === false && facts.targetIsAnotherPerson === true) {
+    // Moved, the link would tie another person's record (a merge's master; a converted lead's Contact that was
+    // itself merged into someone else's) to a contact that never takes its values (outside the inclusion list), and
+    // that person would never reach HubSpot as itself. Unlinked, the record syncs as the one it is, and the contact
+    // stays, holding the old id (so it is not sent back to Salesforce).
     return {
       change: 'unlink',
       hubspotId: link.hubspotId,
       ...from,
-      because: `Salesforce ${from.salesforceObject} ${from.salesforceId} was merged into ${to.salesforceObject} ${to.salesforceId}; HubSpot contact ${link.hubspotId} is outside the inclusion list, so the master syncs on its own`,
+      because: `Salesforce ${from.salesforceObject} ${from.salesforceId} ${fate.kind === 'converted' ? 'was converted into' : 'was merged into'} ${to.salesforceObject} ${to.salesforceId}, another person's record; HubSpot contact ${link.hubspotId} is outside the inclusion list, so that record syncs on its own`,
       hubspotProperties: {},
     };
   }

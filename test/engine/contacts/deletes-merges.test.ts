@@ -214,6 +214,25 @@ describe('a Salesforce merge', () => {
     expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
   });
 
+  it("a converted lead's Contact merged into another person's, outside the inclusion list: that person reaches HubSpot as itself", async () => {
+    await alignLeadStatus(world);
+    const { list } = (await hubspotAdmin('lists', { name: 'Sync to Salesforce', objectTypeId: '0-1', processingType: 'MANUAL' })) as { list: { listId: string } };
+    await settings({ inclusionListId: list.listId });
+    const converted = await syncedLead(world, { LastName: 'Converted', Email: 'converted@example.com' });
+    const conversion = (await salesforceAdmin('convertLead', { leadId: converted.leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true })) as { contactId: string };
+    const [other] = await world.salesforce.create('Contact', [{ LastName: 'Other', Email: 'other@example.com' }]);
+    // Salesforce re-points the lead's ConvertedContactId at the master: the conversion now names another person.
+    await salesforceAdmin('merge', { masterRecordId: other!.id, recordIdsToMerge: [conversion.contactId] });
+    await passMinute(world);
+
+    await cycle(world);
+    const contacts = new Map((await hubspotContacts(world)).map((contact) => [contact.properties.email, contact]));
+    expect(contacts.get('other@example.com')?.properties).toMatchObject({ lastname: 'Other', salesforcecontactid: other!.id });
+    expect(contacts.get('converted@example.com')?.id).toBe(converted.contactId);
+    expect(await linksOf(world, [converted.contactId])).toEqual([]);
+    await settles();
+  });
+
   it('into a master not linked yet whose email HubSpot already holds: the two contacts become one, linked to the master', async () => {
     await alignLeadStatus(world);
     const loser = await syncedLead(world, { LastName: 'Loser', Phone: '+1 555 0101', Email: 'loser@example.com' });
