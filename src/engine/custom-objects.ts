@@ -8,14 +8,35 @@
  * `permissions` sync error naming the object, resolved when a later cycle can read both, and the other pairs sync.
  * An outage or the API budget is not a misconfiguration: those still end the cycle, as for any pair.
  */
-import type { HubSpotClient } from '../connectors/hubspot/client.ts';
+import type { HubSpotClient, HubSpotObjectSchemaDefinition } from '../connectors/hubspot/client.ts';
 import type { SalesforceClient } from '../connectors/salesforce/client.ts';
 import type { VendorError } from '../connectors/vendor-error.ts';
-import type { CustomObjectSync } from '../core/settings.ts';
+import type { CustomObjectSync, Settings } from '../core/settings.ts';
 import { describeCustomObject } from '../objects/custom.ts';
-import type { LinkedObjectDescription } from '../objects/index.ts';
+import { syncObjectDescriptions, type LinkedObjectDescription, type SyncObjectDescription, type SyncObjectName } from '../objects/index.ts';
 import type { ContactRepositories } from './contacts/ports.ts';
-import { liveMappingSchema } from './mapping-types.ts';
+import { liveMappingSchema, type MappingSchemaPort } from './mapping-types.ts';
+
+/** What describing a custom object reads of the vendors: the HTTP API's CrmSchemaPort satisfies it too. */
+export interface CustomObjectSchemaPort extends MappingSchemaPort {
+  /** Salesforce's describe: the object's API name as Salesforce spells it, and whether the integration user may query it. */
+  salesforceObjectAccess(object: string): Promise<{ name: string; queryable: boolean }>;
+  hubspotObjectSchema(objectType: string): Promise<HubSpotObjectSchemaDefinition>;
+}
+
+export function customObjectSchemaFromConnectors(salesforce: SalesforceClient, hubspot: HubSpotClient): CustomObjectSchemaPort {
+  return {
+    ...liveMappingSchema(salesforce, hubspot),
+    salesforceObjectAccess: (object) => salesforceObjectAccess(salesforce, object),
+    hubspotObjectSchema: (objectType) => hubspot.objectSchema(objectType),
+  };
+}
+
+/** Read from the describe the client caches, so the fields read after it cost no second call. */
+export async function salesforceObjectAccess(salesforce: Pick<SalesforceClient, 'describe'>, object: string): Promise<{ name: string; queryable: boolean }> {
+  const described = (await salesforce.describe(object)) as { name?: unknown; queryable?: unknown };
+  return { name: typeof described.name === 'string' ? described.name : object, queryable: described.queryable !== false };
+}
 
 /** A `customObjects` entry that did not run this cycle, and why, for the cycle summary. */
 export interface CustomObjectRefusal {
@@ -37,28 +58,58 @@ export async function customObjectPairs(
   sources: { salesforce: SalesforceClient; hubspot: HubSpotClient; store: Pick<ContactRepositories, 'syncErrors'> },
   now: Date,
 ): Promise<CustomObjectPairs> {
-  const { salesforce, hubspot, store } = sources;
-  const schema = liveMappingSchema(salesforce, hubspot);
+  const { store } = sources;
+  const port = customObjectSchemaFromConnectors(sources.salesforce, sources.hubspot);
   const result: CustomObjectPairs = { descriptions: [], refused: [] };
   for (const entry of entries) {
     const record = { object: entry.hubspotObjectType, salesforceId: entry.salesforceObject };
-    try {
-      const described = (await unlessRefused(() => salesforce.describe(entry.salesforceObject), `Salesforce object ${entry.salesforceObject}`)) as { name?: string; queryable?: boolean };
-      if (described.queryable === false) throw new EntryRefused(`Salesforce object ${entry.salesforceObject} cannot be read by the integration user (not queryable); grant read access to it`);
-      const fields = await unlessRefused(() => schema.salesforceFields(entry.salesforceObject), `Salesforce object ${entry.salesforceObject}`);
-      const type = await unlessRefused(() => hubspot.objectSchema(entry.hubspotObjectType), `HubSpot object type ${entry.hubspotObjectType}`);
-      const properties = await unlessRefused(() => schema.hubspotProperties(type.objectTypeId), `HubSpot object type ${entry.hubspotObjectType}`);
-      const made = describeCustomObject(entry, { name: described.name ?? entry.salesforceObject, queryable: true, fields }, { ...type, properties });
-      result.descriptions.push({ ...made.description, ...(made.unmapped.length > 0 ? { unmappedFields: made.unmapped } : {}) });
+    const described = await describeConfiguredCustomObject(entry, port);
+    if (described.ok) {
+      result.descriptions.push(described.description);
       await store.syncErrors.resolveForRecords([record], now);
-    } catch (error) {
-      if (!(error instanceof EntryRefused)) throw error;
-      const reason = `customObjects entry ${entry.salesforceObject} → ${entry.hubspotObjectType} does not sync: ${error.message}`;
-      result.refused.push({ salesforceObject: entry.salesforceObject, hubspotObjectType: entry.hubspotObjectType, reason });
-      await store.syncErrors.recordMany([{ ...record, hubspotId: null, category: 'permissions', vendorCode: REFUSED_ENTRY_CODE, field: null, message: reason, nextRetryAt: null }], now);
+      continue;
     }
+    result.refused.push({ salesforceObject: entry.salesforceObject, hubspotObjectType: entry.hubspotObjectType, reason: described.reason });
+    await store.syncErrors.recordMany([{ ...record, hubspotId: null, category: 'permissions', vendorCode: REFUSED_ENTRY_CODE, field: null, message: described.reason, nextRetryAt: null }], now);
   }
   return result;
+}
+
+/**
+ * One entry's description from the live schemas, with the fields that have no default mapping; or why the entry
+ * cannot sync. Throws only what would stop every pair (see `unlessRefused`).
+ */
+export async function describeConfiguredCustomObject(entry: CustomObjectSync, port: CustomObjectSchemaPort): Promise<{ ok: true; description: LinkedObjectDescription } | { ok: false; reason: string }> {
+  try {
+    const salesforceObject = `Salesforce object ${entry.salesforceObject}`;
+    const access = await unlessRefused(() => port.salesforceObjectAccess(entry.salesforceObject), salesforceObject);
+    if (!access.queryable) throw new EntryRefused(`${salesforceObject} cannot be read by the integration user (not queryable); grant read access to it`);
+    const fields = await unlessRefused(() => port.salesforceFields(entry.salesforceObject), salesforceObject);
+    const hubspotType = `HubSpot object type ${entry.hubspotObjectType}`;
+    const type = await unlessRefused(() => port.hubspotObjectSchema(entry.hubspotObjectType), hubspotType);
+    const properties = await unlessRefused(() => port.hubspotProperties(type.objectTypeId), hubspotType);
+    const made = describeCustomObject(entry, { name: access.name, queryable: true, fields }, { ...type, properties });
+    return { ok: true, description: { ...made.description, ...(made.unmapped.length > 0 ? { unmappedFields: made.unmapped } : {}) } };
+  } catch (error) {
+    if (!(error instanceof EntryRefused)) throw error;
+    return { ok: false, reason: `customObjects entry ${entry.salesforceObject} → ${entry.hubspotObjectType} does not sync: ${error.message}` };
+  }
+}
+
+/**
+ * What an object name given to the mappings API or CLI means: a standard pair, a configured custom object (by its
+ * Salesforce API name, any case), or nothing, with a message naming what is accepted.
+ */
+export function findSyncedObject(
+  name: string,
+  settings: Pick<Settings, 'customObjects'>,
+): { kind: 'standard'; description: SyncObjectDescription } | { kind: 'custom'; entry: CustomObjectSync } | { kind: 'unknown'; message: string } {
+  if (Object.hasOwn(syncObjectDescriptions, name)) return { kind: 'standard', description: syncObjectDescriptions[name as SyncObjectName] };
+  const entry = settings.customObjects.find((candidate) => candidate.salesforceObject.toLowerCase() === name.toLowerCase());
+  if (entry) return { kind: 'custom', entry };
+  const configured = settings.customObjects.map((candidate) => candidate.salesforceObject);
+  const custom = configured.length > 0 ? `or a custom object configured in customObjects (${configured.join(', ')})` : 'or a Salesforce custom object once it is configured in customObjects (none is)';
+  return { kind: 'unknown', message: `${name} is not a synced object: use ${Object.keys(syncObjectDescriptions).join(', ')}, ${custom}` };
 }
 
 class EntryRefused extends Error {}
