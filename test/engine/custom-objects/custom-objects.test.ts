@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createInHubspot, createInSalesforce, fullCycle, hubspotRecords, objectWrites, salesforceRecords, saveSettings, useLinkedWorld } from '../linked/world.ts';
+import { failedRecords, formatSyncSummary } from '../../../src/cli/sync.ts';
 import { emulatorAdmin } from '../../helpers/emulator-admin.ts';
 import { defineProjects, projectsEntry } from './world.ts';
 
@@ -99,6 +100,9 @@ describe('custom objects: Salesforce Project__c → HubSpot p_projects', () => {
     expect(summary.refusedCustomObjects.map((refusal) => refusal.salesforceObject)).toEqual(['Missing__c', 'Project__c']);
     expect(summary.refusedCustomObjects[0]?.reason).toMatch(/Missing__c → p_projects does not sync: Salesforce object Missing__c cannot be read/);
     expect(summary.refusedCustomObjects[1]?.reason).toMatch(/HubSpot object type p_nothing_here cannot be read/);
+    // `crmsync sync --once` prints it, and the run counts as partial.
+    expect(formatSyncSummary(summary)).toContain(`Missing__c\n  ${summary.refusedCustomObjects[0]?.reason}`);
+    expect(failedRecords(summary)).toBe(2);
     const open = await world.store.syncErrors.openForRecords('p_projects', { hubspotIds: [], salesforceIds: ['Missing__c'] });
     expect(open.map((error) => error.category)).toEqual(['permissions']);
     expect(await hubspotRecords(world, objectTypeId)).toEqual([]);
