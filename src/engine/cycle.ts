@@ -43,8 +43,8 @@ export interface SyncCycleSummary {
 }
 
 /**
- * One cycle of every synced pair: contacts, then each enabled link-matched object, custom objects last. Refused while the integration is
- * suspended; a vendor refusal that calls for suspension suspends it (src/engine/suspension.ts).
+ * One cycle of every synced pair: contacts, then each enabled link-matched object, custom objects last. Refused
+ * while the integration is suspended; a vendor refusal that calls for suspension suspends it (src/engine/suspension.ts).
  */
 export function runSyncCycle(deps: SyncCycleDeps): Promise<SyncCycleSummary> {
   return runUnlessSuspended(deps.store.integrationState, deps.clock, () => runEveryPair(deps), deps.notify);
