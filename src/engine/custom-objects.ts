@@ -87,6 +87,8 @@ export async function describeConfiguredCustomObject(entry: CustomObjectSync, po
     const fields = await unlessRefused(() => port.salesforceFields(entry.salesforceObject), salesforceObject);
     const hubspotType = `HubSpot object type ${entry.hubspotObjectType}`;
     const type = await unlessRefused(() => port.hubspotObjectSchema(entry.hubspotObjectType), hubspotType);
+    // Custom object type ids are 2-n; 0-n are HubSpot's own objects, which sync through their own pairs.
+    if (!/^2-\d+$/.test(type.objectTypeId)) throw new EntryRefused(`${hubspotType} is HubSpot's own object type ${type.objectTypeId}, not a custom object`);
     const properties = await unlessRefused(() => port.hubspotProperties(type.objectTypeId), hubspotType);
     const made = describeCustomObject(entry, { name: access.name, queryable: true, fields }, { ...type, properties });
     return { ok: true, description: { ...made.description, ...(made.unmapped.length > 0 ? { unmappedFields: made.unmapped } : {}) } };

@@ -90,19 +90,22 @@ describe('custom objects: Salesforce Project__c → HubSpot p_projects', () => {
       customObjects: [
         { salesforceObject: 'Missing__c', hubspotObjectType: 'p_projects', onSalesforceDelete: 'do_nothing', associations: [] },
         projectsEntry({ salesforceObject: 'Project__c', hubspotObjectType: 'p_nothing_here' }),
+        projectsEntry({ salesforceObject: 'Milestone__c', hubspotObjectType: 'deals' }),
       ],
     });
+    await emulatorAdmin(world.salesforceEmulator.url, 'schema', { object: 'Milestone__c', fields: [] });
     await createInSalesforce(world, 'Contact', { LastName: 'Hopper', Email: 'grace@navy.example' });
     await createInSalesforce(world, 'Project__c', { Name: 'Never' });
 
     const summary = await fullCycle(world);
     expect(summary.contacts.hubspot.created).toBe(1);
-    expect(summary.refusedCustomObjects.map((refusal) => refusal.salesforceObject)).toEqual(['Missing__c', 'Project__c']);
+    expect(summary.refusedCustomObjects.map((refusal) => refusal.salesforceObject)).toEqual(['Missing__c', 'Project__c', 'Milestone__c']);
+    expect(summary.refusedCustomObjects[2]?.reason).toMatch(/HubSpot object type deals is HubSpot's own object type 0-3, not a custom object/);
     expect(summary.refusedCustomObjects[0]?.reason).toMatch(/Missing__c → p_projects does not sync: Salesforce object Missing__c cannot be read/);
     expect(summary.refusedCustomObjects[1]?.reason).toMatch(/HubSpot object type p_nothing_here cannot be read/);
     // `crmsync sync --once` prints it, and the run counts as partial.
     expect(formatSyncSummary(summary)).toContain(`Missing__c\n  ${summary.refusedCustomObjects[0]?.reason}`);
-    expect(failedRecords(summary)).toBe(2);
+    expect(failedRecords(summary)).toBe(3);
     const open = await world.store.syncErrors.openForRecords('p_projects', { hubspotIds: [], salesforceIds: ['Missing__c'] });
     expect(open.map((error) => error.category)).toEqual(['permissions']);
     expect(await hubspotRecords(world, objectTypeId)).toEqual([]);
