@@ -104,6 +104,10 @@ export function describeCustomObject(entry: CustomObjectSync, salesforce: Salesf
   }
 
   const idProperty = hubspot.properties.find((property) => salesforceIdPropertyPattern.test(property.name) && property.type === 'string');
+  if (!idProperty) {
+    // Without it a HubSpot create cut off before its link is stored cannot be recognised, and is made again.
+    unmapped.push({ salesforceField: 'Id', reason: `HubSpot ${hubspot.fullyQualifiedName} has no text property salesforce_id to keep the Salesforce id: a create interrupted by a crash may be repeated; add one` });
+  }
   const description: LinkedObjectDescription = {
     name: object as `${string}__c`,
     hubspotObjectType: hubspot.objectTypeId,

@@ -78,6 +78,7 @@ describe('describeCustomObject: a customObjects entry and two live schemas → a
     });
     const withoutId = describeCustomObject(entry(), salesforce, { ...hubspot, properties: properties.filter((property) => property.name !== 'salesforceobjectid') });
     expect(withoutId.description.salesforceIdProperty).toEqual({});
+    expect(withoutId.unmapped.find((field) => field.salesforceField === 'Id')?.reason).toMatch(/no text property salesforce_id .* a create interrupted by a crash may be repeated/);
   });
 
   it("turns the entry's associations into lookups to the linked Contact, Account or Opportunity, and names the ones it cannot make", () => {
