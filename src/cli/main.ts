@@ -4,7 +4,10 @@ import { runSyncCycle } from '../engine/cycle.ts';
 import { contactImporterFor } from '../engine/contacts/import.ts';
 import { formatMappingTable, listMappings } from '../engine/mappings.ts';
 import { changeSetting, InvalidSettingsError, readSettings, settingAt } from '../engine/settings.ts';
-import { syncObjectDescriptions, type SyncObjectName } from '../objects/index.ts';
+import { syncObjectDescriptions, type SyncObjectDescription } from '../objects/index.ts';
+import type { CustomObjectSync } from '../core/settings.ts';
+import type { Store } from '../store/open.ts';
+import { customObjectSchemaFromConnectors, describeConfiguredCustomObject, findSyncedObject } from '../engine/custom-objects.ts';
 import { startHubSpotEmulator } from '../emulators/hubspot/index.ts';
 import { connectSyncSystems, formatSyncSummary } from './sync.ts';
 import { registerHealthCommands, withStore } from './health.ts';
@@ -163,18 +166,39 @@ export function buildCli(config: () => CrmsyncConfig = () => loadConfig(process.
   mappings
     .command('list')
     .description('print the field mappings in force for an object')
-    .addArgument(new Argument('<object>', 'the synced object').choices(Object.keys(syncObjectDescriptions)))
+    .addArgument(new Argument('<object>', `the synced object: ${Object.keys(syncObjectDescriptions).join(', ')}, or a custom object's Salesforce API name (Project__c)`))
     .option('--json', 'print JSON instead of a table')
-    .action(async (object: SyncObjectName, opts: { json?: boolean }) => {
-      const description = syncObjectDescriptions[object];
-      const rows = await withStore(config, (store) => listMappings(store.fieldMappings, description));
-      if (opts.json) printJson(rows);
-      else console.log(formatMappingTable(rows, description.salesforceObjects));
+    .action(async (object: string, opts: { json?: boolean }) => {
+      await withStore(config, async (store) => {
+        const found = findSyncedObject(object, (await readSettings(store.settings)).settings);
+        if (found.kind === 'unknown') throw new UnknownSyncObjectError(found.message);
+        const description = found.kind === 'standard' ? found.description : await liveCustomObjectDescription(found.entry, config(), store);
+        const rows = await listMappings(store.fieldMappings, description);
+        if (opts.json) printJson(rows);
+        else console.log(formatMappingTable(rows, description.salesforceObjects));
+      });
     });
 
   registerHealthCommands(program, config);
 
   return program;
+}
+
+/** A custom object's default mappings come from both live schemas, so the vendors are asked. */
+async function liveCustomObjectDescription(entry: CustomObjectSync, settings: CrmsyncConfig, store: Store): Promise<SyncObjectDescription> {
+  const systems = await connectSyncSystems(settings, store, () => new Date());
+  try {
+    const described = await describeConfiguredCustomObject(entry, customObjectSchemaFromConnectors(systems.deps.salesforce, systems.deps.hubspot));
+    if (!described.ok) throw new UnknownSyncObjectError(described.reason);
+    return described.description;
+  } finally {
+    await systems.close();
+  }
+}
+
+/** An object name `mappings` cannot work on: not a standard pair, not a configured (and readable) custom object. */
+class UnknownSyncObjectError extends Error {
+  override name = 'UnknownSyncObjectError';
 }
 
 /** Errors a user can fix get one clear message and exit code 1; anything else is a bug and shows its stack. */
@@ -183,7 +207,7 @@ function reportFailure(error: unknown): number {
     console.error(`crmsync: invalid setting\n${error.message.replace(/^/gm, '  ')}`);
     return 1;
   }
-  if (error instanceof Error && ['HubSpotRequestError', 'SalesforceRequestError', 'ApiBudgetExhaustedError', 'StoreOpenError', 'IntegrationSuspendedError', 'ImportRefusedError', 'HubSpotAuthFailedError'].includes(error.name)) {
+  if (error instanceof Error && ['HubSpotRequestError', 'SalesforceRequestError', 'ApiBudgetExhaustedError', 'StoreOpenError', 'IntegrationSuspendedError', 'ImportRefusedError', 'HubSpotAuthFailedError', 'UnknownSyncObjectError'].includes(error.name)) {
     console.error(`crmsync: could not run: ${error.message}`);
     return 1;
   }

@@ -105,14 +105,17 @@ export function formatSyncSummary(summary: SyncCycleSummary): string {
     if (object.waitingForParent > 0) lines.push(`  ${object.waitingForParent} record(s) wait for their parent to sync`);
     if (object.planErrors > object.waitingForParent) lines.push(`  ${object.planErrors - object.waitingForParent} record(s) could not be converted: see crmsync errors`);
     for (const refused of object.refusedMappings) lines.push(`  mapping not synced: ${refused.reason}`);
+    for (const field of object.unmappedFields ?? []) lines.push(`  field not synced: ${field.salesforceField}: ${field.reason}`);
   }
+  for (const refused of summary.refusedCustomObjects) lines.push(refused.salesforceObject, `  ${refused.reason}`);
   return lines.join('\n');
 }
 
 /** Records that failed in a cycle, every object together: a cycle with any is "partial". */
 export function failedRecords(summary: SyncCycleSummary): number {
   const { contacts } = summary;
-  return [contacts, ...summary.objects].reduce((total, object) => total + object.salesforce.failed + object.hubspot.failed + object.planErrors, 0);
+  // A custom object entry that could not run leaves all its records unsynced: the run is partial, not a success.
+  return [contacts, ...summary.objects].reduce((total, object) => total + object.salesforce.failed + object.hubspot.failed + object.planErrors, summary.refusedCustomObjects.length);
 }
 
 /** One line for the service's log of a cycle that wrote something; null for a cycle that wrote nothing. */

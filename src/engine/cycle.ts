@@ -15,6 +15,7 @@
 import type { ApiCall, ApiCallMeter, MeterReservation } from '../connectors/meter.ts';
 import { SalesforceApiBudget } from './api-budget.ts';
 import { runContactSyncCycle, type ContactSyncSummary } from './contacts/cycle.ts';
+import { customObjectPairs, type CustomObjectRefusal } from './custom-objects.ts';
 import { linkedObjectDescriptions } from '../objects/index.ts';
 import { runLinkedSyncCycle, type LinkedSyncDeps, type LinkedSyncSummary } from './linked/cycle.ts';
 import { isEnabled } from './linked/records.ts';
@@ -37,11 +38,13 @@ export interface SyncCycleSummary {
   contacts: ContactSyncSummary;
   /** Each enabled link-matched pair (companies, deals…), in the order they ran: parents first. */
   objects: LinkedSyncSummary[];
+  /** `customObjects` entries that could not run (no such object or type, no read access): each also a sync error. */
+  refusedCustomObjects: CustomObjectRefusal[];
 }
 
 /**
- * One cycle of every synced pair: contacts, then each enabled link-matched object. Refused while the integration is
- * suspended; a vendor refusal that calls for suspension suspends it (src/engine/suspension.ts).
+ * One cycle of every synced pair: contacts, then each enabled link-matched object, custom objects last. Refused
+ * while the integration is suspended; a vendor refusal that calls for suspension suspends it (src/engine/suspension.ts).
  */
 export function runSyncCycle(deps: SyncCycleDeps): Promise<SyncCycleSummary> {
   return runUnlessSuspended(deps.store.integrationState, deps.clock, () => runEveryPair(deps), deps.notify);
@@ -51,11 +54,13 @@ async function runEveryPair(deps: SyncCycleDeps): Promise<SyncCycleSummary> {
   const contacts = await runContactSyncCycle(deps);
   // Read after contacts: companies match through the contact links that cycle just made.
   const { settings } = await readSettings(deps.store.settings);
+  // Custom objects are described from the live schemas each cycle, then run like any pair, after their parents.
+  const custom = await customObjectPairs(settings.customObjects, deps, deps.clock());
   const objects: LinkedSyncSummary[] = [];
-  for (const description of linkedObjectDescriptions) {
+  for (const description of [...linkedObjectDescriptions, ...custom.descriptions]) {
     if (isEnabled(description, settings)) objects.push(await runLinkedSyncCycle(deps, description, { settings, runId: contacts.runId }));
   }
-  return { contacts, objects };
+  return { contacts, objects, refusedCustomObjects: custom.refused };
 }
 
 /**

@@ -12,6 +12,9 @@ import type { Settings } from '../core/settings.ts';
 
 export type SyncObjectName = 'contacts' | 'companies' | 'deals' | 'tickets';
 
+/** A custom object pair is named by its Salesforce API name (`Project__c`): mappings and checkpoints are kept under it. */
+export type CustomObjectName = `${string}__c`;
+
 /** How a record without a stored ID link finds its partner (SPEC section 3). */
 export type MatchKey =
   /** People: email, trimmed and case-insensitive; a record without one never syncs. */
@@ -25,7 +28,8 @@ export interface AssociationDescription {
   /** The HubSpot object type at the other end (companies, contacts, deals, tickets). */
   hubspotObjectType: string;
   /** How Salesforce expresses it: a lookup field on this object, or a junction object. */
-  salesforce: { via: 'lookup'; field: string; on: string } | { via: 'junction'; object: string; thisSideField: string; otherSideField: string };
+  /** `references`: the object the lookup points at, when the field's name does not say it (`Client__c` → Account). */
+  salesforce: { via: 'lookup'; field: string; on: string; references?: string } | { via: 'junction'; object: string; thisSideField: string; otherSideField: string };
 }
 
 /** A field Salesforce refuses a create without; the placeholder is what HubSpot's integration also sends. */
@@ -42,7 +46,7 @@ type DottedKeys<T, Prefix extends string = ''> = {
 export type SettingKey = DottedKeys<Settings>;
 
 export interface SyncObjectDescription {
-  name: SyncObjectName;
+  name: SyncObjectName | CustomObjectName;
   hubspotObjectType: string;
   /** The first is the object a mapping names its field on; see `salesforceFieldOn` for the others. */
   salesforceObjects: readonly string[];

@@ -10,4 +10,14 @@ export interface LinkedObjectDescription extends SyncObjectDescription {
    * Won" ↔ StageName "Closed Won"), and the property naming the stage's pipeline, set on records HubSpot creates.
    */
   pipelineStage?: { hubspotProperty: string; pipelineProperty: string };
+  /**
+   * Which way values travel; default two_way. `salesforce_to_hubspot` (custom objects, as HubSpot's own integration
+   * syncs them): HubSpot changes never write to Salesforce, HubSpot creates stay in HubSpot, a HubSpot delete only
+   * drops the link, and a HubSpot edit stands until the Salesforce record changes again.
+   */
+  direction?: 'two_way' | 'salesforce_to_hubspot';
+  /** A delete rule fixed by the description (a custom object's entry) instead of read from `deleteSettingKey`. */
+  onSalesforceDelete?: 'delete' | 'do_nothing';
+  /** Fields of the Salesforce object that have no default mapping, and why (custom objects, mapped by schema). */
+  unmappedFields?: ReadonlyArray<{ salesforceField: string; reason: string }>;
 }

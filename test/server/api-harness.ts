@@ -3,7 +3,11 @@
  * on its own), the server over a REAL store, and the admin's ways in (Bearer token, UI session).
  */
 import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach } from 'vitest';
+import type { HubSpotClient } from '../../src/connectors/hubspot/client.ts';
+import type { SalesforceClient } from '../../src/connectors/salesforce/client.ts';
 import type { SyncControl, SyncStatus } from '../../src/engine/sync-control.ts';
+import { crmSchemaFromConnectors } from '../../src/server/api/crm-schema.ts';
 import { buildServer, type ServerOptions } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/open.ts';
 
@@ -59,4 +63,22 @@ export async function signIn(app: FastifyInstance): Promise<{ cookie: string; cs
   if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.statusCode} ${response.body}`);
   const setCookie = String(response.headers['set-cookie']);
   return { cookie: setCookie.split(';')[0]!, csrfToken: (response.json() as { csrfToken: string }).csrfToken };
+}
+
+/**
+ * Registers hooks that build, before each test, the API over a world's store with the live schema read through
+ * its connectors (as `crmsync start` wires it), and close it after; returns Bearer-signed GET and PUT.
+ */
+export function useVendorApi(world: { store: Store; salesforce: SalesforceClient; hubspot: HubSpotClient }) {
+  let app: FastifyInstance;
+  beforeEach(() => {
+    app = apiServer(world.store, new FakeSync(), { crmSchema: crmSchemaFromConnectors(world.salesforce, world.hubspot) });
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+  return {
+    get: (url: string) => app.inject({ method: 'GET', url, headers: bearer }),
+    put: (url: string, payload: object) => app.inject({ method: 'PUT', url, headers: bearer, payload }),
+  };
 }

@@ -3,25 +3,13 @@
  * cycle equal the Salesforce emulator's own count of calls, and the schema, lists and mapping routes read the
  * live schema.
  */
-import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { crmSchemaFromConnectors } from '../../src/server/api/crm-schema.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { emulatorAdmin } from '../helpers/emulator-admin.ts';
 import { alignLeadStatus, cycle, useContactSyncWorld } from '../engine/contacts/world.ts';
-import { apiServer, bearer, FakeSync } from './api-harness.ts';
+import { apiServer, bearer, FakeSync, useVendorApi } from './api-harness.ts';
 
 const world = useContactSyncWorld();
-let app: FastifyInstance;
-
-beforeEach(() => {
-  app = apiServer(world.store, new FakeSync(), { crmSchema: crmSchemaFromConnectors(world.salesforce, world.hubspot) });
-});
-afterEach(async () => {
-  await app.close();
-});
-
-const get = (url: string) => app.inject({ method: 'GET', url, headers: bearer });
-const put = (url: string, payload: object) => app.inject({ method: 'PUT', url, headers: bearer, payload });
+const { get, put } = useVendorApi(world);
 
 async function salesforceCalls(): Promise<number> {
   return ((await emulatorAdmin(world.salesforceEmulator.url, 'stats')) as { total: number }).total;

@@ -486,6 +486,13 @@ export class HubSpotClient {
     return owners;
   }
 
+  /** A custom object type's schema; its properties come from `properties`, which also serves standard types. */
+  async objectSchema(objectType: string): Promise<HubSpotObjectSchemaDefinition> {
+    const schema = await this.call({ object: objectType, operation: 'schema' }, (options) => this.client.crm.schemas.coreApi.getById(objectType, options));
+    // Both ids are always set on a schema HubSpot returns; the generated model marks every field optional.
+    return { objectTypeId: schema.objectTypeId ?? objectType, fullyQualifiedName: schema.fullyQualifiedName ?? objectType, primaryDisplayProperty: schema.primaryDisplayProperty ?? null };
+  }
+
   /**
    * An object type's property definitions (one call: the properties API is not paged): what type checks of a
    * mapping and picklist matching need. Option values are the internal names HubSpot accepts, not labels.
@@ -501,6 +508,13 @@ export class HubSpotClient {
       options: (property.options ?? []).filter((option) => !option.hidden).map((option) => option.value),
     }));
   }
+}
+
+/** A custom object type as the schemas API describes it (`p_projects`, `2-123` or `p123_projects` all name it). */
+export interface HubSpotObjectSchemaDefinition {
+  objectTypeId: string;
+  fullyQualifiedName: string;
+  primaryDisplayProperty: string | null;
 }
 
 export interface HubSpotPropertyDefinition {

@@ -25,12 +25,13 @@
  * - An unlinked HubSpot record that carries a Salesforce id (`salesforceIdProperty`) is linked to that record
  *   when it is here and unlinked; when it is absent (deleted) the HubSpot record is held, not sent as new. This is
  *   also how a HubSpot create cut off before its link was stored is recognised: never a duplicate.
+ * - One direction (`pair.direction`): Salesforce → HubSpot only; HubSpot's edits and creates never reach Salesforce.
  * Invariant (property-tested): applying a plan and planning again on the result yields an empty plan.
  */
 import { holdsWrittenValue, samePlannedValue, type ConversionContext, type OwnerDirectory, type SalesforceValue } from '../mapping/convert.ts';
-import { mappingsForSalesforceObject, type ResolvedFieldMapping, type TypedFieldMapping } from '../mapping/model.ts';
+import { mappingsForSalesforceObject, type FieldSyncRule, type ResolvedFieldMapping, type TypedFieldMapping } from '../mapping/model.ts';
 import { hubspotWriteProperties, readHubspotRecord, readSalesforceRecord, salesforceWritePayload } from '../mapping/record.ts';
-import { decideField, type FieldDecision } from '../rules/conflict.ts';
+import { decideField, decideFromSalesforceOnly, type FieldDecision, type FieldState, type SameValue } from '../rules/conflict.ts';
 import { afterPartnerDeleted } from '../rules/links.ts';
 import type { ContactsSettings } from '../settings.ts';
 import type { CoreSyncError } from '../sync-error.ts';
@@ -94,6 +95,13 @@ export interface LinkedPairFacts {
   requiredOnCreate: ReadonlyArray<{ field: string; placeholder: string }>;
   onSalesforceDelete: 'delete' | 'do_nothing';
   parents: readonly ParentLookup[];
+  /**
+   * `salesforce_to_hubspot` (custom objects): every mapping and parent lookup takes Salesforce's changes only
+   * (`decideFromSalesforceOnly`; `dont_sync` still syncs nothing), changes seen in HubSpot are not planned (an edit
+   * there stands until the Salesforce field changes), and an unlinked HubSpot record creates nothing. Absent:
+   * two-way, by each mapping's rule.
+   */
+  direction?: 'two_way' | 'salesforce_to_hubspot';
 }
 
 export interface LinkedSyncInput {
@@ -210,8 +218,10 @@ class LinkedPlanner {
   private readonly done = new Set<string>();
   /** `hs:id` / `sf:id` of records whose link this plan drops: not sent as new in the same plan. */
   private readonly unlinkedNow = new Set<string>();
+  private readonly oneWay: boolean;
 
   constructor(private readonly input: LinkedSyncInput) {
+    this.oneWay = input.pair.direction === 'salesforce_to_hubspot';
     this.mappings = mappingsForSalesforceObject(input.mappings, input.pair.salesforceObject);
     this.conversion = input.owners ? { owners: input.owners } : {};
     this.result = {
@@ -240,6 +250,8 @@ class LinkedPlanner {
     for (const record of this.input.hubspotChanges) {
       if (record.deleted) continue;
       const link = this.linkByHubspot.get(record.id);
+      // One-way: a HubSpot change is no reason to write; the pair is planned when its Salesforce record changes.
+      if (link && this.oneWay) continue;
       if (link) this.planPair(link);
       else if (this.unlinkedNow.has(`hs:${record.id}`)) this.skip('hubspot', record.id, 'its link was dropped in this cycle; it syncs again when it changes');
       else this.planNewHubspot(record);
@@ -309,6 +321,7 @@ class LinkedPlanner {
       if (partner && !partner.deleted && !this.linkBySalesforce.has(carried)) return this.planMatch({ hubspotId: record.id, salesforceId: carried }, 'matched_by_stored_id');
       return this.skip('hubspot', record.id, `it carries ${pair.salesforceObject} ${carried}, which is deleted or linked elsewhere; it is not created again`);
     }
+    if (this.oneWay) return this.skip('hubspot', record.id, `${pair.name} syncs from Salesforce to HubSpot only; a record created in HubSpot is not created in Salesforce`);
     if (this.holds('hubspot', record.id, record.modifiedAt, record.formerPartner)) return;
     if (this.input.mayCreateInSalesforce && !this.input.mayCreateInSalesforce.has(record.id)) {
       return this.skip('hubspot', record.id, this.input.notCreatedBecause ?? `not eligible for a new ${pair.salesforceObject}`);
@@ -385,7 +398,7 @@ class LinkedPlanner {
       const hubspotValue = hubspotReading ? hubspotReading.values.get(property) : absent(property);
       const salesforceValue = salesforceReading ? salesforceReading.values.get(property) : absent(property);
       if (hubspotValue === undefined || salesforceValue === undefined) continue;
-      const decision = decideField(
+      const decision = this.decideValue(
         mapping.rule,
         {
           hubspot: { value: hubspotValue, changedAt: hubspot ? (hubspot.propertyChangedAt?.[property] ?? hubspot.modifiedAt) : null },
@@ -436,7 +449,8 @@ class LinkedPlanner {
     if (!hubspot) hubspotValue = lastSynced === undefined ? null : previous;
     else if (hubspotParent === undefined) hubspotValue = undefined;
     else if (hubspotParent === null) hubspotValue = null;
-    else hubspotValue = links?.salesforceIdByHubspotId.get(hubspotParent) ?? waiting('hubspot', hubspot.id, hubspotParent);
+    // One-way: an association made in HubSpot to an unsynced record is simply not the Salesforce lookup's value.
+    else hubspotValue = links?.salesforceIdByHubspotId.get(hubspotParent) ?? (this.oneWay ? `HubSpot ${hubspotParent}` : waiting('hubspot', hubspot.id, hubspotParent));
     const raw = salesforce?.fields[parent.salesforceField];
     let salesforceValue: SalesforceValue | undefined;
     if (!salesforce) salesforceValue = lastSynced === undefined ? null : previous;
@@ -445,7 +459,7 @@ class LinkedPlanner {
     else salesforceValue = links?.hubspotIdBySalesforceId.has(String(raw)) ? String(raw) : waiting('salesforce', salesforce.id, String(raw));
     if (hubspotValue === undefined || salesforceValue === undefined) return;
 
-    const decision = decideField(
+    const decision = this.decideValue(
       'two_way',
       {
         hubspot: { value: hubspotValue, changedAt: hubspot?.modifiedAt ?? null },
@@ -460,6 +474,11 @@ class LinkedPlanner {
       decided.associations.push({ hubspotId: hubspot?.id ?? link?.hubspotId ?? '', parentType: parent.hubspotObjectType, add, remove: hubspotParent ?? null });
     }
     if (decision.nextLastSynced !== undefined && (previous === undefined || !holdsWrittenValue(previous, decision.nextLastSynced))) decided.synced[parent.key] = decision.nextLastSynced;
+  }
+
+  /** One-way pairs take Salesforce's changes only (`decideFromSalesforceOnly`); `dont_sync` still syncs nothing. */
+  private decideValue(rule: FieldSyncRule, field: FieldState, same: SameValue): FieldDecision {
+    return this.oneWay && rule !== 'dont_sync' ? decideFromSalesforceOnly(field, same) : decideField(rule, field, same);
   }
 
   /** A placeholder put in to satisfy a required field ("[not provided]") is not a value to bring back. */

@@ -88,6 +88,19 @@ export function decideField(rule: FieldSyncRule, field: FieldState, same: SameVa
   return keep('rule_forbids');
 }
 
+/**
+ * A field of a pair synced one way, Salesforce → HubSpot (custom objects): Salesforce's value is written when it
+ * changed since the last sync (or on the first sync), whatever HubSpot holds; a HubSpot edit is never sent and
+ * stands until the Salesforce field changes. Deciding on "Salesforce changed", not on "the values differ", keeps
+ * the overlap window's re-reads from undoing HubSpot edits at random.
+ */
+export function decideFromSalesforceOnly(field: FieldState, same: SameValue): FieldDecision {
+  const { hubspot, salesforce, lastSynced } = field;
+  if (same(hubspot.value, salesforce.value)) return { write: 'none', why: 'in_sync', nextLastSynced: salesforce.value };
+  if (lastSynced !== undefined && same(salesforce.value, lastSynced)) return { write: 'none', why: 'rule_forbids', nextLastSynced: lastSynced };
+  return { write: 'hubspot', value: salesforce.value, why: 'salesforce_changed', nextLastSynced: salesforce.value };
+}
+
 /** Which sides a rule may ever write: used by the tests and by the UI to explain a rule. */
 export function sidesWritableBy(rule: FieldSyncRule): Record<Side, 'always' | 'only_when_blank' | 'never'> {
   switch (rule) {

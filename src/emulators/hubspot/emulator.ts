@@ -74,7 +74,7 @@ export class HubSpotEmulatorCore {
   readonly demoExtras: Array<() => Promise<Record<string, number>>> = [];
 
   async seedDemo(): Promise<Record<string, number>> {
-    let created = seedDemo({ store: this.store, owners: this.owners, associations: () => this.associationStore });
+    let created = seedDemo({ store: this.store, schema: this.schema, owners: this.owners, associations: () => this.associationStore });
     for (const extra of this.demoExtras) created = { ...created, ...(await extra()) };
     this.scheduleSave();
     return created;

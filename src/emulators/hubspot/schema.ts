@@ -524,7 +524,9 @@ export class HubSpotSchema {
       updatedAt: now,
       properties,
     };
-    this.addType(type);
+    // `p_<name>` is HubSpot's documented short-hand for a custom type in request paths (developer changelog,
+    // "Removed Support for Referencing Custom Object Types by Base Name", 2025).
+    this.addType(type, [`p_${input.name.toLowerCase()}`]);
     return type;
   }
 

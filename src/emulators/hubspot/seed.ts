@@ -4,6 +4,7 @@ import { seededRandom } from '../shared/random.ts';
 import type { HubSpotAssociationStore, HubSpotAssociationType } from './ports.ts';
 import type { HubSpotOwners } from './owners.ts';
 import type { HubSpotStore, StoredRecord, WriteSource } from './store.ts';
+import type { HubSpotSchema } from './schema.ts';
 
 /**
  * Seeds: the demo world (the same people and companies the Salesforce emulator seeds, so a first sync meets
@@ -55,6 +56,8 @@ const products = ['Platform licence', 'Support renewal', 'Onboarding', 'Expansio
 
 export interface SeedContext {
   store: HubSpotStore;
+  /** For the demo's custom object type; absent when only records are seeded. */
+  schema?: HubSpotSchema;
   owners: HubSpotOwners;
   associations: () => HubSpotAssociationStore | undefined;
 }
@@ -152,6 +155,20 @@ export function seedDemo(ctx: SeedContext): Record<string, number> {
     engagements[kind] = (engagements[kind] ?? 0) + 1;
     associate(kind, record.id, 'contacts', contact.id, [defined(associationTypeIds.engagementToContact[kind] as number)]);
   }
+
+  // The custom-object sync demo: Salesforce's Project__c fills this type once `customObjects` names it.
+  if (ctx.schema && ctx.schema.resolve('p_projects') === undefined) ctx.schema.createCustomType({
+    name: 'projects',
+    labels: { singular: 'Project', plural: 'Projects' },
+    primaryDisplayProperty: 'project_name',
+    associatedObjects: ['CONTACT', 'COMPANY'],
+    properties: [
+      { name: 'project_name', label: 'Project name', type: 'string', fieldType: 'text' },
+      { name: 'stage', label: 'Stage', type: 'enumeration', fieldType: 'select', options: ['Planned', 'Running', 'Done'].map((value, displayOrder) => ({ label: value, value, displayOrder })) },
+      { name: 'budget', label: 'Budget', type: 'number', fieldType: 'number' },
+      { name: 'salesforce_id', label: 'Salesforce ID', type: 'string', fieldType: 'text' },
+    ],
+  });
 
   return { owners: owners.length, companies: companyIds.size, contacts: contacts.length, deals, tickets, ...engagements };
 }

@@ -149,11 +149,42 @@ export function seedDemo(org: SalesforceOrg): Record<string, number> {
     }
   });
 
+  const projects = seedProjects(org, [...contactsByAccount].slice(0, 3), ownerOf);
+
   return {
+    Project__c: projects,
     Group: 1,
     User: owners.length, Account: accountIdByCompany.size + convertible.length, Contact: contacts.length, Lead: leads.length, Opportunity: opportunities,
     OpportunityContactRole: contactRoles, Case: cases, Task: tasks, Event: events, Campaign: campaigns.length, CampaignMember: members,
   };
+}
+
+/**
+ * A custom object for the custom-object sync demo: Project__c, its fields named like the HubSpot demo's p_projects
+ * properties (Stage__c ↔ stage), with lookups to an Account and a Contact. It syncs once `customObjects` names it.
+ */
+function seedProjects(org: SalesforceOrg, accounts: ReadonlyArray<[string, string[]]>, ownerOf: (index: number) => string): number {
+  org.defineSchema({
+    object: 'Project__c',
+    label: 'Project',
+    fields: [
+      { name: 'Stage__c', type: 'picklist', picklistValues: ['Planned', 'Running', 'Done'] },
+      { name: 'Budget__c', type: 'currency' },
+      { name: 'Account__c', type: 'reference', referenceTo: ['Account'] },
+      { name: 'Contact__c', type: 'reference', referenceTo: ['Contact'] },
+    ],
+  });
+  accounts.forEach(([accountId, contactIds], index) => {
+    org.insertTrusted('Project__c', {
+      Name: ['Onboarding', 'Data migration', 'Rollout'][index],
+      Stage__c: ['Planned', 'Running', 'Done'][index],
+      Budget__c: 10_000 * (index + 1),
+      Account__c: accountId,
+      Contact__c: contactIds[0] ?? null,
+      OwnerId: ownerOf(index),
+    });
+  });
+  return accounts.length;
 }
 
 function accountOf(company: DemoCompany, ownerId: string): Record<string, unknown> {

@@ -33,6 +33,8 @@ export interface LinkedSyncSummary {
   /** Of those, records waiting for their parent (an Account) to sync. */
   waitingForParent: number;
   refusedMappings: MappingTypeRefusal[];
+  /** Fields that do not sync because no default mapping could be made for them (custom objects). */
+  unmappedFields?: ReadonlyArray<{ salesforceField: string; reason: string }>;
 }
 
 export type LinkedSyncDeps = Omit<ContactSyncDeps, 'store'> & { store: ContactSyncDeps['store'] & LinkedStore };
@@ -75,5 +77,6 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
     planErrors: plan.errors.length,
     waitingForParent: plan.errors.filter((error) => error.error.category === 'associations').length,
     refusedMappings: mapped.refused,
+    ...(description.unmappedFields ? { unmappedFields: description.unmappedFields } : {}),
   };
 }

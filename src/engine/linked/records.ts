@@ -44,14 +44,15 @@ export function parentLookups(description: LinkedObjectDescription, settings: Se
     if (salesforce.via !== 'lookup' || salesforce.on !== object) continue;
     const parent = Object.values(syncObjectDescriptions).find((candidate) => candidate.hubspotObjectType === association.hubspotObjectType);
     if (!parent || (parent.enabledSettingKey && readSetting(settings, parent.enabledSettingKey) !== true)) continue;
-    parents.push({ key: `@${association.hubspotObjectType}`, salesforceField: salesforce.field, hubspotObjectType: association.hubspotObjectType, label: salesforce.field.replace(/Id$/, '') });
+    const label = salesforce.references ?? salesforce.field.replace(/Id$/, '');
+    parents.push({ key: `@${association.hubspotObjectType}`, salesforceField: salesforce.field, hubspotObjectType: association.hubspotObjectType, label });
   }
   return parents;
 }
 
 export function pairFacts(description: LinkedObjectDescription, settings: Settings): LinkedPairFacts {
   const object = salesforceObjectOf(description);
-  const onDelete = readSetting(settings, description.deleteSettingKey);
+  const onDelete = description.onSalesforceDelete ?? readSetting(settings, description.deleteSettingKey);
   const idProperty = description.salesforceIdProperty[object];
   return {
     name: description.name,
@@ -60,6 +61,7 @@ export function pairFacts(description: LinkedObjectDescription, settings: Settin
     requiredOnCreate: description.requiredOnCreate[object] ?? [],
     onSalesforceDelete: onDelete === 'delete' ? 'delete' : 'do_nothing',
     parents: parentLookups(description, settings),
+    ...(description.direction ? { direction: description.direction } : {}),
   };
 }
 

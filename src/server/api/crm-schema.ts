@@ -3,9 +3,10 @@
  * lists (the inclusion-list picker). A port, so the routes can be served from the connectors in the service and
  * from anything else in a tool.
  */
-import type { HubSpotClient } from '../../connectors/hubspot/client.ts';
+import type { HubSpotClient, HubSpotObjectSchemaDefinition } from '../../connectors/hubspot/client.ts';
 import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
 import type { HubSpotPropertyDescription, SalesforceFieldDescription } from '../../core/mapping/model.ts';
+import { salesforceObjectAccess } from '../../engine/custom-objects.ts';
 
 export type HubSpotPropertySchema = HubSpotPropertyDescription & { label: string };
 export type SalesforceFieldSchema = SalesforceFieldDescription & { label: string };
@@ -13,6 +14,9 @@ export type SalesforceFieldSchema = SalesforceFieldDescription & { label: string
 export interface CrmSchemaPort {
   hubspotProperties(objectType: string): Promise<HubSpotPropertySchema[]>;
   salesforceFields(object: string): Promise<SalesforceFieldSchema[]>;
+  /** A custom object's mappings are made from both sides' schemas (src/engine/custom-objects.ts). */
+  salesforceObjectAccess(object: string): Promise<{ name: string; queryable: boolean }>;
+  hubspotObjectSchema(objectType: string): Promise<HubSpotObjectSchemaDefinition>;
   /** Contact lists (an inclusion list holds contacts). */
   hubspotContactLists(): Promise<Array<{ listId: string; name: string; size: number | null }>>;
 }
@@ -59,6 +63,8 @@ export function crmSchemaFromConnectors(salesforce: SalesforceClient, hubspot: H
         ...(field.referenceTo && field.referenceTo.length > 0 ? { referenceTo: field.referenceTo } : {}),
       }));
     },
+    salesforceObjectAccess: (object) => salesforceObjectAccess(salesforce, object),
+    hubspotObjectSchema: (objectType) => hubspot.objectSchema(objectType),
     async hubspotContactLists() {
       const lists: Array<{ listId: string; name: string; size: number | null }> = [];
       for (let offset = 0; ; ) {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { describeConfiguredCustomObject, findSyncedObject } from '../../engine/custom-objects.ts';
 import { listMappings, type MappingRow } from '../../engine/mappings.ts';
-import { syncObjectDescriptions, type SyncObjectDescription, type SyncObjectName } from '../../objects/index.ts';
+import { readSettings } from '../../engine/settings.ts';
+import type { SyncObjectDescription } from '../../objects/index.ts';
 import { FieldMappingConflictError } from '../../store/field-mappings.ts';
 import type { StoreRepositories } from '../../store/repositories.ts';
 import type { MappingJson, MappingsResponse } from './contract.ts';
@@ -9,12 +11,26 @@ import { checkCustomTypes, planMappingEdit, type MappingWrite } from './mapping-
 import { ApiRefusal, invalid, type ApiRoutes } from './route-kit.ts';
 import { mappingInput, mappingsResponse } from './schemas.ts';
 
-export const objectParams = z.object({
-  object: z.string().refine((name) => name in syncObjectDescriptions, `a synced object: ${Object.keys(syncObjectDescriptions).join(', ')}`),
-});
+// Which names are synced objects depends on the customObjects setting: checked against it by `describedObject`.
+export const objectParams = z.object({ object: z.string().trim().min(1, 'a synced object') });
 
-export function describedObject(name: string): SyncObjectDescription {
-  return syncObjectDescriptions[name as SyncObjectName];
+/**
+ * The description a mapping route works on: a standard pair's, or a configured custom object's, made from the live
+ * schemas (its default mappings depend on them). Anything else is a 400 naming what is accepted.
+ */
+export async function describedObject(deps: ApiDeps, name: string): Promise<SyncObjectDescription> {
+  const found = findSyncedObject(name, (await readSettings(deps.store.settings)).settings);
+  if (found.kind === 'standard') return found.description;
+  if (found.kind === 'unknown') throw invalid([{ path: 'object', message: found.message }]);
+  if (!deps.crmSchema) throw new ApiRefusal(501, 'not_configured', `the mappings of custom object ${found.entry.salesforceObject} come from the live schema of both systems, which this server cannot read`);
+  let described: Awaited<ReturnType<typeof describeConfiguredCustomObject>>;
+  try {
+    described = await describeConfiguredCustomObject(found.entry, deps.crmSchema);
+  } catch (error) {
+    throw new ApiRefusal(502, 'schema_unavailable', `the live schema of ${found.entry.salesforceObject} could not be read: ${(error as Error).message}`);
+  }
+  if (!described.ok) throw invalid([{ path: 'object', message: described.reason }]);
+  return described.description;
 }
 
 function toMappingJson(row: MappingRow, description: SyncObjectDescription): MappingJson {
@@ -60,7 +76,7 @@ export function registerMappingRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       params: objectParams,
       response: { status: 200, description: 'the mappings', schema: mappingsResponse },
     },
-    async ({ params }) => mappingsOf(deps.store, describedObject(params.object)),
+    async ({ params }) => mappingsOf(deps.store, await describedObject(deps, params.object)),
   );
 
   routes.add(
@@ -81,7 +97,7 @@ export function registerMappingRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       ],
     },
     async ({ params, body }, request) => {
-      const description = describedObject(params.object);
+      const description = await describedObject(deps, params.object);
       const current = await listMappings(deps.store.fieldMappings, description);
       const plan = planMappingEdit(description, current, body);
       let writes = plan.writes;

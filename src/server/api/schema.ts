@@ -32,7 +32,7 @@ export function registerSchemaRoutes(routes: ApiRoutes, deps: ApiDeps): void {
       errors: unavailable,
     },
     async ({ params }, request) => {
-      const description = describedObject(params.object);
+      const description = await describedObject(deps, params.object);
       return fromVendors(deps, request, 'the live schema', async (port) => {
         const hubspot = await port.hubspotProperties(description.hubspotObjectType);
         const salesforce: Record<string, Array<{ name: string; label: string; type: string }>> = {};

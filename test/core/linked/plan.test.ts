@@ -176,9 +176,9 @@ function apply(world: World, result: LinkedSyncPlan, at: number): void {
   }
 }
 
-function planWorld(world: World, mappings: TypedFieldMapping[], onSalesforceDelete: 'delete' | 'do_nothing'): LinkedSyncPlan {
+function planWorld(world: World, mappings: TypedFieldMapping[], onSalesforceDelete: 'delete' | 'do_nothing', direction?: LinkedPairFacts['direction']): LinkedSyncPlan {
   return plan({
-    pair: { ...deals, onSalesforceDelete },
+    pair: { ...deals, onSalesforceDelete, ...(direction ? { direction } : {}) },
     mappings,
     hubspotChanges: [...world.hubspot.values()],
     salesforceChanges: [...world.salesforce.values()],
@@ -272,5 +272,54 @@ describe('planLinkedSync: properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('planLinkedSync: one way, Salesforce → HubSpot (custom objects)', () => {
+  const oneWay: LinkedPairFacts = { ...deals, direction: 'salesforce_to_hubspot' };
+
+  it('never writes to Salesforce and is idempotent, whatever the rules and the changes on both sides', () => {
+    fc.assert(
+      fc.property(worldArbitrary, (generated) => {
+        const world = buildWorld(generated);
+        const mappings = [text('dealname', 'Name', generated.rules.name), number('amount', 'Amount', generated.rules.amount)];
+        const first = planWorld(world, mappings, generated.onSalesforceDelete, 'salesforce_to_hubspot');
+        expect(first.salesforceCreates.length + first.salesforceUpdates.length).toBe(0);
+        apply(world, first, 10_000);
+        for (const [id, record] of world.hubspot) if (record.deleted) world.hubspot.delete(id);
+        for (const [id, record] of world.salesforce) if (record.deleted) world.salesforce.delete(id);
+        const second = planWorld(world, mappings, generated.onSalesforceDelete, 'salesforce_to_hubspot');
+        expect(isEmptyLinkedPlan(second), JSON.stringify({ first, second })).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a HubSpot edit stands while the Salesforce field is unchanged (an overlap re-read writes nothing); a Salesforce change wins', () => {
+    const links = [{ linkId: 'L1', hubspotId: 'd1', salesforceId: 'O1' }];
+    const lastSynced = new Map([['L1', { dealname: 'Name in Salesforce', amount: 5, '@companies': null }]]);
+    const editedInHubspot = deal('d1', { dealname: 'Edited in HubSpot', amount: '5', salesforceopportunityid: 'O1' }, { modifiedAt: 9_000 });
+    const reread = plan({ pair: oneWay, links, lastSynced, hubspotChanges: [editedInHubspot], salesforceChanges: [opportunity('O1', { Name: 'Name in Salesforce', Amount: 5 })] });
+    expect(isEmptyLinkedPlan(reread), JSON.stringify(reread)).toBe(true);
+    const changed = plan({ pair: oneWay, links, lastSynced, hubspotChanges: [editedInHubspot], salesforceChanges: [opportunity('O1', { Name: 'Name in Salesforce', Amount: 8 }, { modifiedAt: 1_000 })] });
+    // Salesforce's change wins even though the HubSpot edit is later; the untouched field keeps HubSpot's edit.
+    expect(changed.hubspotUpdates).toEqual([{ id: 'd1', properties: { amount: '8' } }]);
+    expect(changed.salesforceUpdates).toEqual([]);
+  });
+
+  it('a record made in HubSpot creates nothing in Salesforce, and says why; an association made in HubSpot is not sent either', () => {
+    const result = plan({ pair: oneWay, hubspotChanges: [deal('d9', { dealname: 'HubSpot only' }, { parents: { '@companies': 'c1' } })] });
+    expect(result.salesforceCreates).toEqual([]);
+    expect(result.skips).toEqual([{ side: 'hubspot', id: 'd9', reason: 'deals syncs from Salesforce to HubSpot only; a record created in HubSpot is not created in Salesforce' }]);
+    const links = [{ linkId: 'L1', hubspotId: 'd1', salesforceId: 'O1' }];
+    const moved = plan({
+      pair: oneWay,
+      links,
+      lastSynced: new Map([['L1', { dealname: 'x', '@companies': 'A1' }]]),
+      hubspotChanges: [deal('d1', { dealname: 'x', salesforceopportunityid: 'O1' }, { parents: { '@companies': 'c2' } })],
+      salesforceChanges: [opportunity('O1', { Name: 'x', AccountId: 'A1' })],
+    });
+    expect(moved.salesforceUpdates).toEqual([]);
+    expect(moved.associationChanges).toEqual([]);
   });
 });

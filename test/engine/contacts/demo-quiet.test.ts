@@ -1,15 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HubSpotClient } from '../../../src/connectors/hubspot/client.ts';
-import { SalesforceClient } from '../../../src/connectors/salesforce/client.ts';
-import { startHubSpotEmulator } from '../../../src/emulators/hubspot/index.ts';
-import { startSalesforceEmulator } from '../../../src/emulators/salesforce/index.ts';
-import type { RunningEmulator } from '../../../src/emulators/shared/server.ts';
+import { describe, expect, it } from 'vitest';
 import { SalesforceApiBudget } from '../../../src/engine/api-budget.ts';
 import { runContactSyncCycle, TallyingMeter } from '../../../src/engine/cycle.ts';
-import { openStore, type Store } from '../../../src/store/open.ts';
+import { demoClients, useDemoWorld } from '../../helpers/demo-world.ts';
 import { emulatorAdmin } from '../../helpers/emulator-admin.ts';
 
 /** Calls that change data, per emulator, by endpoint (reads, queries, searches and batch reads left out). */
@@ -21,28 +13,13 @@ async function writeCalls(url: string): Promise<Record<string, number>> {
 }
 
 describe('the demo world, synced twice', () => {
-  let salesforceEmulator: RunningEmulator;
-  let hubspotEmulator: RunningEmulator;
-  let store: Store;
-  let folder: string;
-  beforeAll(async () => {
-    salesforceEmulator = await startSalesforceEmulator({ port: 0, seed: 'demo' });
-    hubspotEmulator = await startHubSpotEmulator({ port: 0, seed: 'demo' });
-    folder = mkdtempSync(join(tmpdir(), 'crmsync-demo-'));
-    store = await openStore(`sqlite:${join(folder, 'crmsync.db')}`);
-  });
-  afterAll(async () => {
-    await store.close();
-    await salesforceEmulator.close();
-    await hubspotEmulator.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  const demo = useDemoWorld();
 
   it('makes no writes and few calls in the second cycle: lead statuses are translated, and contacts created with roles start at their stage', async () => {
+    const { store, salesforceEmulator, hubspotEmulator } = demo;
     const budget = new SalesforceApiBudget(store.apiLedger, store.integrationState, async () => null, () => new Date());
     const calls = { salesforce: new TallyingMeter(budget), hubspot: new TallyingMeter() };
-    const salesforce = new SalesforceClient({ credentials: { kind: 'session', instanceUrl: salesforceEmulator.url, accessToken: 'token' }, apiVersion: '62.0', meter: calls.salesforce });
-    const hubspot = new HubSpotClient({ accessToken: 'token', basePath: hubspotEmulator.url, meter: calls.hubspot });
+    const { salesforce, hubspot } = demoClients(demo, calls);
     const cycle = () => runContactSyncCycle({ store, salesforce, hubspot, calls, clock: () => new Date() });
 
     const first = await cycle();
