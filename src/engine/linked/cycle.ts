@@ -15,6 +15,7 @@ import type { ContactSyncDeps } from '../contacts/ports.ts';
 import type { MappingTypeRefusal } from '../mapping-types.ts';
 import { applyLinkedPlan } from './apply.ts';
 import { gatherLinkedChanges, type LinkedStore } from './gather.ts';
+import { syncJunctions, type JunctionSummary } from './junctions.ts';
 import { linkedMappings } from './records.ts';
 
 export interface LinkedSystemSummary extends SideCounts {
@@ -33,6 +34,8 @@ export interface LinkedSyncSummary {
   /** Of those, records waiting for their parent (an Account) to sync. */
   waitingForParent: number;
   refusedMappings: MappingTypeRefusal[];
+  /** Junction rows (OpportunityContactRole) and the HubSpot associations they stand for, written this cycle. */
+  junctions: JunctionSummary;
 }
 
 export type LinkedSyncDeps = Omit<ContactSyncDeps, 'store'> & { store: ContactSyncDeps['store'] & LinkedStore };
@@ -43,7 +46,13 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
   const progress = deps.onProgress ?? (() => undefined);
   progress({ step: `${description.name}: reading changes`, done: 0, total: null });
   const mapped = await linkedMappings(description, store, deps.salesforce, deps.hubspot);
-  const gathered = await gatherLinkedChanges(description, deps, { now: started, settings: context.settings, mapped, overlapMs: deps.overlapMs ?? DEFAULT_OVERLAP_MS });
+  const gathered = await gatherLinkedChanges(description, deps, {
+    now: started,
+    settings: context.settings,
+    mapped,
+    overlapMs: deps.overlapMs ?? DEFAULT_OVERLAP_MS,
+    ...(deps.triggers ? { hints: deps.triggers.records } : {}),
+  });
   const plan = planLinkedSync(gathered.input);
   const writes = plan.salesforceCreates.length + plan.salesforceUpdates.length + plan.hubspotCreates.length + plan.hubspotUpdates.length + plan.hubspotDeletes.length;
   progress({ step: `${description.name}: writing`, done: 0, total: writes });
@@ -62,11 +71,19 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
     },
     plan,
   );
+  const { input } = gathered;
+  const junctions = await syncJunctions(description, deps, {
+    now: clock(),
+    runId: context.runId,
+    overlapMs: deps.overlapMs ?? DEFAULT_OVERLAP_MS,
+    hubspotIds: [...input.hubspotChanges, ...(input.hubspotPartners ?? [])].map((record) => record.id),
+    salesforceIds: [...input.salesforceChanges, ...(input.salesforcePartners ?? [])].map((record) => record.id),
+  });
   progress({ step: `${description.name}: writing`, done: writes, total: writes });
   // Records that waited for a parent and were not found waiting again this cycle have synced (or are gone).
   await store.syncErrors.resolveUnlessSeenSince(gathered.retriedErrorIds, started, clock());
   await store.transaction(async (repositories) => {
-    for (const checkpoint of gathered.checkpoints) await repositories.checkpoints.advance(checkpoint.system, checkpoint.object, checkpoint.cursor, clock());
+    for (const checkpoint of [...gathered.checkpoints, ...junctions.checkpoints]) await repositories.checkpoints.advance(checkpoint.system, checkpoint.object, checkpoint.cursor, clock());
   });
   return {
     object: description.name,
@@ -75,5 +92,6 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
     planErrors: plan.errors.length,
     waitingForParent: plan.errors.filter((error) => error.error.category === 'associations').length,
     refusedMappings: mapped.refused,
+    junctions: junctions.summary,
   };
 }

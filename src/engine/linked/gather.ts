@@ -20,6 +20,7 @@ import type { HubSpotClient } from '../../connectors/hubspot/client.ts';
 import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
 import type { LinkedObjectDescription } from '../../objects/index.ts';
 import type { PollCursor } from '../detect/cursor.ts';
+import type { RecordHint } from '../detect/triggers.ts';
 import { pollHubSpotChanges } from '../detect/hubspot-poll.ts';
 import { parseSalesforceDateTime, pollSalesforceChanges, soqlDateTime } from '../detect/salesforce-poll.ts';
 import type { CheckpointAdvance } from '../contacts/gather.ts';
@@ -49,6 +50,8 @@ export interface GatheredLinkedChanges {
 
 export interface LinkedGatherOptions {
   now: Date;
+  /** The trigger hub's hints for this cycle: HubSpot records whose associations changed or that were deleted. */
+  hints?: readonly RecordHint[];
   settings: Settings;
   mapped: LinkedMappings;
   overlapMs: number;
@@ -92,6 +95,10 @@ export async function gatherLinkedChanges(
     lastHubspot = { system: 'hubspot', object: description.name, cursor: batch.checkpoint };
   }
   if (lastHubspot) checkpoints.push(lastHubspot);
+  // HubSpot does not move a record's modification time when its associations change, nor can search see a delete:
+  // a webhook's hint is how those records come here before they change otherwise. Read by id; gone is deleted.
+  const hinted = [...new Set((options.hints ?? []).filter((hint) => hint.system === 'hubspot' && hint.object === type && !hubspotChanges.has(hint.recordId)).map((hint) => hint.recordId))];
+  for (const record of await readHubspot(hubspot, type, hinted, properties)) hubspotChanges.set(record.id, record);
 
   // Records waiting for a parent, read again: their parent may have synced since.
   const due = (await store.syncErrors.dueForRetry(options.now, 2_000)).filter((error) => error.object === type && error.category === 'associations');
@@ -305,7 +312,7 @@ async function readSalesforce(salesforce: SalesforceClient, object: string, ids:
   });
 }
 
-async function readCursor(store: ContactRepositories, system: 'salesforce' | 'hubspot', object: string): Promise<PollCursor | null> {
+export async function readCursor(store: ContactRepositories, system: 'salesforce' | 'hubspot', object: string): Promise<PollCursor | null> {
   const checkpoint = await store.checkpoints.read(system, object);
   return checkpoint ? { time: checkpoint.cursorTime, lastId: checkpoint.cursorLastId } : null;
 }
