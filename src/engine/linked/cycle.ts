@@ -15,7 +15,7 @@ import type { ContactSyncDeps } from '../contacts/ports.ts';
 import type { MappingTypeRefusal } from '../mapping-types.ts';
 import { applyLinkedPlan } from './apply.ts';
 import { gatherLinkedChanges, type LinkedStore } from './gather.ts';
-import { syncJunctions, type JunctionSummary } from './junctions.ts';
+import { syncAssociations, type AssociationSummary } from './junctions.ts';
 import { linkedMappings } from './records.ts';
 
 export interface LinkedSystemSummary extends SideCounts {
@@ -34,8 +34,11 @@ export interface LinkedSyncSummary {
   /** Of those, records waiting for their parent (an Account) to sync. */
   waitingForParent: number;
   refusedMappings: MappingTypeRefusal[];
-  /** Junction rows (OpportunityContactRole) and the HubSpot associations they stand for, written this cycle. */
-  junctions: JunctionSummary;
+  /**
+   * Junction rows (OpportunityContactRole) and the HubSpot associations they stand for, and children's lookups to
+   * this pair's records (Contact.AccountId ↔ the contact's company), written this cycle.
+   */
+  associations: AssociationSummary;
 }
 
 export type LinkedSyncDeps = Omit<ContactSyncDeps, 'store'> & { store: ContactSyncDeps['store'] & LinkedStore };
@@ -72,10 +75,12 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
     plan,
   );
   const { input } = gathered;
-  const junctions = await syncJunctions(description, deps, {
+  const associations = await syncAssociations(description, deps, {
     now: clock(),
     runId: context.runId,
+    settings: context.settings,
     overlapMs: deps.overlapMs ?? DEFAULT_OVERLAP_MS,
+    hints: deps.triggers?.records ?? [],
     hubspotIds: [...input.hubspotChanges, ...(input.hubspotPartners ?? [])].map((record) => record.id),
     salesforceIds: [...input.salesforceChanges, ...(input.salesforcePartners ?? [])].map((record) => record.id),
   });
@@ -83,7 +88,7 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
   // Records that waited for a parent and were not found waiting again this cycle have synced (or are gone).
   await store.syncErrors.resolveUnlessSeenSince(gathered.retriedErrorIds, started, clock());
   await store.transaction(async (repositories) => {
-    for (const checkpoint of [...gathered.checkpoints, ...junctions.checkpoints]) await repositories.checkpoints.advance(checkpoint.system, checkpoint.object, checkpoint.cursor, clock());
+    for (const checkpoint of [...gathered.checkpoints, ...associations.checkpoints]) await repositories.checkpoints.advance(checkpoint.system, checkpoint.object, checkpoint.cursor, clock());
   });
   return {
     object: description.name,
@@ -92,6 +97,6 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
     planErrors: plan.errors.length,
     waitingForParent: plan.errors.filter((error) => error.error.category === 'associations').length,
     refusedMappings: mapped.refused,
-    junctions: junctions.summary,
+    associations: associations.summary,
   };
 }

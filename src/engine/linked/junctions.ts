@@ -19,7 +19,10 @@ import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
 import type { AssociationDescription } from '../../objects/description.ts';
 import type { LinkedObjectDescription } from '../../objects/index.ts';
 import type { CheckpointAdvance } from '../contacts/gather.ts';
+import type { Settings } from '../../core/settings.ts';
 import type { AuditEntry, ContactSyncStore, SyncErrorReport } from '../contacts/ports.ts';
+import type { RecordHint } from '../detect/triggers.ts';
+import { syncChildLookup, type ChildLookupSummary } from './child-lookups.ts';
 import { soqlInLists } from '../contacts/records.ts';
 import { pollSalesforceChanges, soqlDateTime } from '../detect/salesforce-poll.ts';
 import { readCursor, type LinkedStore } from './gather.ts';
@@ -33,35 +36,64 @@ export interface JunctionSummary {
   skipped: number;
 }
 
-export interface JunctionContext {
+export interface AssociationContext {
   now: Date;
   runId: string;
+  settings: Settings;
   overlapMs: number;
+  /** The trigger hub's hints for this cycle: HubSpot records whose associations changed. */
+  hints: readonly RecordHint[];
   /** The pair's records this cycle read, on each side. */
   hubspotIds: readonly string[];
   salesforceIds: readonly string[];
 }
 
-export async function syncJunctions(
-  description: LinkedObjectDescription,
-  sources: { salesforce: SalesforceClient; hubspot: HubSpotClient; store: LinkedStore & ContactSyncStore },
-  context: JunctionContext,
-): Promise<{ summary: JunctionSummary; checkpoints: CheckpointAdvance[] }> {
-  const summary: JunctionSummary = { salesforce: { created: 0, deleted: 0, failed: 0 }, hubspot: { created: 0, deleted: 0, failed: 0 }, skipped: 0 };
+export type AssociationSources = { salesforce: SalesforceClient; hubspot: HubSpotClient; store: LinkedStore & ContactSyncStore };
+
+export interface AssociationSummary {
+  junctions: JunctionSummary;
+  childLookups: ChildLookupSummary;
+}
+
+/**
+ * The associations a pair's own plan does not carry, from its description: junctions (OpportunityContactRole)
+ * and children's lookups to it (Contact.AccountId on the companies pair). Its own lookups to parents
+ * (Opportunity.AccountId) are fields of the plan.
+ */
+export async function syncAssociations(description: LinkedObjectDescription, sources: AssociationSources, context: AssociationContext): Promise<{ summary: AssociationSummary; checkpoints: CheckpointAdvance[] }> {
+  const summary: AssociationSummary = {
+    junctions: { salesforce: { created: 0, deleted: 0, failed: 0 }, hubspot: { created: 0, deleted: 0, failed: 0 }, skipped: 0 },
+    childLookups: { salesforce: { updated: 0, failed: 0 }, hubspot: { moved: 0 } },
+  };
   const checkpoints: CheckpointAdvance[] = [];
-  for (const association of description.associations) {
-    if (association.salesforce.via !== 'junction') continue;
-    checkpoints.push(...(await syncJunction(description, association.hubspotObjectType, association.salesforce, sources, context, summary)));
+  const object = salesforceObjectOf(description);
+  for (const { hubspotObjectType, salesforce } of description.associations) {
+    if (salesforce.via === 'junction') checkpoints.push(...(await syncJunction(description, hubspotObjectType, salesforce, sources, context, summary.junctions)));
+    else if (salesforce.on !== object) {
+      const child = { hubspotType: hubspotObjectType, salesforceObject: salesforce.on, field: salesforce.field };
+      checkpoints.push(...(await syncChildLookup(description, child, sources, context, summary.childLookups)));
+    }
   }
   return { summary, checkpoints };
+}
+
+/** An audit row of an association step. */
+export function auditEntry(
+  context: Pick<AssociationContext, 'now' | 'runId'>,
+  target: Pick<AuditEntry, 'system' | 'object' | 'recordId' | 'linkId'>,
+  action: string,
+  changes: Record<string, unknown>,
+  reason: string,
+): AuditEntry {
+  return { at: context.now, ...target, action, changes, reason, runId: context.runId };
 }
 
 async function syncJunction(
   description: LinkedObjectDescription,
   otherType: string,
   junction: Junction,
-  sources: { salesforce: SalesforceClient; hubspot: HubSpotClient; store: LinkedStore & ContactSyncStore },
-  context: JunctionContext,
+  sources: AssociationSources,
+  context: AssociationContext,
   summary: JunctionSummary,
 ): Promise<CheckpointAdvance[]> {
   const { salesforce, hubspot, store } = sources;
@@ -134,17 +166,8 @@ async function syncJunction(
   const audit: AuditEntry[] = [];
   const reports: SyncErrorReport[] = [];
   const linkOf = new Map(pairs.map((pair) => [pair.linkId, pair]));
-  const entry = (system: 'salesforce' | 'hubspot', recordId: string, linkId: string, action: string, changes: Record<string, unknown>, reason: string): AuditEntry => ({
-    at: context.now,
-    system,
-    object: system === 'salesforce' ? junction.object : type,
-    recordId,
-    linkId,
-    action,
-    changes,
-    reason,
-    runId: context.runId,
-  });
+  const entry = (system: 'salesforce' | 'hubspot', recordId: string, linkId: string, action: string, changes: Record<string, unknown>, reason: string): AuditEntry =>
+    auditEntry(context, { system, object: system === 'salesforce' ? junction.object : type, recordId, linkId }, action, changes, reason);
   const refused = (linkId: string, message: string, code: string, retryable: boolean) => {
     const pair = linkOf.get(linkId)!;
     failed.add(linkId);

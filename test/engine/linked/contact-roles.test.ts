@@ -33,7 +33,7 @@ describe('deal ↔ contact through OpportunityContactRole', () => {
     expect(await dealContacts(world, dealId)).toEqual([]);
     const [role] = (await world.salesforce.create('OpportunityContactRole', contactIds.map((ContactId) => ({ OpportunityId: opportunityId, ContactId, Role: 'Decision Maker' })))).map((result) => result.id);
     const added = await fullCycle(world);
-    expect(added.objects.find((object) => object.object === 'deals')?.junctions.hubspot.created).toBe(2);
+    expect(added.objects.find((object) => object.object === 'deals')?.associations.junctions.hubspot.created).toBe(2);
     expect(await dealContacts(world, dealId)).toEqual([...hubspotContactIds].sort());
     expect(objectWrites(await fullCycle(world))).toBe(0);
 
@@ -68,7 +68,7 @@ describe('deal ↔ contact through OpportunityContactRole', () => {
     const leadContact = (await hubspotRecords(world, 'contacts')).find((contact) => contact.properties.email === 'lee@acme.example')!.id;
     await world.hubspot.associateDefault('deals', 'contacts', [{ fromId: dealId, toId: leadContact }, { fromId: dealId, toId: hubspotContactIds[0]! }]);
     const summary = await fullCycle(world, [{ object: 'deals', recordId: dealId }]);
-    expect(summary.objects.find((object) => object.object === 'deals')?.junctions.skipped).toBe(1);
+    expect(summary.objects.find((object) => object.object === 'deals')?.associations.junctions.skipped).toBe(1);
     expect(await roles(world)).toEqual([[opportunityId, contactIds[0]]]);
     expect(await world.store.syncErrors.openForRecords('deals', { hubspotIds: [dealId], salesforceIds: [opportunityId] })).toEqual([]);
     const [skip] = (await world.store.auditTrail.listForRecord(dealId, 10)).filter((entry) => entry.action === 'skip_association');

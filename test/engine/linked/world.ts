@@ -53,8 +53,8 @@ export async function createInHubspot(world: LinkedWorld, type: string, properti
 /** Objects' totals of created, updated and deleted records in a cycle: what a quiet second cycle must show as 0. */
 export function objectWrites(summary: SyncCycleSummary): number {
   return summary.objects.reduce((sum, object) => {
-    const { junctions } = object;
-    const rows = junctions.salesforce.created + junctions.salesforce.deleted + junctions.hubspot.created + junctions.hubspot.deleted;
+    const { junctions, childLookups } = object.associations;
+    const rows = junctions.salesforce.created + junctions.salesforce.deleted + junctions.hubspot.created + junctions.hubspot.deleted + childLookups.salesforce.updated + childLookups.hubspot.moved;
     return sum + rows + object.salesforce.created + object.salesforce.updated + object.salesforce.deleted + object.hubspot.created + object.hubspot.updated + object.hubspot.deleted;
   }, 0);
 }
