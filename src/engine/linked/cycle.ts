@@ -55,6 +55,8 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
     mapped,
     overlapMs: deps.overlapMs ?? DEFAULT_OVERLAP_MS,
     ...(deps.triggers ? { hints: deps.triggers.records } : {}),
+    reconcileHubspot: (deps.triggers?.reconciliations ?? []).some((request) => request.system === 'hubspot' && (request.object === null || request.object === description.hubspotObjectType)),
+    ...(deps.archivedScanIntervalMs !== undefined ? { archivedScanIntervalMs: deps.archivedScanIntervalMs } : {}),
   });
   const plan = planLinkedSync(gathered.input);
   const writes = plan.salesforceCreates.length + plan.salesforceUpdates.length + plan.hubspotCreates.length + plan.hubspotUpdates.length + plan.hubspotDeletes.length;

@@ -23,7 +23,7 @@ import type { PollCursor } from '../detect/cursor.ts';
 import type { RecordHint } from '../detect/triggers.ts';
 import { pollHubSpotChanges } from '../detect/hubspot-poll.ts';
 import { parseSalesforceDateTime, pollSalesforceChanges, soqlDateTime } from '../detect/salesforce-poll.ts';
-import type { CheckpointAdvance } from '../contacts/gather.ts';
+import { ARCHIVED_SCAN_INTERVAL_MS, type CheckpointAdvance } from '../contacts/gather.ts';
 import type { ContactRepositories, StoredLink } from '../contacts/ports.ts';
 import { soqlInLists } from '../contacts/records.ts';
 import { ownerDirectoryFor } from '../owners.ts';
@@ -52,6 +52,10 @@ export interface LinkedGatherOptions {
   now: Date;
   /** The trigger hub's hints for this cycle: HubSpot records whose associations changed or that were deleted. */
   hints?: readonly RecordHint[];
+  /** A trigger asked for this pair's HubSpot records to be compared in full: the archived listing is read now. */
+  reconcileHubspot?: boolean;
+  /** How often the archived listing is read in full; default ARCHIVED_SCAN_INTERVAL_MS (15 minutes). */
+  archivedScanIntervalMs?: number;
   settings: Settings;
   mapped: LinkedMappings;
   overlapMs: number;
@@ -90,7 +94,8 @@ export async function gatherLinkedChanges(
   }
   const hubspotChanges = new Map<string, LinkedHubspotRecord>();
   let lastHubspot: CheckpointAdvance | undefined;
-  for await (const batch of pollHubSpotChanges(hubspot, { objectType: type, properties, checkpoint: await readCursor(store, 'hubspot', description.name), overlapMs: options.overlapMs })) {
+  const hubspotCheckpoint = await readCursor(store, 'hubspot', description.name);
+  for await (const batch of pollHubSpotChanges(hubspot, { objectType: type, properties, checkpoint: hubspotCheckpoint, overlapMs: options.overlapMs })) {
     for (const record of batch.records) hubspotChanges.set(record.id, toLinkedHubspot(record));
     lastHubspot = { system: 'hubspot', object: description.name, cursor: batch.checkpoint };
   }
@@ -99,6 +104,20 @@ export async function gatherLinkedChanges(
   // a webhook's hint is how those records come here before they change otherwise. Read by id; gone is deleted.
   const hinted = [...new Set((options.hints ?? []).filter((hint) => hint.system === 'hubspot' && hint.object === type && !hubspotChanges.has(hint.recordId)).map((hint) => hint.recordId))];
   for (const record of await readHubspot(hubspot, type, hinted, properties)) hubspotChanges.set(record.id, record);
+  // Deletes no webhook told of: the archived listing has no time filter, so it is read whole, at most every
+  // ARCHIVED_SCAN_INTERVAL_MS or on a reconcile request, as contacts do; only linked records become changes.
+  // Before the first poll nothing is linked, so there is nothing to read it for.
+  const scanKey = `${description.name}#archived`;
+  const lastScan = await readCursor(store, 'hubspot', scanKey);
+  const scanDue = lastScan === null || options.now.getTime() - lastScan.time.getTime() >= (options.archivedScanIntervalMs ?? ARCHIVED_SCAN_INTERVAL_MS) || (options.reconcileHubspot ?? false);
+  if (hubspotCheckpoint !== null && scanDue) {
+    checkpoints.push({ system: 'hubspot', object: scanKey, cursor: { time: options.now, lastId: null } });
+    const archived = new Map<string, LinkedHubspotRecord>();
+    for await (const page of hubspot.archivedPages(type, ['hs_lastmodifieddate'])) for (const record of page) archived.set(record.id, { ...toLinkedHubspot(record), deleted: true });
+    for (const link of (await store.idLinks.findByHubspotIds(type, [...archived.keys()])).values()) {
+      if (link.salesforceObject === object && !hubspotChanges.has(link.hubspotId)) hubspotChanges.set(link.hubspotId, archived.get(link.hubspotId)!);
+    }
+  }
 
   // Records waiting for a parent, read again: their parent may have synced since.
   const due = (await store.syncErrors.dueForRetry(options.now, 2_000)).filter((error) => error.object === type && error.category === 'associations');
