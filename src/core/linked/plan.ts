@@ -375,7 +375,9 @@ class LinkedPlanner {
     const hubspotReading = hubspot ? readHubspotRecord(hubspot.properties, this.mappings, this.input.addressSettings, this.conversion) : undefined;
     const salesforceReading = salesforce ? readSalesforceRecord(this.withoutPlaceholders(salesforce), this.mappings) : undefined;
     const partnerOf = (side: 'hubspot' | 'salesforce') => (link ? (side === 'hubspot' ? link.salesforceId : link.hubspotId) : null);
-    for (const error of hubspotReading?.errors ?? []) this.error('hubspot', hubspot!.id, partnerOf('hubspot'), error);
+    // An owner with no user of the same email on the other side is left out of the write (a new record gets
+    // Salesforce's default owner, the integration user), never an error: owners map by email (SPEC section 3).
+    for (const error of hubspotReading?.errors ?? []) if (error.reason !== 'unknown_owner') this.error('hubspot', hubspot!.id, partnerOf('hubspot'), error);
     for (const error of salesforceReading?.errors ?? []) this.error('salesforce', salesforce!.id, partnerOf('salesforce'), error);
 
     const absent = (property: string): SalesforceValue | undefined => (creating ? null : lastSynced[property]);
@@ -399,7 +401,7 @@ class LinkedPlanner {
     const writes = (side: 'salesforce' | 'hubspot') =>
       new Map(decisions.flatMap(({ mapping, decision }) => (decision.write === side ? [[mapping.hubspotProperty, decision.value] as const] : [])));
     const hubspotWrite = hubspotWriteProperties(this.mappings, writes('hubspot'), this.conversion);
-    for (const error of hubspotWrite.errors) this.error('salesforce', salesforce?.id ?? '', partnerOf('salesforce'), error);
+    for (const error of hubspotWrite.errors) if (error.reason !== 'unknown_owner') this.error('salesforce', salesforce?.id ?? '', partnerOf('salesforce'), error);
     const failed = new Set(hubspotWrite.errors.map((error) => error.field));
     const decided: Decided = { salesforce: salesforceWritePayload(this.mappings, writes('salesforce'), hubspotReading), hubspot: hubspotWrite.properties, associations: [], synced: {}, waiting: false };
     for (const { mapping, decision } of decisions) {
