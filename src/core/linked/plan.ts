@@ -82,6 +82,8 @@ export interface ParentLookup {
 export interface ParentLinks {
   salesforceIdByHubspotId: ReadonlyMap<string, string>;
   hubspotIdBySalesforceId: ReadonlyMap<string, string>;
+  /** HubSpot parents linked to another Salesforce object than the lookup's (a contact that is a Lead): that object. */
+  otherObjectByHubspotId?: ReadonlyMap<string, string>;
 }
 
 /** What the object's description says that the plan needs (core does not import src/objects). */
@@ -438,7 +440,13 @@ class LinkedPlanner {
     if (!hubspot) hubspotValue = lastSynced === undefined ? null : previous;
     else if (hubspotParent === undefined) hubspotValue = undefined;
     else if (hubspotParent === null) hubspotValue = null;
-    else hubspotValue = links?.salesforceIdByHubspotId.get(hubspotParent) ?? waiting('hubspot', hubspot.id, hubspotParent);
+    else if (links?.otherObjectByHubspotId?.has(hubspotParent)) {
+      // It will never be a record the lookup can hold (a Lead for Case.ContactId): not a parent to wait for. The
+      // HubSpot side counts as unchanged, so the record syncs without it and the association is left alone.
+      hubspotValue = previous ?? null;
+      const other = links.otherObjectByHubspotId.get(hubspotParent)!;
+      this.skip('hubspot', hubspot.id, `its ${parent.hubspotObjectType} ${hubspotParent} is a ${other} in Salesforce; ${parent.salesforceField} can only hold a ${parent.label}, so it is left out`);
+    } else hubspotValue = links?.salesforceIdByHubspotId.get(hubspotParent) ?? waiting('hubspot', hubspot.id, hubspotParent);
     const raw = salesforce?.fields[parent.salesforceField];
     let salesforceValue: SalesforceValue | undefined;
     if (!salesforce) salesforceValue = lastSynced === undefined ? null : previous;

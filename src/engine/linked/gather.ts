@@ -184,12 +184,15 @@ export async function gatherLinkedChanges(
       const id = record.fields[parent.salesforceField];
       return typeof id === 'string' && id !== '' ? [id] : [];
     });
-    const found = [...(await store.idLinks.findByHubspotIds(parent.hubspotObjectType, hubspotParentIds)).values(), ...(await store.idLinks.findBySalesforceIds(salesforceParentIds)).values()].filter(
-      (link) => link.hubspotObjectType === parent.hubspotObjectType && link.salesforceObject === parent.label,
+    const candidates = [...(await store.idLinks.findByHubspotIds(parent.hubspotObjectType, hubspotParentIds)).values(), ...(await store.idLinks.findBySalesforceIds(salesforceParentIds)).values()].filter(
+      (link) => link.hubspotObjectType === parent.hubspotObjectType,
     );
+    const found = candidates.filter((link) => link.salesforceObject === parent.label);
+    const elsewhere = candidates.filter((link) => link.salesforceObject !== parent.label);
     parentLinks.set(parent.key, {
       salesforceIdByHubspotId: new Map(found.map((link) => [link.hubspotId, link.salesforceId])),
       hubspotIdBySalesforceId: new Map(found.map((link) => [link.salesforceId, link.hubspotId])),
+      ...(elsewhere.length > 0 ? { otherObjectByHubspotId: new Map(elsewhere.map((link) => [link.hubspotId, link.salesforceObject])) } : {}),
     });
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { alignLeadStatus } from '../contacts/world.ts';
 import { createInHubspot, createInSalesforce, fullCycle, hubspotRecords, objectWrites, salesforceRecords, saveSettings, useLinkedWorld, type LinkedWorld } from './world.ts';
 
 const world = useLinkedWorld();
@@ -108,6 +109,23 @@ describe('tickets ⇄ Cases', () => {
     await world.salesforce.delete('Case', [stays]);
     await fullCycle(world);
     expect((await hubspotRecords(world, 'tickets')).map((ticket) => ticket.properties.subject)).toEqual(['Stays']);
+    expect(objectWrites(await fullCycle(world))).toBe(0);
+  });
+
+  it('a ticket whose contact is synced as a Lead creates its Case without a contact, skipped with the reason, not waiting', async () => {
+    await alignLeadStatus(world);
+    await saveSettings(world, { tickets: { enabled: true } });
+    await createInSalesforce(world, 'Lead', { LastName: 'Prospect', Company: 'Somewhere', Email: 'lee@somewhere.example' });
+    await fullCycle(world);
+    const leadContact = (await hubspotRecords(world, 'contacts'))[0]!.id;
+    const ticketId = await createInHubspot(world, 'tickets', { subject: 'From a lead', hs_pipeline: '0', hs_pipeline_stage: '1' });
+    await world.hubspot.associateDefault('tickets', 'contacts', [{ fromId: ticketId, toId: leadContact }]);
+    const summary = await fullCycle(world);
+    expect((await salesforceRecords(world, 'Case')).map((record) => [record.Subject, record.ContactId ?? null])).toEqual([['From a lead', null]]);
+    expect(summary.objects.find((object) => object.object === 'tickets')?.waitingForParent).toBe(0);
+    expect(await openErrors(world, { hubspotIds: [ticketId] })).toEqual([]);
+    // The HubSpot association stays as the user made it.
+    expect((await world.hubspot.associationsOf('tickets', 'contacts', [ticketId])).get(ticketId)).toEqual([leadContact]);
     expect(objectWrites(await fullCycle(world))).toBe(0);
   });
 });
