@@ -11,6 +11,7 @@ import type { Settings } from '../../core/settings.ts';
 import type { LinkedObjectDescription } from '../../objects/index.ts';
 import type { SideCounts } from '../contacts/apply.ts';
 import { DEFAULT_OVERLAP_MS } from '../detect/cursor.ts';
+import { retryDelayMs } from '../contacts/retry.ts';
 import type { ContactSyncDeps } from '../contacts/ports.ts';
 import type { MappingTypeRefusal } from '../mapping-types.ts';
 import { applyLinkedPlan } from './apply.ts';
@@ -33,6 +34,8 @@ export interface LinkedSyncSummary {
   planErrors: number;
   /** Of those, records waiting for their parent (an Account) to sync. */
   waitingForParent: number;
+  /** Records read again because their sync errors were due (back-off run out, a parent awaited, a resync). */
+  retried: number;
   refusedMappings: MappingTypeRefusal[];
   /**
    * Junction rows (OpportunityContactRole) and the HubSpot associations they stand for, and children's lookups to
@@ -57,6 +60,7 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
     ...(deps.triggers ? { hints: deps.triggers.records } : {}),
     reconcileHubspot: (deps.triggers?.reconciliations ?? []).some((request) => request.system === 'hubspot' && (request.object === null || request.object === description.hubspotObjectType)),
     ...(deps.archivedScanIntervalMs !== undefined ? { archivedScanIntervalMs: deps.archivedScanIntervalMs } : {}),
+    mayRetryFailed: (await deps.calls.salesforce.mayRetryFailedRecords?.()) ?? true,
   });
   const plan = planLinkedSync(gathered.input);
   const writes = plan.salesforceCreates.length + plan.salesforceUpdates.length + plan.hubspotCreates.length + plan.hubspotUpdates.length + plan.hubspotDeletes.length;
@@ -87,7 +91,10 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
     salesforceIds: [...input.salesforceChanges, ...(input.salesforcePartners ?? [])].map((record) => record.id),
   });
   progress({ step: `${description.name}: writing`, done: writes, total: writes });
-  // Records that waited for a parent and were not found waiting again this cycle have synced (or are gone).
+  // Transient refusals recorded this cycle get their next try by back-off, as contacts' do (contacts/retry.ts).
+  const jitter = deps.jitter ?? Math.random;
+  await store.syncErrors.scheduleRetries(clock(), (attempts) => retryDelayMs(attempts, jitter()));
+  // Records retried this cycle and not found failing or waiting again have synced (or are gone).
   await store.syncErrors.resolveUnlessSeenSince(gathered.retriedErrorIds, started, clock());
   await store.transaction(async (repositories) => {
     for (const checkpoint of [...gathered.checkpoints, ...associations.checkpoints]) await repositories.checkpoints.advance(checkpoint.system, checkpoint.object, checkpoint.cursor, clock());
@@ -98,6 +105,7 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
     hubspot: { read: gathered.read.hubspot, ...applied.hubspot, skipped: plan.skips.filter((skip) => skip.side === 'hubspot').length },
     planErrors: plan.errors.length,
     waitingForParent: plan.errors.filter((error) => error.error.category === 'associations').length,
+    retried: gathered.retriedErrorIds.length,
     refusedMappings: mapped.refused,
     associations: associations.summary,
   };

@@ -26,6 +26,7 @@ import { parseSalesforceDateTime, pollSalesforceChanges, soqlDateTime } from '..
 import { ARCHIVED_SCAN_INTERVAL_MS, type CheckpointAdvance } from '../contacts/gather.ts';
 import type { ContactRepositories, StoredLink } from '../contacts/ports.ts';
 import { soqlInLists } from '../contacts/records.ts';
+import { RETRIES_PER_CYCLE } from '../contacts/retry.ts';
 import { ownerDirectoryFor } from '../owners.ts';
 import { hubspotPropertiesToRead, pairFacts, salesforceFieldsToRead, toLinkedHubspot, toLinkedSalesforce, type LinkedMappings } from './records.ts';
 
@@ -44,7 +45,7 @@ export interface GatheredLinkedChanges {
   contactsToAttach: Map<string, string[]>;
   /** Companies: the HubSpot contacts to associate with the company created for an Account, by Account id. */
   hubspotContactsOf: Map<string, string[]>;
-  /** Errors re-read this cycle (waiting for a parent): resolved when they do not come back. */
+  /** Errors re-read this cycle (due for a retry): resolved when they do not come back. */
   retriedErrorIds: number[];
 }
 
@@ -56,6 +57,8 @@ export interface LinkedGatherOptions {
   reconcileHubspot?: boolean;
   /** How often the archived listing is read in full; default ARCHIVED_SCAN_INTERVAL_MS (15 minutes). */
   archivedScanIntervalMs?: number;
+  /** False above 75% of the Salesforce allocation: records whose writes failed are not retried then. Default true. */
+  mayRetryFailed?: boolean;
   settings: Settings;
   mapped: LinkedMappings;
   overlapMs: number;
@@ -119,8 +122,12 @@ export async function gatherLinkedChanges(
     }
   }
 
-  // Records waiting for a parent, read again: their parent may have synced since.
-  const due = (await store.syncErrors.dueForRetry(options.now, 2_000)).filter((error) => error.object === type && error.category === 'associations');
+  // Records whose errors are due, read again as if they changed: a record waiting for its parent (which may have
+  // synced since), a transient refusal whose back-off ran out, an error an admin asked to resync. Failures wait while
+  // the Salesforce allocation is 75% used or more (SPEC section 7); waiting for a parent is not a failure.
+  const due = (await store.syncErrors.dueForRetry(options.now, RETRIES_PER_CYCLE)).filter(
+    (error) => error.object === type && (error.category === 'associations' || (options.mayRetryFailed ?? true)),
+  );
   const retryHubspot = due.flatMap((error) => (error.hubspotId && !hubspotChanges.has(error.hubspotId) ? [error.hubspotId] : []));
   const retrySalesforce = due.flatMap((error) => (error.salesforceId && !salesforceChanges.has(error.salesforceId) ? [error.salesforceId] : []));
   for (const record of await readHubspot(hubspot, type, retryHubspot, properties)) if (!record.deleted) hubspotChanges.set(record.id, record);
