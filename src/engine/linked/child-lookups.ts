@@ -6,7 +6,9 @@
  *
  * The decision is the one parents get everywhere (`planLinkedSync` with the lookup as a parent and no mapped
  * field): two-way, the side that changed since the last sync wins, remembered on the child's link (`@companies`).
- * Never synced counts as blank on both sides, so a first sync fills in, never wipes.
+ * Never synced (pairs linked before this step existed): a side holding no parent is filled in from the other, never
+ * wiped; when both hold different parents, Salesforce's stands, whichever record was modified last (a contact's
+ * modification time says nothing about when its company changed).
  * Children looked at: Salesforce children polled on SystemModstamp (pages of 2,000; their own checkpoint,
  * `companies/Contact`); HubSpot children a webhook hint named (HubSpot does not move a record's modification time
  * when an association changes), and the children of parents this cycle read or a hint named.
@@ -74,6 +76,17 @@ export async function syncChildLookup(
     (link) => link.hubspotObjectType === description.hubspotObjectType && link.salesforceObject === parentObject,
   );
   const stored = await store.syncedValues.readForLinks(pairs.map((pair) => pair.linkId));
+  const salesforceIdOfCompany = new Map(parentLinks.map((link) => [link.hubspotId, link.salesforceId]));
+  const salesforceById = new Map(salesforceRecords.map((record) => [record.id, record]));
+  const hubspotById = new Map(hubspotRecords.map((record) => [record.id, record]));
+  // The last-synced value to assume for a pair never synced: blank, unless Salesforce holds a parent, then
+  // HubSpot's, so that only Salesforce counts as changed (it fills HubSpot in, or its parent stands).
+  const firstBaseline = (pair: { hubspotId: string; salesforceId: string }): string | null => {
+    const salesforceParent = salesforceById.get(pair.salesforceId)?.fields[parent.salesforceField];
+    if (typeof salesforceParent !== 'string' || salesforceParent === '') return null;
+    const hubspotParent = hubspotById.get(pair.hubspotId)?.parents?.[parent.key];
+    return hubspotParent ? (salesforceIdOfCompany.get(hubspotParent) ?? null) : null;
+  };
   const plan = planLinkedSync({
     now: context.now.getTime(),
     pair: { name: child.hubspotType, salesforceObject: child.salesforceObject, requiredOnCreate: [], onSalesforceDelete: 'do_nothing', parents: [parent] },
@@ -82,8 +95,7 @@ export async function syncChildLookup(
     hubspotChanges: hubspotRecords,
     salesforceChanges: salesforceRecords,
     links: pairs,
-    // Never synced: both sides counted blank, so the side holding a parent fills the other in.
-    lastSynced: new Map(pairs.map((pair) => [pair.linkId, { [parent.key]: (stored.get(pair.linkId)?.get(parent.key)?.value ?? null) as string | null }])),
+    lastSynced: new Map(pairs.map((pair) => [pair.linkId, { [parent.key]: (stored.get(pair.linkId)?.get(parent.key)?.value ?? firstBaseline(pair)) as string | null }])),
     parentLinks: new Map([[parent.key, { salesforceIdByHubspotId: new Map(parentLinks.map((link) => [link.hubspotId, link.salesforceId])), hubspotIdBySalesforceId: new Map(parentLinks.map((link) => [link.salesforceId, link.hubspotId])) }]]),
   });
 

@@ -79,4 +79,18 @@ describe('associations of linked records move with either side', () => {
     expect((await salesforceRecords(world, 'Case'))[0]?.ContactId).toBe(ada);
     expect(objectWrites(await fullCycle(world))).toBe(0);
   });
+
+  it('a contact linked before its company association was kept: Salesforce\'s Account stands even when the HubSpot contact changed later', async () => {
+    await saveSettings(world, { companies: { enabled: true } });
+    const { first, firstCompany, secondCompany, contactId, hubspotContactId } = await twoCompaniesAndAPerson(world);
+    // As a link made before this step existed: no remembered company, and HubSpot says another one, changed later.
+    const [link] = [...(await world.store.idLinks.findByHubspotIds('contacts', [hubspotContactId])).values()];
+    await world.store.syncedValues.forget(link!.linkId, ['@companies']);
+    await world.hubspot.dissociate('contacts', 'companies', [{ fromId: hubspotContactId, toId: firstCompany }]);
+    await world.hubspot.associateDefault('contacts', 'companies', [{ fromId: hubspotContactId, toId: secondCompany }]);
+    await world.hubspot.batchUpdate('contacts', [{ id: hubspotContactId, properties: { jobtitle: 'Engineer' } }]);
+    await fullCycle(world, [{ object: 'contacts', recordId: hubspotContactId }]);
+    expect((await salesforceRecords(world, 'Contact')).find((contact) => contact.Id === contactId)?.AccountId).toBe(first);
+    expect(await associated(world, 'contacts', 'companies', hubspotContactId)).toEqual([firstCompany]);
+  });
 });
