@@ -11,16 +11,10 @@
  * Salesforce integer accepts, and `lifecyclestage` is moved by opportunity roles (src/core/rules/lifecycle.ts),
  * never copied to Salesforce.
  */
-import type { PicklistValueMap, TypedFieldMapping } from '../core/mapping/model.ts';
 import { industryValues, leadStatusValues } from '../core/mapping/picklist-values.ts';
-import { defaultMapping, ownerMapping, type SyncObjectDescription } from './description.ts';
+import { defaultMapping, ownerMapping, withValueMap, type SyncObjectDescription } from './description.ts';
 
 const leadOnly = { Contact: null } as const;
-
-/** A picklist whose default values differ between the vendors: translated by its standard value map. */
-function withValueMap(mapping: TypedFieldMapping, valueMap: PicklistValueMap): TypedFieldMapping {
-  return { ...mapping, value: { ...mapping.value, choices: { valueMap } } };
-}
 
 export const contactsDescription: SyncObjectDescription = {
   name: 'contacts',

@@ -7,7 +7,7 @@
  * Salesforce requires on create, and which associations follow. The engine reads these; adding an object
  * should mostly be adding a description.
  */
-import type { FieldSyncRule, SalesforceFieldType, TypedFieldMapping, ValueKind, ValueShape } from '../core/mapping/model.ts';
+import type { FieldSyncRule, PicklistValueMap, SalesforceFieldType, TypedFieldMapping, ValueKind, ValueShape } from '../core/mapping/model.ts';
 import type { Settings } from '../core/settings.ts';
 
 export type SyncObjectName = 'contacts' | 'companies' | 'deals' | 'tickets';
@@ -75,6 +75,11 @@ export function defaultMapping(
   const mapping: TypedFieldMapping = { hubspotProperty, salesforceField, rule: options.rule ?? 'prefer_salesforce_unless_blank', isDefault: true, value };
   if (options.salesforceFieldOn) mapping.salesforceFieldOn = options.salesforceFieldOn;
   return mapping;
+}
+
+/** A picklist whose default values differ between the vendors: translated by its standard value map. */
+export function withValueMap(mapping: TypedFieldMapping, valueMap: PicklistValueMap): TypedFieldMapping {
+  return { ...mapping, value: { ...mapping.value, choices: { valueMap } } };
 }
 
 /** The owner mapping is two-way whatever HubSpot's UI shows (SPEC section 6); ids are translated by user email. */

@@ -15,9 +15,9 @@ export const syncObjectDescriptions: Readonly<Record<SyncObjectName, SyncObjectD
 
 /**
  * The pairs the link-matched path syncs, parents before children: an Opportunity needs its Account's link, so
- * companies run before deals in a cycle.
+ * companies run before deals and tickets in a cycle.
  */
-export const linkedObjectDescriptions: readonly LinkedObjectDescription[] = [companiesDescription, dealsDescription];
+export const linkedObjectDescriptions: readonly LinkedObjectDescription[] = [companiesDescription, dealsDescription, ticketsDescription];
 
 export type { SyncObjectDescription, SyncObjectName } from './description.ts';
 export type { LinkedObjectDescription } from './linked-description.ts';

@@ -1,11 +1,16 @@
 /**
- * HubSpot tickets ↔ Salesforce Cases, when `tickets.enabled` (SPEC section 3): stored link only. Priority and
- * status values differ between the systems (HIGH vs High, pipeline stage ids vs Case statuses); refused values
- * surface as property_value errors until the admin aligns them.
+ * HubSpot tickets ↔ Salesforce Cases, when `tickets.enabled` (SPEC section 3): stored link only, never deduplicated.
+ * The ticket's pipeline stage meets Case `Status` by the stage's label, as deal stages meet StageName; priority
+ * meets Case `Priority` by label. A value with no counterpart (the stage "Waiting on contact", URGENT) is a
+ * property_value error naming it, until the admin adds it on the other side or changes it.
+ * A Case's contact and account are lookups (ContactId, AccountId): they follow the ticket's contact and company
+ * associations through those records' own links.
  */
-import { defaultMapping, ownerMapping, type SyncObjectDescription } from './description.ts';
+import { ticketPriorityValues } from '../core/mapping/picklist-values.ts';
+import { defaultMapping, ownerMapping, withValueMap } from './description.ts';
+import type { LinkedObjectDescription } from './linked-description.ts';
 
-export const ticketsDescription: SyncObjectDescription = {
+export const ticketsDescription: LinkedObjectDescription = {
   name: 'tickets',
   hubspotObjectType: 'tickets',
   salesforceObjects: ['Case'],
@@ -13,13 +18,15 @@ export const ticketsDescription: SyncObjectDescription = {
   defaultMappings: [
     defaultMapping('subject', 'Subject', 'text', 'string'),
     defaultMapping('content', 'Description', 'text', 'textarea'),
-    defaultMapping('hs_ticket_priority', 'Priority', 'choice', 'picklist'),
+    withValueMap(defaultMapping('hs_ticket_priority', 'Priority', 'choice', 'picklist'), ticketPriorityValues),
     defaultMapping('hs_pipeline_stage', 'Status', 'choice', 'picklist'),
     defaultMapping('source_type', 'Origin', 'choice', 'picklist'),
     ownerMapping(),
   ],
   deleteSettingKey: 'tickets.onSalesforceDelete',
   enabledSettingKey: 'tickets.enabled',
+  // HubSpot stores the stage id ("1"), Salesforce the status ("New"): the stage's label is what they share.
+  pipelineStage: { hubspotProperty: 'hs_pipeline_stage', pipelineProperty: 'hs_pipeline' },
   // crmsync's own property: HubSpot's integration names only the lead, contact, account and opportunity id properties.
   salesforceIdProperty: { Case: 'salesforcecaseid' },
   requiredOnCreate: {},

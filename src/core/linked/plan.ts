@@ -83,6 +83,8 @@ export interface ParentLookup {
 export interface ParentLinks {
   salesforceIdByHubspotId: ReadonlyMap<string, string>;
   hubspotIdBySalesforceId: ReadonlyMap<string, string>;
+  /** HubSpot parents linked to another Salesforce object than the lookup's (a contact that is a Lead): that object. */
+  otherObjectByHubspotId?: ReadonlyMap<string, string>;
 }
 
 /** What the object's description says that the plan needs (core does not import src/objects). */
@@ -388,7 +390,9 @@ class LinkedPlanner {
     const hubspotReading = hubspot ? readHubspotRecord(hubspot.properties, this.mappings, this.input.addressSettings, this.conversion) : undefined;
     const salesforceReading = salesforce ? readSalesforceRecord(this.withoutPlaceholders(salesforce), this.mappings) : undefined;
     const partnerOf = (side: 'hubspot' | 'salesforce') => (link ? (side === 'hubspot' ? link.salesforceId : link.hubspotId) : null);
-    for (const error of hubspotReading?.errors ?? []) this.error('hubspot', hubspot!.id, partnerOf('hubspot'), error);
+    // An owner with no user of the same email on the other side is left out of the write (a new record gets
+    // Salesforce's default owner, the integration user), never an error: owners map by email (SPEC section 3).
+    for (const error of hubspotReading?.errors ?? []) if (error.reason !== 'unknown_owner') this.error('hubspot', hubspot!.id, partnerOf('hubspot'), error);
     for (const error of salesforceReading?.errors ?? []) this.error('salesforce', salesforce!.id, partnerOf('salesforce'), error);
 
     const absent = (property: string): SalesforceValue | undefined => (creating ? null : lastSynced[property]);
@@ -412,7 +416,7 @@ class LinkedPlanner {
     const writes = (side: 'salesforce' | 'hubspot') =>
       new Map(decisions.flatMap(({ mapping, decision }) => (decision.write === side ? [[mapping.hubspotProperty, decision.value] as const] : [])));
     const hubspotWrite = hubspotWriteProperties(this.mappings, writes('hubspot'), this.conversion);
-    for (const error of hubspotWrite.errors) this.error('salesforce', salesforce?.id ?? '', partnerOf('salesforce'), error);
+    for (const error of hubspotWrite.errors) if (error.reason !== 'unknown_owner') this.error('salesforce', salesforce?.id ?? '', partnerOf('salesforce'), error);
     const failed = new Set(hubspotWrite.errors.map((error) => error.field));
     const decided: Decided = { salesforce: salesforceWritePayload(this.mappings, writes('salesforce'), hubspotReading), hubspot: hubspotWrite.properties, associations: [], synced: {}, waiting: false };
     for (const { mapping, decision } of decisions) {
@@ -449,6 +453,13 @@ class LinkedPlanner {
     if (!hubspot) hubspotValue = lastSynced === undefined ? null : previous;
     else if (hubspotParent === undefined) hubspotValue = undefined;
     else if (hubspotParent === null) hubspotValue = null;
+    else if (links?.otherObjectByHubspotId?.has(hubspotParent)) {
+      // It will never be a record the lookup can hold (a Lead for Case.ContactId): not a parent to wait for. The
+      // HubSpot side counts as unchanged, so the record syncs without it and the association is left alone.
+      hubspotValue = previous ?? null;
+      const other = links.otherObjectByHubspotId.get(hubspotParent)!;
+      this.skip('hubspot', hubspot.id, `its ${parent.hubspotObjectType} ${hubspotParent} is a ${other} in Salesforce; ${parent.salesforceField} can only hold a ${parent.label}, so it is left out`);
+    }
     // One-way: an association made in HubSpot to an unsynced record is simply not the Salesforce lookup's value.
     else hubspotValue = links?.salesforceIdByHubspotId.get(hubspotParent) ?? (this.oneWay ? `HubSpot ${hubspotParent}` : waiting('hubspot', hubspot.id, hubspotParent));
     const raw = salesforce?.fields[parent.salesforceField];

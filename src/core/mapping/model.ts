@@ -136,6 +136,12 @@ export interface PicklistValueMap {
   name: string;
   toSalesforce: Readonly<Record<string, string>>;
   toHubspot: Readonly<Record<string, string>>;
+  /**
+   * The map names every value that has a counterpart: a value neither side's list nor the map pairs is refused
+   * even where the Salesforce picklist is open (Case Priority has no "Urgent"; sending HubSpot's URGENT would
+   * invent a priority no Case page offers).
+   */
+  closed?: boolean;
 }
 
 export interface FieldMapping {

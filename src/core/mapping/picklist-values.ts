@@ -33,10 +33,16 @@ export function picklistKey(value: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
-function valueMap(name: string, toSalesforce: Record<string, string>, toHubspot: Record<string, string>): PicklistValueMap {
+function valueMap(name: string, toSalesforce: Record<string, string>, toHubspot: Record<string, string>, options: { closed?: boolean } = {}): PicklistValueMap {
   const keyed = (entries: Record<string, string>) => Object.fromEntries(Object.entries(entries).map(([key, value]) => [picklistKey(key), value]));
-  return { name, toSalesforce: keyed(toSalesforce), toHubspot: keyed(toHubspot) };
+  return { name, toSalesforce: keyed(toSalesforce), toHubspot: keyed(toHubspot), ...(options.closed ? { closed: true } : {}) };
 }
+
+/**
+ * Ticket `hs_ticket_priority` (LOW, MEDIUM, HIGH, URGENT) ↔ Case `Priority` (High, Medium, Low): by label. URGENT
+ * has no Case counterpart and is refused, not sent as a new value of Case's open picklist.
+ */
+export const ticketPriorityValues: PicklistValueMap = valueMap('ticket priority', { LOW: 'Low', MEDIUM: 'Medium', HIGH: 'High' }, { Low: 'LOW', Medium: 'MEDIUM', High: 'HIGH' }, { closed: true });
 
 export const leadStatusValues: PicklistValueMap = valueMap(
   'lead status',
@@ -191,22 +197,30 @@ function listed(values: readonly string[]): string {
 export function choiceToSalesforce(value: string, choices: PicklistChoices | undefined): ChoiceResult {
   const accepted = choices?.salesforce;
   const translated = choices?.valueMap?.toSalesforce[picklistKey(value)];
-  if (!accepted) return { ok: true, value: translated ?? value };
+  const closed = choices?.valueMap?.closed === true;
+  if (!accepted) return translated === undefined && closed ? noSalesforceCounterpart(value, translated, []) : { ok: true, value: translated ?? value };
   const same = spelledAs(value, accepted.values);
   if (same !== undefined) return { ok: true, value: same };
   const counterpart = translated === undefined ? undefined : spelledAs(translated, accepted.values);
   if (counterpart !== undefined) return { ok: true, value: counterpart };
-  if (!accepted.restricted) return { ok: true, value };
-  return {
-    ok: false,
-    message: `HubSpot value "${value}" has no counterpart in the Salesforce picklist (${listed(accepted.values)}); add it there or change the value`,
-  };
+  if (!accepted.restricted && !closed) return { ok: true, value };
+  return noSalesforceCounterpart(value, translated, accepted.values);
+}
+
+/** Names the value as the admin sees it too: a pipeline stage travels as its id ("2"), known by its label. */
+function noSalesforceCounterpart(value: string, translated: string | undefined, accepted: readonly string[]): ChoiceResult {
+  const shown = translated !== undefined && translated !== value ? `"${value}" (${translated})` : `"${value}"`;
+  const list = accepted.length > 0 ? ` (${listed(accepted)})` : '';
+  return { ok: false, message: `HubSpot value ${shown} has no counterpart in the Salesforce picklist${list}; add it there or change the value` };
 }
 
 /** A Salesforce picklist value as the HubSpot enumeration's option value. */
 export function choiceToHubspot(value: string, choices: PicklistChoices | undefined): ChoiceResult {
   const accepted = choices?.hubspot;
   const translated = choices?.valueMap?.toHubspot[picklistKey(value)];
+  if (!accepted && translated === undefined && choices?.valueMap?.closed === true) {
+    return { ok: false, message: `Salesforce value "${value}" has no counterpart among the HubSpot property's options; add the option in HubSpot or change the value` };
+  }
   if (!accepted) return { ok: true, value: translated ?? value };
   const same = spelledAs(value, accepted);
   if (same !== undefined) return { ok: true, value: same };

@@ -11,10 +11,12 @@ import type { Settings } from '../../core/settings.ts';
 import type { LinkedObjectDescription } from '../../objects/index.ts';
 import type { SideCounts } from '../contacts/apply.ts';
 import { DEFAULT_OVERLAP_MS } from '../detect/cursor.ts';
+import { retryDelayMs } from '../contacts/retry.ts';
 import type { ContactSyncDeps } from '../contacts/ports.ts';
 import type { MappingTypeRefusal } from '../mapping-types.ts';
 import { applyLinkedPlan } from './apply.ts';
 import { gatherLinkedChanges, type LinkedStore } from './gather.ts';
+import { syncAssociations, type AssociationSummary } from './junctions.ts';
 import { linkedMappings } from './records.ts';
 
 export interface LinkedSystemSummary extends SideCounts {
@@ -32,9 +34,16 @@ export interface LinkedSyncSummary {
   planErrors: number;
   /** Of those, records waiting for their parent (an Account) to sync. */
   waitingForParent: number;
+  /** Records read again because their sync errors were due (back-off run out, a parent awaited, a resync). */
+  retried: number;
   refusedMappings: MappingTypeRefusal[];
   /** Fields that do not sync because no default mapping could be made for them (custom objects). */
   unmappedFields?: ReadonlyArray<{ salesforceField: string; reason: string }>;
+  /**
+   * Junction rows (OpportunityContactRole) and the HubSpot associations they stand for, and children's lookups to
+   * this pair's records (Contact.AccountId ↔ the contact's company), written this cycle.
+   */
+  associations: AssociationSummary;
 }
 
 export type LinkedSyncDeps = Omit<ContactSyncDeps, 'store'> & { store: ContactSyncDeps['store'] & LinkedStore };
@@ -45,7 +54,16 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
   const progress = deps.onProgress ?? (() => undefined);
   progress({ step: `${description.name}: reading changes`, done: 0, total: null });
   const mapped = await linkedMappings(description, store, deps.salesforce, deps.hubspot);
-  const gathered = await gatherLinkedChanges(description, deps, { now: started, settings: context.settings, mapped, overlapMs: deps.overlapMs ?? DEFAULT_OVERLAP_MS });
+  const gathered = await gatherLinkedChanges(description, deps, {
+    now: started,
+    settings: context.settings,
+    mapped,
+    overlapMs: deps.overlapMs ?? DEFAULT_OVERLAP_MS,
+    ...(deps.triggers ? { hints: deps.triggers.records } : {}),
+    reconcileHubspot: (deps.triggers?.reconciliations ?? []).some((request) => request.system === 'hubspot' && (request.object === null || request.object === description.hubspotObjectType)),
+    ...(deps.archivedScanIntervalMs !== undefined ? { archivedScanIntervalMs: deps.archivedScanIntervalMs } : {}),
+    mayRetryFailed: (await deps.calls.salesforce.mayRetryFailedRecords?.()) ?? true,
+  });
   const plan = planLinkedSync(gathered.input);
   const writes = plan.salesforceCreates.length + plan.salesforceUpdates.length + plan.hubspotCreates.length + plan.hubspotUpdates.length + plan.hubspotDeletes.length;
   progress({ step: `${description.name}: writing`, done: 0, total: writes });
@@ -64,11 +82,24 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
     },
     plan,
   );
+  const { input } = gathered;
+  const associations = await syncAssociations(description, deps, {
+    now: clock(),
+    runId: context.runId,
+    settings: context.settings,
+    overlapMs: deps.overlapMs ?? DEFAULT_OVERLAP_MS,
+    hints: deps.triggers?.records ?? [],
+    hubspotIds: [...input.hubspotChanges, ...(input.hubspotPartners ?? [])].map((record) => record.id),
+    salesforceIds: [...input.salesforceChanges, ...(input.salesforcePartners ?? [])].map((record) => record.id),
+  });
   progress({ step: `${description.name}: writing`, done: writes, total: writes });
-  // Records that waited for a parent and were not found waiting again this cycle have synced (or are gone).
+  // Transient refusals recorded this cycle get their next try by back-off, as contacts' do (contacts/retry.ts).
+  const jitter = deps.jitter ?? Math.random;
+  await store.syncErrors.scheduleRetries(clock(), (attempts) => retryDelayMs(attempts, jitter()));
+  // Records retried this cycle and not found failing or waiting again have synced (or are gone).
   await store.syncErrors.resolveUnlessSeenSince(gathered.retriedErrorIds, started, clock());
   await store.transaction(async (repositories) => {
-    for (const checkpoint of gathered.checkpoints) await repositories.checkpoints.advance(checkpoint.system, checkpoint.object, checkpoint.cursor, clock());
+    for (const checkpoint of [...gathered.checkpoints, ...associations.checkpoints]) await repositories.checkpoints.advance(checkpoint.system, checkpoint.object, checkpoint.cursor, clock());
   });
   return {
     object: description.name,
@@ -76,7 +107,9 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
     hubspot: { read: gathered.read.hubspot, ...applied.hubspot, skipped: plan.skips.filter((skip) => skip.side === 'hubspot').length },
     planErrors: plan.errors.length,
     waitingForParent: plan.errors.filter((error) => error.error.category === 'associations').length,
+    retried: gathered.retriedErrorIds.length,
     refusedMappings: mapped.refused,
     ...(description.unmappedFields ? { unmappedFields: description.unmappedFields } : {}),
+    associations: associations.summary,
   };
 }

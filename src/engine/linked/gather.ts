@@ -20,11 +20,13 @@ import type { HubSpotClient } from '../../connectors/hubspot/client.ts';
 import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
 import type { LinkedObjectDescription } from '../../objects/index.ts';
 import type { PollCursor } from '../detect/cursor.ts';
+import type { RecordHint } from '../detect/triggers.ts';
 import { pollHubSpotChanges } from '../detect/hubspot-poll.ts';
 import { parseSalesforceDateTime, pollSalesforceChanges, soqlDateTime } from '../detect/salesforce-poll.ts';
-import type { CheckpointAdvance } from '../contacts/gather.ts';
+import { ARCHIVED_SCAN_INTERVAL_MS, type CheckpointAdvance } from '../contacts/gather.ts';
 import type { ContactRepositories, StoredLink } from '../contacts/ports.ts';
 import { soqlInLists } from '../contacts/records.ts';
+import { RETRIES_PER_CYCLE } from '../contacts/retry.ts';
 import { ownerDirectoryFor } from '../owners.ts';
 import { hubspotPropertiesToRead, pairFacts, salesforceFieldsToRead, toLinkedHubspot, toLinkedSalesforce, type LinkedMappings } from './records.ts';
 
@@ -43,12 +45,20 @@ export interface GatheredLinkedChanges {
   contactsToAttach: Map<string, string[]>;
   /** Companies: the HubSpot contacts to associate with the company created for an Account, by Account id. */
   hubspotContactsOf: Map<string, string[]>;
-  /** Errors re-read this cycle (waiting for a parent): resolved when they do not come back. */
+  /** Errors re-read this cycle (due for a retry): resolved when they do not come back. */
   retriedErrorIds: number[];
 }
 
 export interface LinkedGatherOptions {
   now: Date;
+  /** The trigger hub's hints for this cycle: HubSpot records whose associations changed or that were deleted. */
+  hints?: readonly RecordHint[];
+  /** A trigger asked for this pair's HubSpot records to be compared in full: the archived listing is read now. */
+  reconcileHubspot?: boolean;
+  /** How often the archived listing is read in full; default ARCHIVED_SCAN_INTERVAL_MS (15 minutes). */
+  archivedScanIntervalMs?: number;
+  /** False above 75% of the Salesforce allocation: records whose writes failed are not retried then. Default true. */
+  mayRetryFailed?: boolean;
   settings: Settings;
   mapped: LinkedMappings;
   overlapMs: number;
@@ -87,14 +97,37 @@ export async function gatherLinkedChanges(
   }
   const hubspotChanges = new Map<string, LinkedHubspotRecord>();
   let lastHubspot: CheckpointAdvance | undefined;
-  for await (const batch of pollHubSpotChanges(hubspot, { objectType: type, properties, checkpoint: await readCursor(store, 'hubspot', description.name), overlapMs: options.overlapMs })) {
+  const hubspotCheckpoint = await readCursor(store, 'hubspot', description.name);
+  for await (const batch of pollHubSpotChanges(hubspot, { objectType: type, properties, checkpoint: hubspotCheckpoint, overlapMs: options.overlapMs })) {
     for (const record of batch.records) hubspotChanges.set(record.id, toLinkedHubspot(record));
     lastHubspot = { system: 'hubspot', object: description.name, cursor: batch.checkpoint };
   }
   if (lastHubspot) checkpoints.push(lastHubspot);
+  // HubSpot does not move a record's modification time when its associations change, nor can search see a delete:
+  // a webhook's hint is how those records come here before they change otherwise. Read by id; gone is deleted.
+  const hinted = [...new Set((options.hints ?? []).filter((hint) => hint.system === 'hubspot' && hint.object === type && !hubspotChanges.has(hint.recordId)).map((hint) => hint.recordId))];
+  for (const record of await readHubspot(hubspot, type, hinted, properties)) hubspotChanges.set(record.id, record);
+  // Deletes no webhook told of: the archived listing has no time filter, so it is read whole, at most every
+  // ARCHIVED_SCAN_INTERVAL_MS or on a reconcile request, as contacts do; only linked records become changes.
+  // Before the first poll nothing is linked, so there is nothing to read it for.
+  const scanKey = `${description.name}#archived`;
+  const lastScan = await readCursor(store, 'hubspot', scanKey);
+  const scanDue = lastScan === null || options.now.getTime() - lastScan.time.getTime() >= (options.archivedScanIntervalMs ?? ARCHIVED_SCAN_INTERVAL_MS) || (options.reconcileHubspot ?? false);
+  if (hubspotCheckpoint !== null && scanDue) {
+    checkpoints.push({ system: 'hubspot', object: scanKey, cursor: { time: options.now, lastId: null } });
+    const archived = new Map<string, LinkedHubspotRecord>();
+    for await (const page of hubspot.archivedPages(type, ['hs_lastmodifieddate'])) for (const record of page) archived.set(record.id, { ...toLinkedHubspot(record), deleted: true });
+    for (const link of (await store.idLinks.findByHubspotIds(type, [...archived.keys()])).values()) {
+      if (link.salesforceObject === object && !hubspotChanges.has(link.hubspotId)) hubspotChanges.set(link.hubspotId, archived.get(link.hubspotId)!);
+    }
+  }
 
-  // Records waiting for a parent, read again: their parent may have synced since.
-  const due = (await store.syncErrors.dueForRetry(options.now, 2_000)).filter((error) => error.object === type && error.category === 'associations');
+  // Records whose errors are due, read again as if they changed: a record waiting for its parent (which may have
+  // synced since), a transient refusal whose back-off ran out, an error an admin asked to resync. Failures wait while
+  // the Salesforce allocation is 75% used or more (SPEC section 7); waiting for a parent is not a failure.
+  const due = (await store.syncErrors.dueForRetry(options.now, RETRIES_PER_CYCLE)).filter(
+    (error) => error.object === type && (error.category === 'associations' || (options.mayRetryFailed ?? true)),
+  );
   const retryHubspot = due.flatMap((error) => (error.hubspotId && !hubspotChanges.has(error.hubspotId) ? [error.hubspotId] : []));
   const retrySalesforce = due.flatMap((error) => (error.salesforceId && !salesforceChanges.has(error.salesforceId) ? [error.salesforceId] : []));
   for (const record of await readHubspot(hubspot, type, retryHubspot, properties)) if (!record.deleted) hubspotChanges.set(record.id, record);
@@ -158,12 +191,15 @@ export async function gatherLinkedChanges(
       const id = record.fields[parent.salesforceField];
       return typeof id === 'string' && id !== '' ? [id] : [];
     });
-    const found = [...(await store.idLinks.findByHubspotIds(parent.hubspotObjectType, hubspotParentIds)).values(), ...(await store.idLinks.findBySalesforceIds(salesforceParentIds)).values()].filter(
-      (link) => link.hubspotObjectType === parent.hubspotObjectType && link.salesforceObject === parent.label,
+    const candidates = [...(await store.idLinks.findByHubspotIds(parent.hubspotObjectType, hubspotParentIds)).values(), ...(await store.idLinks.findBySalesforceIds(salesforceParentIds)).values()].filter(
+      (link) => link.hubspotObjectType === parent.hubspotObjectType,
     );
+    const found = candidates.filter((link) => link.salesforceObject === parent.label);
+    const elsewhere = candidates.filter((link) => link.salesforceObject !== parent.label);
     parentLinks.set(parent.key, {
       salesforceIdByHubspotId: new Map(found.map((link) => [link.hubspotId, link.salesforceId])),
       hubspotIdBySalesforceId: new Map(found.map((link) => [link.salesforceId, link.hubspotId])),
+      ...(elsewhere.length > 0 ? { otherObjectByHubspotId: new Map(elsewhere.map((link) => [link.hubspotId, link.salesforceObject])) } : {}),
     });
   }
 
@@ -305,7 +341,7 @@ async function readSalesforce(salesforce: SalesforceClient, object: string, ids:
   });
 }
 
-async function readCursor(store: ContactRepositories, system: 'salesforce' | 'hubspot', object: string): Promise<PollCursor | null> {
+export async function readCursor(store: ContactRepositories, system: 'salesforce' | 'hubspot', object: string): Promise<PollCursor | null> {
   const checkpoint = await store.checkpoints.read(system, object);
   return checkpoint ? { time: checkpoint.cursorTime, lastId: checkpoint.cursorLastId } : null;
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hubspotToSalesforce, salesforceToHubspot, sameSyncedValue } from '../../../src/core/mapping/convert.ts';
 import type { ValueShape } from '../../../src/core/mapping/model.ts';
-import { choiceToHubspot, choiceToSalesforce, industryValues, leadStatusValues, picklistKey } from '../../../src/core/mapping/picklist-values.ts';
+import { choiceToHubspot, choiceToSalesforce, industryValues, leadStatusValues, picklistKey, ticketPriorityValues } from '../../../src/core/mapping/picklist-values.ts';
 
 const salesforceLeadStatuses = ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'];
 const hubspotLeadStatuses = ['NEW', 'OPEN', 'IN_PROGRESS', 'OPEN_DEAL', 'UNQUALIFIED', 'ATTEMPTED_TO_CONTACT', 'CONNECTED', 'BAD_TIMING'];
@@ -16,6 +16,7 @@ describe('picklist value maps', () => {
   it.each([
     ['lead status', leadStatusValues],
     ['industry', industryValues],
+    ['ticket priority', ticketPriorityValues],
   ])('%s: a Salesforce value written to HubSpot reads back as itself (no bounce)', (_name, map) => {
     for (const [salesforceKey, hubspotValue] of Object.entries(map.toHubspot)) {
       const back = map.toSalesforce[picklistKey(hubspotValue)];
@@ -75,5 +76,16 @@ describe('picklist value maps', () => {
         return again.ok && sameSyncedValue(again.value, canonical.value, leadStatus);
       }),
     );
+  });
+
+  it('a closed map refuses a value without counterpart even where the Salesforce picklist is open (ticket URGENT)', () => {
+    const open = { valueMap: ticketPriorityValues, salesforce: { values: ['High', 'Medium', 'Low'], restricted: false }, hubspot: ['LOW', 'MEDIUM', 'HIGH', 'URGENT'] };
+    expect(choiceToSalesforce('HIGH', open)).toEqual({ ok: true, value: 'High' });
+    expect(choiceToSalesforce('URGENT', open)).toEqual({ ok: false, message: expect.stringContaining('"URGENT" has no counterpart in the Salesforce picklist (High, Medium, Low)') });
+    expect(choiceToSalesforce('URGENT', { valueMap: ticketPriorityValues })).toMatchObject({ ok: false });
+    // An admin who adds the value on the Salesforce side is matched by its label.
+    expect(choiceToSalesforce('URGENT', { ...open, salesforce: { values: ['Urgent', 'High'], restricted: false } })).toEqual({ ok: true, value: 'Urgent' });
+    expect(choiceToHubspot('Critical', { valueMap: ticketPriorityValues })).toMatchObject({ ok: false });
+    expect(choiceToHubspot('Low', { valueMap: ticketPriorityValues })).toEqual({ ok: true, value: 'LOW' });
   });
 });

@@ -5,6 +5,7 @@
 import type { HubSpotObject } from '../../../src/connectors/hubspot/client.ts';
 import type { SalesforceRecord } from '../../../src/connectors/salesforce/client.ts';
 import { runSyncCycle, type SyncCycleSummary } from '../../../src/engine/cycle.ts';
+import type { Happening, RecordHint } from '../../../src/engine/detect/triggers.ts';
 import { emulatorAdmin } from '../../helpers/emulator-admin.ts';
 import { useContactSyncWorld, type ContactSyncWorld } from '../contacts/world.ts';
 
@@ -14,9 +15,11 @@ export function useLinkedWorld(): LinkedWorld {
   return useContactSyncWorld();
 }
 
-export function fullCycle(world: LinkedWorld): Promise<SyncCycleSummary> {
+/** One cycle of every enabled pair; `hubspotHints`: HubSpot records a webhook named, as the trigger hub passes them. */
+export function fullCycle(world: LinkedWorld, hubspotHints: ReadonlyArray<{ object: string; recordId: string; happening?: Happening }> = []): Promise<SyncCycleSummary> {
   const { store, salesforce, hubspot, calls } = world;
-  return runSyncCycle({ store, salesforce, hubspot, calls, clock: () => new Date() });
+  const records: RecordHint[] = hubspotHints.map((hint) => ({ system: 'hubspot', object: hint.object, recordId: hint.recordId, happenings: { [hint.happening ?? 'association_changed']: new Date() }, changedFields: [] }));
+  return runSyncCycle({ store, salesforce, hubspot, calls, clock: () => new Date(), ...(records.length > 0 ? { triggers: { records, reconciliations: [] } } : {}) });
 }
 
 export async function saveSettings(world: LinkedWorld, document: Record<string, unknown>): Promise<void> {
@@ -49,5 +52,9 @@ export async function createInHubspot(world: LinkedWorld, type: string, properti
 
 /** Objects' totals of created, updated and deleted records in a cycle: what a quiet second cycle must show as 0. */
 export function objectWrites(summary: SyncCycleSummary): number {
-  return summary.objects.reduce((sum, object) => sum + object.salesforce.created + object.salesforce.updated + object.salesforce.deleted + object.hubspot.created + object.hubspot.updated + object.hubspot.deleted, 0);
+  return summary.objects.reduce((sum, object) => {
+    const { junctions, childLookups } = object.associations;
+    const rows = junctions.salesforce.created + junctions.salesforce.deleted + junctions.hubspot.created + junctions.hubspot.deleted + childLookups.salesforce.updated + childLookups.hubspot.moved;
+    return sum + rows + object.salesforce.created + object.salesforce.updated + object.salesforce.deleted + object.hubspot.created + object.hubspot.updated + object.hubspot.deleted;
+  }, 0);
 }
