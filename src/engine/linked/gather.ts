@@ -52,6 +52,11 @@ export interface LinkedGatherOptions {
   settings: Settings;
   mapped: LinkedMappings;
   overlapMs: number;
+  /**
+   * A page of an import (src/engine/import): these Salesforce records are read by id and treated as changed, and
+   * nothing is polled, so the pair's checkpoints and waiting records stay the sync cycles' business.
+   */
+  importIds?: readonly string[];
 }
 
 export async function gatherLinkedChanges(
@@ -71,15 +76,18 @@ export async function gatherLinkedChanges(
 
   // ---- detect --------------------------------------------------------------------------------------------
   const salesforceChanges = new Map<string, LinkedSalesforceRecord>();
+  const importing = options.importIds !== undefined;
+  // The pollers are generators: one not iterated sends nothing.
+  const unlessImporting = <T>(poll: AsyncIterable<T>): AsyncIterable<T> => (importing ? noPages<T>() : poll);
   const salesforceCheckpoint = await readCursor(store, 'salesforce', cursorKey);
   let lastSalesforce: CheckpointAdvance | undefined;
-  for await (const batch of pollSalesforceChanges(salesforce, { object, fields, checkpoint: salesforceCheckpoint, overlapMs: options.overlapMs })) {
+  for await (const batch of unlessImporting(pollSalesforceChanges(salesforce, { object, fields, checkpoint: salesforceCheckpoint, overlapMs: options.overlapMs }))) {
     for (const record of batch.records) salesforceChanges.set(String(record.Id), toLinkedSalesforce(record));
     lastSalesforce = { system: 'salesforce', object: cursorKey, cursor: batch.checkpoint };
   }
   if (lastSalesforce) checkpoints.push(lastSalesforce);
   // Deletions since the last poll (none before the first: nothing was linked then).
-  if (salesforceCheckpoint) {
+  if (salesforceCheckpoint && !importing) {
     const since = soqlDateTime(new Date(salesforceCheckpoint.time.getTime() - options.overlapMs));
     for await (const page of salesforce.queryAllPages(`SELECT Id, SystemModstamp FROM ${object} WHERE IsDeleted = true AND SystemModstamp >= ${since}`, object)) {
       for (const record of page) salesforceChanges.set(String(record.Id), { id: String(record.Id), fields: {}, modifiedAt: parseSalesforceDateTime(record.SystemModstamp), deleted: true });
@@ -87,18 +95,19 @@ export async function gatherLinkedChanges(
   }
   const hubspotChanges = new Map<string, LinkedHubspotRecord>();
   let lastHubspot: CheckpointAdvance | undefined;
-  for await (const batch of pollHubSpotChanges(hubspot, { objectType: type, properties, checkpoint: await readCursor(store, 'hubspot', description.name), overlapMs: options.overlapMs })) {
+  for await (const batch of unlessImporting(pollHubSpotChanges(hubspot, { objectType: type, properties, checkpoint: await readCursor(store, 'hubspot', description.name), overlapMs: options.overlapMs }))) {
     for (const record of batch.records) hubspotChanges.set(record.id, toLinkedHubspot(record));
     lastHubspot = { system: 'hubspot', object: description.name, cursor: batch.checkpoint };
   }
   if (lastHubspot) checkpoints.push(lastHubspot);
 
   // Records waiting for a parent, read again: their parent may have synced since.
-  const due = (await store.syncErrors.dueForRetry(options.now, 2_000)).filter((error) => error.object === type && error.category === 'associations');
+  const due = importing ? [] : (await store.syncErrors.dueForRetry(options.now, 2_000)).filter((error) => error.object === type && error.category === 'associations');
   const retryHubspot = due.flatMap((error) => (error.hubspotId && !hubspotChanges.has(error.hubspotId) ? [error.hubspotId] : []));
   const retrySalesforce = due.flatMap((error) => (error.salesforceId && !salesforceChanges.has(error.salesforceId) ? [error.salesforceId] : []));
   for (const record of await readHubspot(hubspot, type, retryHubspot, properties)) if (!record.deleted) hubspotChanges.set(record.id, record);
   for (const record of await readSalesforce(salesforce, object, retrySalesforce, fields)) if (!record.deleted) salesforceChanges.set(record.id, record);
+  for (const record of await readSalesforce(salesforce, object, options.importIds ?? [], fields)) if (!record.deleted) salesforceChanges.set(record.id, record);
 
   // ---- links and partners ----------------------------------------------------------------------------------
   const links = new Map<string, StoredLink>();
@@ -304,6 +313,8 @@ async function readSalesforce(salesforce: SalesforceClient, object: string, ids:
     return record ? toLinkedSalesforce(record) : { id, fields: {}, modifiedAt: 0, deleted: true };
   });
 }
+
+async function* noPages<T>(): AsyncGenerator<T> {}
 
 async function readCursor(store: ContactRepositories, system: 'salesforce' | 'hubspot', object: string): Promise<PollCursor | null> {
   const checkpoint = await store.checkpoints.read(system, object);
