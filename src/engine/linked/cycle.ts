@@ -37,13 +37,13 @@ export interface LinkedSyncSummary {
 
 export type LinkedSyncDeps = Omit<ContactSyncDeps, 'store'> & { store: ContactSyncDeps['store'] & LinkedStore };
 
-export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: LinkedObjectDescription, context: { settings: Settings; runId: string; importIds?: readonly string[] }): Promise<LinkedSyncSummary> {
+export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: LinkedObjectDescription, context: { settings: Settings; runId: string; importIds?: readonly string[]; importScope?: string }): Promise<LinkedSyncSummary> {
   const { store, clock } = deps;
   const started = clock();
   const progress = deps.onProgress ?? (() => undefined);
   progress({ step: `${description.name}: reading changes`, done: 0, total: null });
   const mapped = await linkedMappings(description, store, deps.salesforce, deps.hubspot);
-  const gathered = await gatherLinkedChanges(description, deps, { now: started, settings: context.settings, mapped, overlapMs: deps.overlapMs ?? DEFAULT_OVERLAP_MS, ...(context.importIds ? { importIds: context.importIds } : {}) });
+  const gathered = await gatherLinkedChanges(description, deps, { now: started, settings: context.settings, mapped, overlapMs: deps.overlapMs ?? DEFAULT_OVERLAP_MS, ...(context.importIds ? { importIds: context.importIds } : {}), ...(context.importScope ? { importScope: context.importScope } : {}) });
   const plan = planLinkedSync(gathered.input);
   const writes = plan.salesforceCreates.length + plan.salesforceUpdates.length + plan.hubspotCreates.length + plan.hubspotUpdates.length + plan.hubspotDeletes.length;
   progress({ step: `${description.name}: writing`, done: 0, total: writes });

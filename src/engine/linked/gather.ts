@@ -33,6 +33,9 @@ export const PARTNER_DELETED_ACTION = 'unlink_partner_deleted';
 
 export interface LinkedStore extends ContactRepositories {
   auditTrail: ContactRepositories['auditTrail'] & { listForRecord(recordId: string, limit: number): Promise<Array<{ action: string; at: Date }>> };
+  writeIntents: ContactRepositories['writeIntents'] & {
+    listPending(limit: number): Promise<Array<{ system: string; object: string; operation: string; payload: unknown; createdAt: Date }>>;
+  };
 }
 
 export interface GatheredLinkedChanges {
@@ -57,6 +60,8 @@ export interface LinkedGatherOptions {
    * nothing is polled, so the pair's checkpoints and waiting records stay the sync cycles' business.
    */
   importIds?: readonly string[];
+  /** With `importIds`: a SOQL condition on the object selecting those records, to ask about them in one query. */
+  importScope?: string;
 }
 
 export async function gatherLinkedChanges(
@@ -108,6 +113,7 @@ export async function gatherLinkedChanges(
   for (const record of await readHubspot(hubspot, type, retryHubspot, properties)) if (!record.deleted) hubspotChanges.set(record.id, record);
   for (const record of await readSalesforce(salesforce, object, retrySalesforce, fields)) if (!record.deleted) salesforceChanges.set(record.id, record);
   for (const record of await readSalesforce(salesforce, object, options.importIds ?? [], fields)) if (!record.deleted) salesforceChanges.set(record.id, record);
+  if (importing) for (const record of await createdUnrecorded(sources, type, facts.salesforceIdProperty, salesforceChanges, { properties, overlapMs: options.overlapMs })) hubspotChanges.set(record.id, record);
 
   // ---- links and partners ----------------------------------------------------------------------------------
   const links = new Map<string, StoredLink>();
@@ -123,7 +129,7 @@ export async function gatherLinkedChanges(
   const matching = description.matchKey.kind === 'link_then_associated_contacts';
   const unlinkedHubspot = [...hubspotChanges.values()].filter((record) => !record.deleted && !linkedHubspot.has(record.id)).map((record) => record.id);
   const unlinkedSalesforce = [...salesforceChanges.values()].filter((record) => !record.deleted && !linkedSalesforce.has(record.id)).map((record) => record.id);
-  const contactMatch = matching ? await matchByContacts(sources, settings, unlinkedHubspot, unlinkedSalesforce) : undefined;
+  const contactMatch = matching ? await matchByContacts(sources, settings, unlinkedHubspot, unlinkedSalesforce, options.importScope) : undefined;
   const matches = contactMatch?.matches ?? [];
 
   const hubspotPartnerIds = new Set([...links.values()].map((link) => link.hubspotId).filter((id) => !hubspotChanges.has(id)));
@@ -232,6 +238,7 @@ async function matchByContacts(
   settings: Settings,
   companyIds: readonly string[],
   accountIds: readonly string[],
+  accountScope?: string,
 ): Promise<ContactMatch> {
   const { salesforce, hubspot, store } = sources;
   const result: ContactMatch = {
@@ -273,9 +280,12 @@ async function matchByContacts(
   const unclaimed = accountIds.filter((id) => !claimedAccounts.has(id));
   if (unclaimed.length > 0) {
     const contactsByAccount = new Map<string, string[]>();
-    for (const list of soqlInLists(unclaimed)) {
-      for await (const page of salesforce.queryPages(`SELECT Id, AccountId FROM Contact WHERE AccountId IN (${list})`, 'Contact')) {
-        for (const record of page) contactsByAccount.set(String(record.AccountId), [...(contactsByAccount.get(String(record.AccountId)) ?? []), String(record.Id)]);
+    // An import's page of 2,000 accounts is one semi-join, where id lists would take a query per ~180 accounts.
+    const conditions = accountScope ? [`AccountId IN (SELECT Id FROM Account WHERE ${accountScope})`] : soqlInLists(unclaimed).map((list) => `AccountId IN (${list})`);
+    const wanted = new Set(unclaimed);
+    for (const condition of conditions) {
+      for await (const page of salesforce.queryPages(`SELECT Id, AccountId FROM Contact WHERE ${condition}`, 'Contact')) {
+        for (const record of page) if (wanted.has(String(record.AccountId))) contactsByAccount.set(String(record.AccountId), [...(contactsByAccount.get(String(record.AccountId)) ?? []), String(record.Id)]);
       }
     }
     const contactLinks = await store.idLinks.findBySalesforceIds([...contactsByAccount.values()].flat());
@@ -312,6 +322,33 @@ async function readSalesforce(salesforce: SalesforceClient, object: string, ids:
     const record = records[index];
     return record ? toLinkedSalesforce(record) : { id, fields: {}, modifiedAt: 0, deleted: true };
   });
+}
+
+/**
+ * An import does not poll HubSpot, where a create that a killed process sent but never recorded shows up. Such a
+ * record carries its Salesforce id: for the creates left pending for these records, HubSpot is searched from when
+ * they were sent, and what carries one of their ids is planned with them, to be linked instead of created again.
+ */
+async function createdUnrecorded(
+  sources: { hubspot: HubSpotClient; store: LinkedStore },
+  type: string,
+  idProperty: string | undefined,
+  salesforceChanges: ReadonlyMap<string, LinkedSalesforceRecord>,
+  options: { properties: readonly string[]; overlapMs: number },
+): Promise<LinkedHubspotRecord[]> {
+  if (!idProperty) return [];
+  const carried = (payload: unknown) => String((payload as Record<string, unknown> | null)?.[idProperty] ?? '');
+  const pending = (await sources.store.writeIntents.listPending(10_000)).filter(
+    (intent) => intent.system === 'hubspot' && intent.object === type && intent.operation === 'create' && salesforceChanges.has(carried(intent.payload)),
+  );
+  if (pending.length === 0) return [];
+  const ids = new Set(pending.map((intent) => carried(intent.payload)));
+  const since = new Date(Math.min(...pending.map((intent) => intent.createdAt.getTime())) - options.overlapMs);
+  const found: LinkedHubspotRecord[] = [];
+  for await (const page of sources.hubspot.searchModifiedSince(type, since, [...options.properties, idProperty])) {
+    for (const record of page) if (ids.has(record.properties[idProperty] ?? '')) found.push(toLinkedHubspot(record));
+  }
+  return found;
 }
 
 async function* noPages<T>(): AsyncGenerator<T> {}
