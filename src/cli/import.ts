@@ -17,9 +17,12 @@ export interface ImportCommand {
 }
 
 export async function runImportCommand(store: Store, systems: SyncSystems, command: ImportCommand, print: (line: string) => void = console.log): Promise<ImportProgress> {
-  const display = new ProgressDisplay(print, process.stdout.isTTY === true);
-  const step = (progress: ImportProgress) => `importing ${progress.object}`;
-  const importer = importerFor({ ...systems.deps, store }, { onPage: (progress) => display.update({ step: step(progress), done: progress.read, total: progress.total }) });
+  const interactive = process.stdout.isTTY === true;
+  const display = new ProgressDisplay(print, interactive);
+  // Off a terminal (logs, CI) a line per page: 2,000 records a line keeps a large import readable.
+  const onPage = (progress: ImportProgress) =>
+    interactive ? display.update({ step: `importing ${progress.object}`, done: progress.read, total: progress.total }) : print(`  ${progress.object}: ${counts(progress)}`);
+  const importer = importerFor({ ...systems.deps, store }, { onPage });
   if (!command.resume && !command.object) throw new ImportCommandError('say which object to import (--object) or which import to continue (--resume <id>)');
   const { importId } = command.resume
     ? await importer.resume(command.resume)
@@ -45,10 +48,14 @@ export function formatImportSummary(progress: ImportProgress): string {
   const state = progress.state === 'interrupted' ? `interrupted (crmsync import --resume ${progress.importId} continues it)` : progress.state;
   return [
     `import of ${progress.object}: ${state}`,
-    `  read ${progress.read}${progress.total === null ? '' : ` of ${progress.total}`}, created ${progress.created}, updated ${progress.updated}, failed ${progress.failed}`,
+    `  ${counts(progress)}`,
     `  API calls: Salesforce ${progress.apiCalls.salesforce}, HubSpot ${progress.apiCalls.hubspot}`,
     ...(progress.failed > 0 ? ['  the failed records are on Sync Health (crmsync errors)'] : []),
   ].join('\n');
+}
+
+function counts(progress: ImportProgress): string {
+  return `read ${progress.read}${progress.total === null ? '' : ` of ${progress.total}`}, created ${progress.created}, updated ${progress.updated}, failed ${progress.failed}`;
 }
 
 /** A user's mistake on the command line or an import that could not finish: one line, exit code 1. */

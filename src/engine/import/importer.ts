@@ -154,7 +154,9 @@ export class Importer implements ImportControl {
             const refusal = target.refusal(settings);
             if (refusal) throw new Error(refusal);
             const rows = await this.readPage(target, where, after);
-            return { rows: rows.length, last: rows.at(-1)?.Id, counts: rows.length > 0 ? await target.syncPage(rows, { settings, importId }) : null };
+            const last = rows.at(-1)?.Id;
+            const scope = [`Id >= '${String(rows[0]?.Id)}'`, `Id <= '${String(last)}'`, ...where].join(' AND ');
+            return { rows: rows.length, last, counts: last === undefined ? null : await target.syncPage(rows, { settings, importId, scope }) };
           }),
         );
         if (!page.result.counts || page.result.last === undefined) {

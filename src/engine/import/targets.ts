@@ -39,7 +39,8 @@ export interface ImportTarget {
   conditions(bounds: ImportBounds): string[];
   /** Why the object cannot be imported with these settings, naming the setting; null: it can. */
   refusal(settings: Settings): string | null;
-  syncPage(rows: readonly SalesforceRecord[], context: { settings: Settings; importId: string }): Promise<ImportPageResult>;
+  /** `scope`: a SOQL condition on `pageObject` selecting exactly this page's rows. */
+  syncPage(rows: readonly SalesforceRecord[], context: { settings: Settings; importId: string; scope: string }): Promise<ImportPageResult>;
 }
 
 /**
@@ -107,7 +108,7 @@ function linkedTarget(deps: SyncCycleDeps, description: LinkedObjectDescription)
       const summary = await runUnlessSuspended(
         deps.store.integrationState,
         deps.clock,
-        () => runLinkedSyncCycle(deps, description, { settings: context.settings, runId: context.importId, importIds: ids }),
+        () => runLinkedSyncCycle(deps, description, { settings: context.settings, runId: context.importId, importIds: ids, importScope: context.scope }),
         deps.notify,
       );
       return {
