@@ -134,7 +134,8 @@ function campaignTarget(deps: SyncCycleDeps): ImportTarget {
     conditions: (bounds) => ['Campaign.IsActive = true', ...dateConditions(bounds, 'Campaign.'), '(ContactId != null OR Lead.IsConverted = false)'],
     refusal: () => null,
     syncPage: async (rows) => {
-      const result: ImportPageResult = { read: 0, created: 0, updated: 0, failed: 0 };
+      // Read counts memberships, as the total does, so the progress reaches it; a person in two campaigns syncs once.
+      const result: ImportPageResult = { read: rows.length, created: 0, updated: 0, failed: 0 };
       // A row with a contact is that contact's (Salesforce keeps LeadId on the rows of a converted lead).
       const people = { Lead: new Set<string>(), Contact: new Set<string>() };
       for (const row of rows) {
@@ -145,7 +146,6 @@ function campaignTarget(deps: SyncCycleDeps): ImportTarget {
         const ids = [...people[object]];
         if (ids.length === 0) continue;
         const counts = contactCounts(await contactPage(deps, object, ids));
-        result.read += ids.length;
         result.created += counts.created;
         result.updated += counts.updated;
         result.failed += counts.failed;

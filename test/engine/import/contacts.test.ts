@@ -50,10 +50,11 @@ describe('import of leads, contacts and campaign members', () => {
     expect(await importerOf(world).status(done.importId)).toEqual(done);
   });
 
-  it('a campaign brings the leads and contacts of active campaigns, not the members of an inactive one nor people in no campaign', async () => {
+  it('a campaign brings the leads and contacts of active campaigns once each, not the members of an inactive one nor people in no campaign', async () => {
     let members: string[] = [];
     await peoplePollingPassedBy(world, async () => {
       const active = await createInSalesforce(world, 'Campaign', { Name: 'Webinar', IsActive: true });
+      const second = await createInSalesforce(world, 'Campaign', { Name: 'Conference', IsActive: true });
       const inactive = await createInSalesforce(world, 'Campaign', { Name: 'Old mailing', IsActive: false });
       const lead = await createInSalesforce(world, 'Lead', { LastName: 'Member', Company: 'Acme', Email: 'lead-member@example.com' });
       const contact = await createInSalesforce(world, 'Contact', { LastName: 'Member', Email: 'contact-member@example.com' });
@@ -63,11 +64,13 @@ describe('import of leads, contacts and campaign members', () => {
       await world.salesforce.create('CampaignMember', [
         { CampaignId: active, LeadId: lead },
         { CampaignId: active, ContactId: contact },
+        { CampaignId: second, ContactId: contact },
         { CampaignId: inactive, LeadId: outsider },
       ]);
     });
     const done = await imported(importerOf(world), { object: 'Campaign' });
-    expect(done).toMatchObject({ object: 'Campaign', state: 'succeeded', total: 2, read: 2, created: 2, failed: 0 });
+    // Three memberships read, two people: the contact in both campaigns is created once.
+    expect(done).toMatchObject({ object: 'Campaign', state: 'succeeded', total: 3, read: 3, created: 2, failed: 0 });
     expect(await emails()).toEqual(['contact-member@example.com', 'lead-member@example.com']);
     const links = await world.store.idLinks.findBySalesforceIds(members);
     expect(links.size).toBe(2);
