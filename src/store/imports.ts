@@ -28,12 +28,14 @@ export interface StoredImport extends ImportPageCounts {
   updatedAt: Date;
   finishedAt: Date | null;
   failure: string | null;
+  /** The process running it, while one does (or did, until it died). */
+  runner: string | null;
 }
 
 export class ImportsRepository {
   constructor(private readonly context: StoreContext) {}
 
-  async create(order: { importId: string; object: string; createdAfter: Date | null; modifiedAfter: Date | null }, now: Date): Promise<StoredImport> {
+  async create(order: { importId: string; object: string; createdAfter: Date | null; modifiedAfter: Date | null; runner: string }, now: Date): Promise<StoredImport> {
     const at = now.toISOString();
     await this.context.db
       .insertInto('imports')
@@ -49,6 +51,7 @@ export class ImportsRepository {
         updatedAt: at,
         finishedAt: null,
         failure: null,
+        runner: order.runner,
       })
       .execute();
     return (await this.find(order.importId))!;
@@ -92,16 +95,25 @@ export class ImportsRepository {
       .execute();
   }
 
-  /** Running again (a resume): the failure of the last attempt is cleared, the counts and cursor kept. */
-  async resume(importId: string, now: Date): Promise<void> {
-    await this.context.db.updateTable('imports').set({ state: 'running', failure: null, finishedAt: null, updatedAt: now.toISOString() }).where('importId', '=', importId).execute();
+  /**
+   * Running again (a resume) in `runner`: the failure of the last attempt is cleared, the counts and cursor kept.
+   * Only if the runner is still the one seen (`seenRunner`): of two processes resuming at once, one wins. False: lost.
+   */
+  async resume(importId: string, runner: string, seenRunner: string | null, now: Date): Promise<boolean> {
+    const result = await this.context.db
+      .updateTable('imports')
+      .set({ state: 'running', failure: null, finishedAt: null, runner, updatedAt: now.toISOString() })
+      .where('importId', '=', importId)
+      .where((eb) => (seenRunner === null ? eb('runner', 'is', null) : eb('runner', '=', seenRunner)))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async finish(importId: string, result: { state: Exclude<ImportState, 'running'>; failure: string | null }, now: Date): Promise<void> {
     const at = now.toISOString();
     await this.context.db
       .updateTable('imports')
-      .set({ state: result.state, failure: result.failure, updatedAt: at, finishedAt: result.state === 'interrupted' ? null : at })
+      .set({ state: result.state, failure: result.failure, updatedAt: at, finishedAt: result.state === 'interrupted' ? null : at, runner: null })
       .where('importId', '=', importId)
       .execute();
   }
@@ -131,5 +143,6 @@ function toStoredImport(row: Selectable<ImportsTable>): StoredImport {
     updatedAt: new Date(row.updatedAt),
     finishedAt: instant(row.finishedAt),
     failure: row.failure,
+    runner: row.runner,
   };
 }

@@ -239,6 +239,8 @@ async function createImports(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'text', notNull)
     .addColumn('finished_at', 'text')
     .addColumn('failure', 'text')
+    // Which process runs it (`host:pid:nonce`) while running: a second process must not run the same pages beside it.
+    .addColumn('runner', 'text')
     .execute();
   await db.schema.createIndex('imports_state').on('imports').column('state').execute();
 }

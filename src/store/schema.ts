@@ -210,4 +210,6 @@ export interface ImportsTable {
   updatedAt: string;
   finishedAt: string | null;
   failure: string | null;
+  /** The process running it (`host:pid:nonce`); null once it stopped. */
+  runner: string | null;
 }

@@ -12,6 +12,7 @@
  * Pages run one at a time through `betweenCycles` (the service's turn), never beside a sync cycle.
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
 import type { ImportPageCounts, ImportsRepository, StoredImport } from '../../store/imports.ts';
 import type { CallCount } from '../contacts/ports.ts';
@@ -32,6 +33,8 @@ export interface ImporterDeps {
   targets: readonly ImportTarget[];
   /** Runs a page between the service's own cycles; default: at once. */
   betweenCycles?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** This process, as the import's runner: `host:pid:nonce` (default), so another process can tell it is alive. */
+  runner?: string;
   /** Told after each page is recorded (the CLI's progress bar). */
   onPage?: (progress: ImportProgress) => void | Promise<void>;
 }
@@ -39,11 +42,17 @@ export interface ImporterDeps {
 /** An Id literal is only ever one the cursor got from Salesforce; this keeps a tampered store row out of SOQL. */
 const SALESFORCE_ID = /^[a-zA-Z0-9]{15,18}$/;
 
+/** A runner on another host that has not moved its import for this long is taken for dead. */
+const REMOTE_RUNNER_STALE_MS = 5 * 60_000;
+
 export class Importer implements ImportControl {
   private readonly running = new Map<string, Promise<ImportProgress>>();
   private stopping = false;
+  private readonly runner: string;
 
-  constructor(private readonly deps: ImporterDeps) {}
+  constructor(private readonly deps: ImporterDeps) {
+    this.runner = deps.runner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  }
 
   /**
    * Starts an import, or continues the unfinished one with the same object and bounds (running the same command
@@ -60,7 +69,7 @@ export class Importer implements ImportControl {
       (stored) => stored.object === target.object && sameInstant(stored.createdAfter, order.createdAfter) && sameInstant(stored.modifiedAfter, order.modifiedAfter),
     );
     if (same) return this.resume(same.importId);
-    const stored = await this.deps.store.imports.create({ importId: randomUUID(), object: target.object, createdAfter: order.createdAfter, modifiedAfter: order.modifiedAfter }, now);
+    const stored = await this.deps.store.imports.create({ importId: randomUUID(), object: target.object, createdAfter: order.createdAfter, modifiedAfter: order.modifiedAfter, runner: this.runner }, now);
     this.launch(stored, target);
     return { importId: stored.importId };
   }
@@ -71,8 +80,13 @@ export class Importer implements ImportControl {
     const stored = await this.deps.store.imports.find(importId);
     if (!stored) throw new ImportRefusedError('importId', `no import has the id ${importId}`);
     if (stored.state === 'succeeded') throw new ImportRefusedError('importId', `import ${importId} of ${stored.object} has already finished: start a new one to import again`);
+    // Two processes on the same pages would each create what the other has not linked yet.
+    const holder = this.heldElsewhere(stored);
+    if (holder) throw new ImportRefusedError('importId', `import ${importId} of ${stored.object} is running in another crmsync process (${holder}): let it finish, or stop it first`);
     const target = await this.targetFor(stored.object);
-    await this.deps.store.imports.resume(importId, this.deps.clock());
+    if (!(await this.deps.store.imports.resume(importId, this.runner, stored.runner, this.deps.clock()))) {
+      throw new ImportRefusedError('importId', `import ${importId} of ${stored.object} was just taken by another crmsync process`);
+    }
     this.launch({ ...stored, state: 'running', failure: null }, target);
     return { importId };
   }
@@ -81,11 +95,14 @@ export class Importer implements ImportControl {
   async resumeUnfinished(): Promise<string[]> {
     const resumed: string[] = [];
     for (const stored of await this.deps.store.imports.listUnfinished()) {
+      if (this.heldElsewhere(stored)) continue;
       try {
         resumed.push((await this.resume(stored.importId)).importId);
       } catch (error) {
         // Settings changed since (the pair switched off): the import stays interrupted with the reason.
-        await this.deps.store.imports.finish(stored.importId, { state: 'interrupted', failure: (error as Error).message }, this.deps.clock());
+        if (error instanceof ImportRefusedError && error.field === 'object') {
+          await this.deps.store.imports.finish(stored.importId, { state: 'interrupted', failure: error.message }, this.deps.clock());
+        } else if (!(error instanceof ImportRefusedError)) throw error;
       }
     }
     return resumed;
@@ -109,6 +126,18 @@ export class Importer implements ImportControl {
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.allSettled(this.running.values());
+  }
+
+  /**
+   * Who else runs this import, in words, when another live process does: on this host, its process is alive; on
+   * another, it moved the import within the last five minutes. null: nobody (it was killed, or stopped).
+   */
+  private heldElsewhere(stored: StoredImport): string | null {
+    if (stored.state !== 'running' || stored.runner === null || stored.runner === this.runner) return null;
+    const [host, pidText] = stored.runner.split(':');
+    const pid = Number(pidText);
+    if (host === hostname() && Number.isInteger(pid)) return processAlive(pid) ? `process ${pid}` : null;
+    return this.deps.clock().getTime() - stored.updatedAt.getTime() < REMOTE_RUNNER_STALE_MS ? `process ${pid} on ${host}` : null;
   }
 
   private async targetFor(object: string): Promise<ImportTarget> {
@@ -194,6 +223,16 @@ export class Importer implements ImportControl {
     const before = { salesforce: this.deps.calls.salesforce.total, hubspot: this.deps.calls.hubspot.total };
     const result = await work();
     return { result, calls: { salesforceCalls: this.deps.calls.salesforce.total - before.salesforce, hubspotCalls: this.deps.calls.hubspot.total - before.hubspot } };
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -3,6 +3,8 @@
  * id in Id order and synced as changed, bounded by dates, refused while the pair is off, and continued after a stop
  * from the stored cursor without a duplicate.
  */
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { emulatorAdmin } from '../../helpers/emulator-admin.ts';
 import { engineNow, passMinute, useContactSyncWorld } from '../contacts/world.ts';
@@ -75,6 +77,31 @@ describe('import of accounts and opportunities', () => {
     const again = importerOf(world);
     const done = await again.finished((await again.resume(failed.importId)).importId);
     expect(done).toMatchObject({ importId: failed.importId, state: 'succeeded', read: 2_500, created: 2_500, failure: null });
+    expect(await hubspotRecords(world, 'companies')).toHaveLength(2_500);
+  });
+
+  it('an import another live process runs is refused, not run twice beside it; one whose process died is taken over', async () => {
+    await saveSettings(world, { companies: { enabled: true } });
+    await emulatorAdmin(world.salesforceEmulator.url, 'seed', { Account: 2_500 });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = importerOf(world, { onPage: () => held });
+    const { importId } = await first.start({ object: 'Account', createdAfter: null, modifiedAfter: null });
+
+    const other = importerOf(world);
+    await expect(other.start({ object: 'Account', createdAfter: null, modifiedAfter: null })).rejects.toMatchObject({
+      field: 'importId',
+      message: expect.stringContaining(`is running in another crmsync process (process ${process.pid})`),
+    });
+    expect(await other.resumeUnfinished()).toEqual([]);
+    release();
+    expect(await first.finished(importId)).toMatchObject({ state: 'succeeded', read: 2_500, created: 2_500 });
+
+    // A row left running by a process that no longer exists (kill -9) is continued by the next one.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    await world.store.imports.create({ importId: 'left-by-a-dead-process', object: 'Account', createdAfter: null, modifiedAfter: null, runner: `${hostname()}:${gone}:dead` }, new Date());
+    expect(await other.resumeUnfinished()).toEqual(['left-by-a-dead-process']);
+    expect(await other.finished('left-by-a-dead-process')).toMatchObject({ state: 'succeeded', read: 2_500, created: 0 });
     expect(await hubspotRecords(world, 'companies')).toHaveLength(2_500);
   });
 });
