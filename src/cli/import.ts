@@ -16,14 +16,22 @@ export interface ImportCommand {
   resume?: string;
 }
 
+/** What can be refused before connecting to anything. */
+export function checkImportCommand(command: ImportCommand): void {
+  if (!command.resume && !command.object) throw new ImportCommandError('say which object to import (--object) or which import to continue (--resume <id>)');
+  if (command.resume && (command.object || command.createdAfter || command.modifiedAfter)) {
+    throw new ImportCommandError('--resume continues an import with its own object and dates: give --resume alone');
+  }
+}
+
 export async function runImportCommand(store: Store, systems: SyncSystems, command: ImportCommand, print: (line: string) => void = console.log): Promise<ImportProgress> {
   const interactive = process.stdout.isTTY === true;
   const display = new ProgressDisplay(print, interactive);
   // Off a terminal (logs, CI) a line per page: 2,000 records a line keeps a large import readable.
   const onPage = (progress: ImportProgress) =>
     interactive ? display.update({ step: `importing ${progress.object}`, done: progress.read, total: progress.total }) : print(`  ${progress.object}: ${counts(progress)}`);
+  checkImportCommand(command);
   const importer = importerFor({ ...systems.deps, store }, { onPage });
-  if (!command.resume && !command.object) throw new ImportCommandError('say which object to import (--object) or which import to continue (--resume <id>)');
   const { importId } = command.resume
     ? await importer.resume(command.resume)
     : await importer.start({ object: command.object!, createdAfter: command.createdAfter ?? null, modifiedAfter: command.modifiedAfter ?? null });

@@ -7,7 +7,7 @@ import { syncObjectDescriptions, type SyncObjectName } from '../objects/index.ts
 import { startHubSpotEmulator } from '../emulators/hubspot/index.ts';
 import { connectSyncSystems, formatSyncSummary } from './sync.ts';
 import { registerHealthCommands, withStore } from './health.ts';
-import { runImportCommand } from './import.ts';
+import { checkImportCommand, runImportCommand } from './import.ts';
 import { startCrmsync, type RunningCrmsync } from './start.ts';
 import { startSalesforceEmulator } from '../emulators/salesforce/index.ts';
 
@@ -134,6 +134,7 @@ export function buildCli(config: () => CrmsyncConfig = () => loadConfig(process.
     .option('--modified-after <date>', 'only records modified at or after this date (ISO 8601)', parseDate)
     .option('--resume <importId>', 'continue an import that was stopped, from where it stopped')
     .action(async (opts: { object?: string; createdAfter?: Date; modifiedAfter?: Date; resume?: string }) => {
+      checkImportCommand(opts);
       await withStore(config, async (store) => {
         const systems = await connectSyncSystems(config(), store, () => new Date());
         try {
