@@ -20,31 +20,10 @@ import { runSyncCycle, TallyingMeter, type SyncCycleSummary } from '../src/engin
 import { startHubSpotEmulator } from '../src/emulators/hubspot/index.ts';
 import { startSalesforceEmulator } from '../src/emulators/salesforce/index.ts';
 import { openStore } from '../src/store/open.ts';
+import { admin, HUBSPOT_BATCH, HUBSPOT_SEARCH_PAGE, pages, SOBJECT_COLLECTION, SOQL_PAGE, type Stats } from './support.ts';
 
 const records = Number(process.argv[2] ?? 10_000);
 if (!Number.isInteger(records) || records < 1) throw new Error(`records must be a positive whole number, not ${process.argv[2]}`);
-
-// Page and batch sizes of the vendors' APIs (SPEC section 7).
-const SOQL_PAGE = 2_000;
-const SOBJECT_COLLECTION = 200;
-const HUBSPOT_BATCH = 100;
-const HUBSPOT_SEARCH_PAGE = 200;
-const pages = (count: number, size: number) => Math.max(1, Math.ceil(count / size));
-
-interface Stats {
-  total: number;
-  byEndpoint: Record<string, number>;
-}
-
-async function admin(url: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${url}/__emulator/${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`emulator admin ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
 
 interface ScenarioResult {
   name: string;

@@ -1,7 +1,6 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, type CrmsyncConfig } from '../config.ts';
 import { runSyncCycle } from '../engine/cycle.ts';
-import { contactImporterFor } from '../engine/contacts/import.ts';
 import { formatMappingTable, listMappings } from '../engine/mappings.ts';
 import { changeSetting, InvalidSettingsError, readSettings, settingAt } from '../engine/settings.ts';
 import { syncObjectDescriptions, type SyncObjectDescription } from '../objects/index.ts';
@@ -11,6 +10,7 @@ import { customObjectSchemaFromConnectors, describeConfiguredCustomObject, findS
 import { startHubSpotEmulator } from '../emulators/hubspot/index.ts';
 import { connectSyncSystems, formatSyncSummary } from './sync.ts';
 import { registerHealthCommands, withStore } from './health.ts';
+import { checkImportCommand, runImportCommand } from './import.ts';
 import { startCrmsync, type RunningCrmsync } from './start.ts';
 import { startSalesforceEmulator } from '../emulators/salesforce/index.ts';
 
@@ -134,28 +134,16 @@ export function buildCli(config: () => CrmsyncConfig = () => loadConfig(process.
   program
     .command('import')
     .description('sync existing Salesforce records that polling will not bring (they have not changed since crmsync was connected)')
-    .requiredOption('--object <name>', 'the Salesforce object: Lead or Contact')
+    .option('--object <name>', 'the Salesforce object: Lead, Contact, Account, Opportunity, Campaign (its members), or a synced pair\'s object')
     .option('--created-after <date>', 'only records created at or after this date (ISO 8601)', parseDate)
     .option('--modified-after <date>', 'only records modified at or after this date (ISO 8601)', parseDate)
-    .action(async (opts: { object: string; createdAfter?: Date; modifiedAfter?: Date }) => {
+    .option('--resume <importId>', 'continue an import that was stopped, from where it stopped')
+    .action(async (opts: { object?: string; createdAfter?: Date; modifiedAfter?: Date; resume?: string }) => {
+      checkImportCommand(opts);
       await withStore(config, async (store) => {
         const systems = await connectSyncSystems(config(), store, () => new Date());
         try {
-          const importer = contactImporterFor(systems.deps);
-          const { importId } = await importer.start({ object: opts.object, createdAfter: opts.createdAfter ?? null, modifiedAfter: opts.modifiedAfter ?? null });
-          let shown = -1;
-          for (;;) {
-            const progress = await importer.status(importId);
-            if (!progress) throw new Error('the import vanished');
-            if (progress.read !== shown) {
-              shown = progress.read;
-              console.log(`  ${opts.object}: read ${progress.read}${progress.total === null ? '' : ` of ${progress.total}`}, created ${progress.created}, updated ${progress.updated}, failed ${progress.failed}`);
-            }
-            if (progress.state === 'failed') throw new Error(`the import failed: ${progress.failure ?? 'unknown reason'}`);
-            if (progress.state !== 'running') break;
-            await new Promise((resolve) => setTimeout(resolve, 250));
-          }
-          console.log(`import of ${opts.object} done`);
+          await runImportCommand(store, systems, opts);
         } finally {
           await systems.close();
         }
@@ -207,7 +195,7 @@ function reportFailure(error: unknown): number {
     console.error(`crmsync: invalid setting\n${error.message.replace(/^/gm, '  ')}`);
     return 1;
   }
-  if (error instanceof Error && ['HubSpotRequestError', 'SalesforceRequestError', 'ApiBudgetExhaustedError', 'StoreOpenError', 'IntegrationSuspendedError', 'ImportRefusedError', 'HubSpotAuthFailedError', 'UnknownSyncObjectError'].includes(error.name)) {
+  if (error instanceof Error && ['HubSpotRequestError', 'SalesforceRequestError', 'ApiBudgetExhaustedError', 'StoreOpenError', 'IntegrationSuspendedError', 'ImportRefusedError', 'ImportCommandError', 'HubSpotAuthFailedError', 'UnknownSyncObjectError'].includes(error.name)) {
     console.error(`crmsync: could not run: ${error.message}`);
     return 1;
   }

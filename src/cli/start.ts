@@ -10,7 +10,7 @@ import pino from 'pino';
 import { loadConfig, type CrmsyncConfig } from '../config.ts';
 import { subscribeToChangeEvents, type ChangeEventSubscription } from '../connectors/salesforce/change-events.ts';
 import { runSyncCycle } from '../engine/cycle.ts';
-import { contactImporterFor } from '../engine/contacts/import.ts';
+import { importerFor } from '../engine/import/index.ts';
 import { TriggerHub } from '../engine/detect/triggers.ts';
 import { shouldPollSalesforce, SyncService, type ServiceEvent } from '../engine/service.ts';
 import type { SyncControl, SyncProgress } from '../engine/sync-control.ts';
@@ -141,6 +141,8 @@ export async function startCrmsync(options: StartOptions = {}): Promise<RunningC
       onEvent: (event) => reportServiceEvent(event, print, logger),
     });
 
+    const importer = importerFor({ ...systems.deps, store }, { betweenCycles: (work) => service.exclusive(work) });
+
     const host = config.host;
     let url = config.publicUrl ?? '';
     const server = buildServer({
@@ -153,7 +155,7 @@ export async function startCrmsync(options: StartOptions = {}): Promise<RunningC
       store,
       sync: service,
       crmSchema: crmSchemaFromConnectors(systems.deps.salesforce, systems.deps.hubspot),
-      imports: contactImporterFor(systems.deps, (work) => service.exclusive(work)),
+      imports: importer,
       recordLinks: { salesforceInstanceUrl: systems.deps.salesforce.connection.instanceUrl },
     });
     cleanups.push(() => server.close());
@@ -171,6 +173,12 @@ export async function startCrmsync(options: StartOptions = {}): Promise<RunningC
 
     const initialSync = service.start();
     cleanups.push(() => service.stop());
+    // Imports a stopped process left unfinished continue from their cursor, page by page between the cycles.
+    void importer.resumeUnfinished().then((resumed) => {
+      if (resumed.length > 0) print(`Continuing ${resumed.length} unfinished import${resumed.length === 1 ? '' : 's'}: ${resumed.join(', ')}`);
+    }, (error: unknown) => logger.error({ err: error }, 'could not continue the unfinished imports'));
+    // Stopped first (clean-ups run in reverse): the page in progress ends and the import is marked interrupted.
+    cleanups.push(() => importer.stop());
 
     print('');
     print(`crmsync is running at ${url}`);
@@ -263,7 +271,7 @@ function reportServiceEvent(event: ServiceEvent, print: (line: string) => void, 
 }
 
 /** The initial sync's progress: a bar on a terminal, a few plain lines elsewhere (logs, CI). */
-class ProgressDisplay {
+export class ProgressDisplay {
   private bar: cliProgress.SingleBar | null = null;
   private lastStep = '';
 

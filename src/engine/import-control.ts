@@ -1,7 +1,7 @@
 /**
  * Imports of existing Salesforce records (SPEC section 7, "Imports"): what the HTTP API (`POST /api/import`,
- * `GET /api/import/{id}`) may ask of whatever runs them. The server depends on this port only; with none
- * configured those routes answer 501.
+ * `GET /api/import/{id}`) may ask of whatever runs them (src/engine/import). The server depends on this port only;
+ * with none configured those routes answer 501.
  */
 
 export interface ImportOrder {
@@ -23,6 +23,11 @@ export interface ImportProgress {
   updated: number;
   failed: number;
   failure: string | null;
+  /** Vendor calls the import spent so far (its pages, and the count before them). */
+  apiCalls: { salesforce: number; hubspot: number };
+  startedAt: string;
+  /** null while running or interrupted. */
+  finishedAt: string | null;
 }
 
 /** An order the importer cannot take (an object it does not import, a bound in the future), with the reason. */

@@ -32,3 +32,4 @@ export { SecretKeyError } from './secrets.ts';
 export { loadOrCreateSecretFile, SECRET_FILE_NAME } from './secret-file.ts';
 export type { ReceivedEventsRepository } from './received-events.ts';
 export type { SyncRun, SyncRunCounts, SyncRunKind, SyncRunOutcome } from './sync-runs.ts';
+export type { ImportPageCounts, ImportState, ImportsRepository, StoredImport } from './imports.ts';

@@ -13,6 +13,7 @@ export function storeMigrations(dialect: Dialect): MigrationProvider {
     '0002_salesforce_reported_usage': { up: addSalesforceReportedUsage },
     '0003_received_events': { up: createReceivedEvents },
     '0004_sync_error_retries': { up: addSyncErrorRetries },
+    '0005_imports': { up: createImports },
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }
@@ -210,4 +211,36 @@ async function createReceivedEvents(db: Kysely<any>): Promise<void> {
 async function addSyncErrorRetries(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('sync_errors').addColumn('retryable', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   await db.schema.alterTable('sync_errors').addColumn('refused_values', 'text').execute();
+}
+
+/**
+ * Imports of existing Salesforce records, one row each: the order, how far it got (the last Salesforce Id done,
+ * in Id order) and its counts, so an import cut short continues where it stopped instead of starting again.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations must not depend on today's schema type
+async function createImports(db: Kysely<any>): Promise<void> {
+  const count = (c: ColumnDefinitionBuilder) => c.notNull().defaultTo(0);
+  await db.schema
+    .createTable('imports')
+    .addColumn('import_id', 'text', (c) => c.primaryKey())
+    .addColumn('object', 'text', notNull)
+    .addColumn('created_after', 'text')
+    .addColumn('modified_after', 'text')
+    .addColumn('cursor', 'text')
+    .addColumn('state', 'text', notNull)
+    .addColumn('total', 'integer')
+    .addColumn('read', 'integer', count)
+    .addColumn('created', 'integer', count)
+    .addColumn('updated', 'integer', count)
+    .addColumn('failed', 'integer', count)
+    .addColumn('salesforce_calls', 'integer', count)
+    .addColumn('hubspot_calls', 'integer', count)
+    .addColumn('started_at', 'text', notNull)
+    .addColumn('updated_at', 'text', notNull)
+    .addColumn('finished_at', 'text')
+    .addColumn('failure', 'text')
+    // Which process runs it (`host:pid:nonce`) while running: a second process must not run the same pages beside it.
+    .addColumn('runner', 'text')
+    .execute();
+  await db.schema.createIndex('imports_state').on('imports').column('state').execute();
 }

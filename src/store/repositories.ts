@@ -12,6 +12,7 @@ import { AuditTrailRepository } from './audit-trail.ts';
 import { SyncRunsRepository } from './sync-runs.ts';
 import { SecretsRepository, type SecretKeyring } from './secrets.ts';
 import { ReceivedEventsRepository } from './received-events.ts';
+import { ImportsRepository } from './imports.ts';
 
 /** Every repository, bound to one context: the store itself, or one transaction of it. */
 export class StoreRepositories {
@@ -28,6 +29,7 @@ export class StoreRepositories {
   readonly syncRuns: SyncRunsRepository;
   readonly secrets: SecretsRepository;
   readonly receivedEvents: ReceivedEventsRepository;
+  readonly imports: ImportsRepository;
 
   constructor(
     protected readonly context: StoreContext,
@@ -46,6 +48,7 @@ export class StoreRepositories {
     this.syncRuns = new SyncRunsRepository(context);
     this.secrets = new SecretsRepository(context, keyring);
     this.receivedEvents = new ReceivedEventsRepository(context);
+    this.imports = new ImportsRepository(context);
   }
 
   get dialect(): StoreContext['dialect'] {

@@ -25,6 +25,7 @@ export interface Database {
   secrets: SecretsTable;
   syncRuns: SyncRunsTable;
   receivedEvents: ReceivedEventsTable;
+  imports: ImportsTable;
 }
 
 export type StoreDb = Kysely<Database>;
@@ -186,4 +187,29 @@ export interface SyncRunsTable {
 export interface ReceivedEventsTable {
   eventKey: string;
   receivedAt: string;
+}
+
+export interface ImportsTable {
+  importId: string;
+  /** The Salesforce object asked for: Lead, Account, Campaign, a custom object… */
+  object: string;
+  createdAfter: string | null;
+  modifiedAfter: string | null;
+  /** The last Salesforce Id of the pages done, in Id order; null before the first page. */
+  cursor: string | null;
+  /** 'running' | 'succeeded' | 'failed' | 'interrupted'. */
+  state: string;
+  total: number | null;
+  read: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  failed: Generated<number>;
+  salesforceCalls: Generated<number>;
+  hubspotCalls: Generated<number>;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+  failure: string | null;
+  /** The process running it (`host:pid:nonce`); null once it stopped. */
+  runner: string | null;
 }

@@ -1,23 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.ts';
 
-const execute = promisify(execFile);
-const bin = new URL('../../bin/crmsync.js', import.meta.url).pathname;
 let dataDir: string;
-
-async function crmsync(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execute('node', [bin, ...args], { env: { ...process.env, CRMSYNC_DATA_DIR: dataDir, DATABASE_URL: '' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const crmsync = (...args: string[]) => runCli(dataDir, args);
 
 beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'crmsync-cli-'));
@@ -54,10 +42,7 @@ describe('crmsync settings', () => {
   });
 
   it('refuses to run on a bad configuration, naming the variable', async () => {
-    const { code, stderr } = await execute('node', [bin, 'settings', 'get'], { env: { ...process.env, CRMSYNC_DATA_DIR: dataDir, PORT: 'abc' } }).then(
-      () => ({ code: 0, stderr: '' }),
-      (error: { code: number; stderr: string }) => error,
-    );
+    const { code, stderr } = await runCli(dataDir, ['settings', 'get'], { PORT: 'abc' });
     expect(code).toBe(2);
     expect(stderr).toMatch(/PORT: must be a number/);
   });

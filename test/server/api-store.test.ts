@@ -231,7 +231,7 @@ describeEachDatabase('HTTP API over the store', (database) => {
         return { importId: 'imp-1' };
       },
       async status(importId) {
-        return importId === 'imp-1' ? { importId, object: 'Lead', state: 'running', read: 10, total: null, created: 4, updated: 1, failed: 0, failure: null } : null;
+        return importId === 'imp-1' ? { importId, object: 'Lead', state: 'running', read: 10, total: null, created: 4, updated: 1, failed: 0, failure: null, apiCalls: { salesforce: 3, hubspot: 2 }, startedAt: now.toISOString(), finishedAt: null } : null;
       },
     };
     const withImporter = apiServer(store, sync, { clock: () => now, imports: importer });
@@ -239,7 +239,7 @@ describeEachDatabase('HTTP API over the store', (database) => {
     expect(started.statusCode).toBe(202);
     expect(started.json()).toEqual({ importId: 'imp-1' });
     expect(orders).toEqual([{ object: 'Lead', createdAfter: null, modifiedAfter: new Date('2026-01-01T00:00:00Z') }]);
-    expect((await withImporter.inject({ method: 'GET', url: '/api/import/imp-1', headers: bearer })).json()).toMatchObject({ state: 'running', read: 10 });
+    expect((await withImporter.inject({ method: 'GET', url: '/api/import/imp-1', headers: bearer })).json()).toMatchObject({ state: 'running', read: 10, apiCalls: { salesforce: 3, hubspot: 2 } });
     expect((await withImporter.inject({ method: 'GET', url: '/api/import/other', headers: bearer })).statusCode).toBe(404);
     const refused = await withImporter.inject({ method: 'POST', url: '/api/import', headers: bearer, payload: { object: 'Nothing__c' } });
     expect(refused.statusCode).toBe(400);

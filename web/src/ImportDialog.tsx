@@ -78,7 +78,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
         ...(modifiedAfter ? { modifiedAfter: new Date(`${modifiedAfter}T00:00:00Z`).toISOString() } : {}),
       };
       const { importId: started } = await api.post<{ importId: string }>('/api/import', request);
-      setStatus({ importId: started, object: target, state: 'running', read: 0, total: null, created: 0, updated: 0, failed: 0, failure: null });
+      setStatus({ importId: started, object: target, state: 'running', read: 0, total: null, created: 0, updated: 0, failed: 0, failure: null, apiCalls: { salesforce: 0, hubspot: 0 }, startedAt: new Date().toISOString(), finishedAt: null });
     } catch (failure) {
       setError(failure instanceof ApiError && failure.status === 501 ? 'Import is not available in this version of crmsync yet.' : describeFailure(failure));
     } finally {

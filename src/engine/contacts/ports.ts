@@ -144,7 +144,7 @@ export interface ContactSyncDeps {
    * polling cannot see, and requests to compare an object in full.
    */
   triggers?: TriggerBatch;
-  /** Salesforce records to sync this cycle as if they had changed: a page of an import (src/engine/contacts/import.ts). */
+  /** Salesforce records to sync this cycle as if they had changed: a page of an import (src/engine/import). */
   importIds?: { object: 'Lead' | 'Contact'; ids: readonly string[] };
   /** False: this cycle leaves Salesforce's changes for a later one (gather.ts, `pollSalesforce`). Default true. */
   pollSalesforce?: boolean;

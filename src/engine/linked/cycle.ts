@@ -48,7 +48,7 @@ export interface LinkedSyncSummary {
 
 export type LinkedSyncDeps = Omit<ContactSyncDeps, 'store'> & { store: ContactSyncDeps['store'] & LinkedStore };
 
-export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: LinkedObjectDescription, context: { settings: Settings; runId: string }): Promise<LinkedSyncSummary> {
+export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: LinkedObjectDescription, context: { settings: Settings; runId: string; importIds?: readonly string[]; importScope?: string }): Promise<LinkedSyncSummary> {
   const { store, clock } = deps;
   const started = clock();
   const progress = deps.onProgress ?? (() => undefined);
@@ -63,6 +63,8 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
     reconcileHubspot: (deps.triggers?.reconciliations ?? []).some((request) => request.system === 'hubspot' && (request.object === null || request.object === description.hubspotObjectType)),
     ...(deps.archivedScanIntervalMs !== undefined ? { archivedScanIntervalMs: deps.archivedScanIntervalMs } : {}),
     mayRetryFailed: (await deps.calls.salesforce.mayRetryFailedRecords?.()) ?? true,
+    ...(context.importIds ? { importIds: context.importIds } : {}),
+    ...(context.importScope ? { importScope: context.importScope } : {}),
   });
   const plan = planLinkedSync(gathered.input);
   const writes = plan.salesforceCreates.length + plan.salesforceUpdates.length + plan.hubspotCreates.length + plan.hubspotUpdates.length + plan.hubspotDeletes.length;

@@ -35,6 +35,9 @@ export const PARTNER_DELETED_ACTION = 'unlink_partner_deleted';
 
 export interface LinkedStore extends ContactRepositories {
   auditTrail: ContactRepositories['auditTrail'] & { listForRecord(recordId: string, limit: number): Promise<Array<{ action: string; at: Date }>> };
+  writeIntents: ContactRepositories['writeIntents'] & {
+    listPending(limit: number): Promise<Array<{ system: string; object: string; operation: string; payload: unknown; createdAt: Date }>>;
+  };
 }
 
 export interface GatheredLinkedChanges {
@@ -62,6 +65,13 @@ export interface LinkedGatherOptions {
   settings: Settings;
   mapped: LinkedMappings;
   overlapMs: number;
+  /**
+   * A page of an import (src/engine/import): these Salesforce records are read by id and treated as changed, and
+   * nothing is polled, so the pair's checkpoints and waiting records stay the sync cycles' business.
+   */
+  importIds?: readonly string[];
+  /** With `importIds`: a SOQL condition on the object selecting those records, to ask about them in one query. */
+  importScope?: string;
 }
 
 export async function gatherLinkedChanges(
@@ -81,15 +91,18 @@ export async function gatherLinkedChanges(
 
   // ---- detect --------------------------------------------------------------------------------------------
   const salesforceChanges = new Map<string, LinkedSalesforceRecord>();
+  const importing = options.importIds !== undefined;
+  // The pollers are generators: one not iterated sends nothing.
+  const unlessImporting = <T>(poll: AsyncIterable<T>): AsyncIterable<T> => (importing ? noPages<T>() : poll);
   const salesforceCheckpoint = await readCursor(store, 'salesforce', cursorKey);
   let lastSalesforce: CheckpointAdvance | undefined;
-  for await (const batch of pollSalesforceChanges(salesforce, { object, fields, checkpoint: salesforceCheckpoint, overlapMs: options.overlapMs })) {
+  for await (const batch of unlessImporting(pollSalesforceChanges(salesforce, { object, fields, checkpoint: salesforceCheckpoint, overlapMs: options.overlapMs }))) {
     for (const record of batch.records) salesforceChanges.set(String(record.Id), toLinkedSalesforce(record));
     lastSalesforce = { system: 'salesforce', object: cursorKey, cursor: batch.checkpoint };
   }
   if (lastSalesforce) checkpoints.push(lastSalesforce);
   // Deletions since the last poll (none before the first: nothing was linked then).
-  if (salesforceCheckpoint) {
+  if (salesforceCheckpoint && !importing) {
     const since = soqlDateTime(new Date(salesforceCheckpoint.time.getTime() - options.overlapMs));
     for await (const page of salesforce.queryAllPages(`SELECT Id, SystemModstamp FROM ${object} WHERE IsDeleted = true AND SystemModstamp >= ${since}`, object)) {
       for (const record of page) salesforceChanges.set(String(record.Id), { id: String(record.Id), fields: {}, modifiedAt: parseSalesforceDateTime(record.SystemModstamp), deleted: true });
@@ -98,14 +111,14 @@ export async function gatherLinkedChanges(
   const hubspotChanges = new Map<string, LinkedHubspotRecord>();
   let lastHubspot: CheckpointAdvance | undefined;
   const hubspotCheckpoint = await readCursor(store, 'hubspot', description.name);
-  for await (const batch of pollHubSpotChanges(hubspot, { objectType: type, properties, checkpoint: hubspotCheckpoint, overlapMs: options.overlapMs })) {
+  for await (const batch of unlessImporting(pollHubSpotChanges(hubspot, { objectType: type, properties, checkpoint: hubspotCheckpoint, overlapMs: options.overlapMs }))) {
     for (const record of batch.records) hubspotChanges.set(record.id, toLinkedHubspot(record));
     lastHubspot = { system: 'hubspot', object: description.name, cursor: batch.checkpoint };
   }
   if (lastHubspot) checkpoints.push(lastHubspot);
   // HubSpot does not move a record's modification time when its associations change, nor can search see a delete:
   // a webhook's hint is how those records come here before they change otherwise. Read by id; gone is deleted.
-  const hinted = [...new Set((options.hints ?? []).filter((hint) => hint.system === 'hubspot' && hint.object === type && !hubspotChanges.has(hint.recordId)).map((hint) => hint.recordId))];
+  const hinted = importing ? [] : [...new Set((options.hints ?? []).filter((hint) => hint.system === 'hubspot' && hint.object === type && !hubspotChanges.has(hint.recordId)).map((hint) => hint.recordId))];
   for (const record of await readHubspot(hubspot, type, hinted, properties)) hubspotChanges.set(record.id, record);
   // Deletes no webhook told of: the archived listing has no time filter, so it is read whole, at most every
   // ARCHIVED_SCAN_INTERVAL_MS or on a reconcile request, as contacts do; only linked records become changes.
@@ -113,7 +126,7 @@ export async function gatherLinkedChanges(
   const scanKey = `${description.name}#archived`;
   const lastScan = await readCursor(store, 'hubspot', scanKey);
   const scanDue = lastScan === null || options.now.getTime() - lastScan.time.getTime() >= (options.archivedScanIntervalMs ?? ARCHIVED_SCAN_INTERVAL_MS) || (options.reconcileHubspot ?? false);
-  if (hubspotCheckpoint !== null && scanDue) {
+  if (!importing && hubspotCheckpoint !== null && scanDue) {
     checkpoints.push({ system: 'hubspot', object: scanKey, cursor: { time: options.now, lastId: null } });
     const archived = new Map<string, LinkedHubspotRecord>();
     for await (const page of hubspot.archivedPages(type, ['hs_lastmodifieddate'])) for (const record of page) archived.set(record.id, { ...toLinkedHubspot(record), deleted: true });
@@ -125,13 +138,17 @@ export async function gatherLinkedChanges(
   // Records whose errors are due, read again as if they changed: a record waiting for its parent (which may have
   // synced since), a transient refusal whose back-off ran out, an error an admin asked to resync. Failures wait while
   // the Salesforce allocation is 75% used or more (SPEC section 7); waiting for a parent is not a failure.
-  const due = (await store.syncErrors.dueForRetry(options.now, RETRIES_PER_CYCLE)).filter(
-    (error) => error.object === type && (error.category === 'associations' || (options.mayRetryFailed ?? true)),
-  );
+  const due = importing
+    ? []
+    : (await store.syncErrors.dueForRetry(options.now, RETRIES_PER_CYCLE)).filter(
+        (error) => error.object === type && (error.category === 'associations' || (options.mayRetryFailed ?? true)),
+      );
   const retryHubspot = due.flatMap((error) => (error.hubspotId && !hubspotChanges.has(error.hubspotId) ? [error.hubspotId] : []));
   const retrySalesforce = due.flatMap((error) => (error.salesforceId && !salesforceChanges.has(error.salesforceId) ? [error.salesforceId] : []));
   for (const record of await readHubspot(hubspot, type, retryHubspot, properties)) if (!record.deleted) hubspotChanges.set(record.id, record);
   for (const record of await readSalesforce(salesforce, object, retrySalesforce, fields)) if (!record.deleted) salesforceChanges.set(record.id, record);
+  for (const record of await readSalesforce(salesforce, object, options.importIds ?? [], fields)) if (!record.deleted) salesforceChanges.set(record.id, record);
+  if (importing) for (const record of await createdUnrecorded(sources, type, facts.salesforceIdProperty, salesforceChanges, { properties, overlapMs: options.overlapMs })) hubspotChanges.set(record.id, record);
 
   // ---- links and partners ----------------------------------------------------------------------------------
   const links = new Map<string, StoredLink>();
@@ -147,7 +164,7 @@ export async function gatherLinkedChanges(
   const matching = description.matchKey.kind === 'link_then_associated_contacts';
   const unlinkedHubspot = [...hubspotChanges.values()].filter((record) => !record.deleted && !linkedHubspot.has(record.id)).map((record) => record.id);
   const unlinkedSalesforce = [...salesforceChanges.values()].filter((record) => !record.deleted && !linkedSalesforce.has(record.id)).map((record) => record.id);
-  const contactMatch = matching ? await matchByContacts(sources, settings, unlinkedHubspot, unlinkedSalesforce) : undefined;
+  const contactMatch = matching ? await matchByContacts(sources, settings, unlinkedHubspot, unlinkedSalesforce, options.importScope) : undefined;
   const matches = contactMatch?.matches ?? [];
 
   const hubspotPartnerIds = new Set([...links.values()].map((link) => link.hubspotId).filter((id) => !hubspotChanges.has(id)));
@@ -259,6 +276,7 @@ async function matchByContacts(
   settings: Settings,
   companyIds: readonly string[],
   accountIds: readonly string[],
+  accountScope?: string,
 ): Promise<ContactMatch> {
   const { salesforce, hubspot, store } = sources;
   const result: ContactMatch = {
@@ -300,9 +318,12 @@ async function matchByContacts(
   const unclaimed = accountIds.filter((id) => !claimedAccounts.has(id));
   if (unclaimed.length > 0) {
     const contactsByAccount = new Map<string, string[]>();
-    for (const list of soqlInLists(unclaimed)) {
-      for await (const page of salesforce.queryPages(`SELECT Id, AccountId FROM Contact WHERE AccountId IN (${list})`, 'Contact')) {
-        for (const record of page) contactsByAccount.set(String(record.AccountId), [...(contactsByAccount.get(String(record.AccountId)) ?? []), String(record.Id)]);
+    // An import's page of 2,000 accounts is one semi-join, where id lists would take a query per ~180 accounts.
+    const conditions = accountScope ? [`AccountId IN (SELECT Id FROM Account WHERE ${accountScope})`] : soqlInLists(unclaimed).map((list) => `AccountId IN (${list})`);
+    const wanted = new Set(unclaimed);
+    for (const condition of conditions) {
+      for await (const page of salesforce.queryPages(`SELECT Id, AccountId FROM Contact WHERE ${condition}`, 'Contact')) {
+        for (const record of page) if (wanted.has(String(record.AccountId))) contactsByAccount.set(String(record.AccountId), [...(contactsByAccount.get(String(record.AccountId)) ?? []), String(record.Id)]);
       }
     }
     const contactLinks = await store.idLinks.findBySalesforceIds([...contactsByAccount.values()].flat());
@@ -340,6 +361,35 @@ async function readSalesforce(salesforce: SalesforceClient, object: string, ids:
     return record ? toLinkedSalesforce(record) : { id, fields: {}, modifiedAt: 0, deleted: true };
   });
 }
+
+/**
+ * An import does not poll HubSpot, where a create that a killed process sent but never recorded shows up. Such a
+ * record carries its Salesforce id: for the creates left pending for these records, HubSpot is searched from when
+ * they were sent, and what carries one of their ids is planned with them, to be linked instead of created again.
+ */
+async function createdUnrecorded(
+  sources: { hubspot: HubSpotClient; store: LinkedStore },
+  type: string,
+  idProperty: string | undefined,
+  salesforceChanges: ReadonlyMap<string, LinkedSalesforceRecord>,
+  options: { properties: readonly string[]; overlapMs: number },
+): Promise<LinkedHubspotRecord[]> {
+  if (!idProperty) return [];
+  const carried = (payload: unknown) => String((payload as Record<string, unknown> | null)?.[idProperty] ?? '');
+  const pending = (await sources.store.writeIntents.listPending(10_000)).filter(
+    (intent) => intent.system === 'hubspot' && intent.object === type && intent.operation === 'create' && salesforceChanges.has(carried(intent.payload)),
+  );
+  if (pending.length === 0) return [];
+  const ids = new Set(pending.map((intent) => carried(intent.payload)));
+  const since = new Date(Math.min(...pending.map((intent) => intent.createdAt.getTime())) - options.overlapMs);
+  const found: LinkedHubspotRecord[] = [];
+  for await (const page of sources.hubspot.searchModifiedSince(type, since, [...options.properties, idProperty])) {
+    for (const record of page) if (ids.has(record.properties[idProperty] ?? '')) found.push(toLinkedHubspot(record));
+  }
+  return found;
+}
+
+async function* noPages<T>(): AsyncGenerator<T> {}
 
 export async function readCursor(store: ContactRepositories, system: 'salesforce' | 'hubspot', object: string): Promise<PollCursor | null> {
   const checkpoint = await store.checkpoints.read(system, object);

@@ -131,6 +131,9 @@ export const importStatus = z
     updated: z.number().int(),
     failed: z.number().int(),
     failure: z.string().nullable(),
+    apiCalls: z.object({ salesforce: z.number().int(), hubspot: z.number().int() }),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
   })
   .meta({ id: 'ImportStatus' });
 

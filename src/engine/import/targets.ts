@@ -1,0 +1,156 @@
+/**
+ * What an import of each Salesforce object does with a page of records, found by the object's name. Contacts and
+ * leads go through the contact cycle, every object of a link-matched pair (`linkedObjectDescriptions`: Account,
+ * Opportunity, and whatever pair is described later, cases and custom objects included) through the linked cycle,
+ * a campaign through its members' leads and contacts. Each page is a cycle of those records only: an import dedups,
+ * links and writes exactly as sync does, with the same intents, errors and audit.
+ */
+import type { SalesforceRecord } from '../../connectors/salesforce/client.ts';
+import type { Settings } from '../../core/settings.ts';
+import { linkedObjectDescriptions, type LinkedObjectDescription } from '../../objects/index.ts';
+import { runContactSyncCycle, type ContactSyncSummary, type SyncCycleDeps } from '../cycle.ts';
+import { soqlDateTime } from '../detect/salesforce-poll.ts';
+import { runLinkedSyncCycle } from '../linked/cycle.ts';
+import { isEnabled, salesforceObjectOf } from '../linked/records.ts';
+import { runUnlessSuspended } from '../suspension.ts';
+
+export interface ImportBounds {
+  createdAfter: Date | null;
+  modifiedAfter: Date | null;
+}
+
+/** What one page did, in the import's summary terms. */
+export interface ImportPageResult {
+  read: number;
+  created: number;
+  updated: number;
+  /** Records a system refused or that could not be written (waiting for a parent included): on Sync Health. */
+  failed: number;
+}
+
+export interface ImportTarget {
+  /** The object an import names: Lead, Account, Campaign… */
+  object: string;
+  /** The object paged in Id order: the object itself, or CampaignMember for a campaign. */
+  pageObject: string;
+  /** Fields read with each page's ids (a campaign member's person). */
+  pageFields: readonly string[];
+  /** SOQL conditions on `pageObject` besides the cursor: the bounds, and what never syncs anyway. */
+  conditions(bounds: ImportBounds): string[];
+  /** Why the object cannot be imported with these settings, naming the setting; null: it can. */
+  refusal(settings: Settings): string | null;
+  /** `scope`: a SOQL condition on `pageObject` selecting exactly this page's rows. */
+  syncPage(rows: readonly SalesforceRecord[], context: { settings: Settings; importId: string; scope: string }): Promise<ImportPageResult>;
+}
+
+/**
+ * Activities (Task, Event) import through the activities cycle once it takes ids: its target goes here. Until
+ * then an import of them is refused as not available.
+ */
+export const activityImportTargets: Array<(deps: SyncCycleDeps) => ImportTarget> = [];
+export const ACTIVITY_OBJECTS = ['Task', 'Event'] as const;
+
+export function importTargets(deps: SyncCycleDeps): ImportTarget[] {
+  return [
+    contactTarget(deps, 'Lead'),
+    contactTarget(deps, 'Contact'),
+    ...linkedObjectDescriptions.map((description) => linkedTarget(deps, description)),
+    campaignTarget(deps),
+    ...activityImportTargets.map((target) => target(deps)),
+  ];
+}
+
+function dateConditions(bounds: ImportBounds, prefix = ''): string[] {
+  return [
+    ...(bounds.createdAfter ? [`${prefix}CreatedDate >= ${soqlDateTime(bounds.createdAfter)}`] : []),
+    ...(bounds.modifiedAfter ? [`${prefix}LastModifiedDate >= ${soqlDateTime(bounds.modifiedAfter)}`] : []),
+  ];
+}
+
+function contactPage(deps: SyncCycleDeps, object: 'Lead' | 'Contact', ids: readonly string[]): Promise<ContactSyncSummary> {
+  // Salesforce is not polled: the page is the change. HubSpot is, which is cheap and keeps its cursor moving.
+  return runUnlessSuspended(deps.store.integrationState, deps.clock, () => runContactSyncCycle({ ...deps, importIds: { object, ids }, pollSalesforce: false }), deps.notify);
+}
+
+function contactCounts(summary: ContactSyncSummary): Omit<ImportPageResult, 'read'> {
+  return {
+    created: summary.hubspot.created + summary.salesforce.created,
+    updated: summary.hubspot.updated + summary.salesforce.updated,
+    // A value that could not be converted is a sync error, not a failed record: the rest of the record synced.
+    failed: summary.hubspot.failed + summary.salesforce.failed,
+  };
+}
+
+function contactTarget(deps: SyncCycleDeps, object: 'Lead' | 'Contact'): ImportTarget {
+  return {
+    object,
+    pageObject: object,
+    pageFields: [],
+    // A person with no email never syncs (SPEC section 5), and a converted lead lives on as its contact.
+    conditions: (bounds) => [...dateConditions(bounds), 'Email != null', ...(object === 'Lead' ? ['IsConverted = false'] : [])],
+    refusal: () => null,
+    syncPage: async (rows) => ({ read: rows.length, ...contactCounts(await contactPage(deps, object, rows.map((row) => String(row.Id)))) }),
+  };
+}
+
+function linkedTarget(deps: SyncCycleDeps, description: LinkedObjectDescription): ImportTarget {
+  const object = salesforceObjectOf(description);
+  return {
+    object,
+    pageObject: object,
+    pageFields: [],
+    conditions: (bounds) => dateConditions(bounds),
+    // HubSpot's rule too: the pair's sync must be on before its import, or nothing would be created.
+    refusal: (settings) =>
+      isEnabled(description, settings) ? null : `importing ${object} needs ${description.enabledSettingKey} to be true (it is off): turn ${description.name} sync on first`,
+    syncPage: async (rows, context) => {
+      const ids = rows.map((row) => String(row.Id));
+      const summary = await runUnlessSuspended(
+        deps.store.integrationState,
+        deps.clock,
+        () => runLinkedSyncCycle(deps, description, { settings: context.settings, runId: context.importId, importIds: ids, importScope: context.scope }),
+        deps.notify,
+      );
+      return {
+        read: ids.length,
+        created: summary.hubspot.created + summary.salesforce.created,
+        updated: summary.hubspot.updated + summary.salesforce.updated,
+        failed: summary.hubspot.failed + summary.salesforce.failed + summary.waitingForParent,
+      };
+    },
+  };
+}
+
+/**
+ * A campaign import brings the campaign's members: the leads and contacts of the CampaignMember rows of the active
+ * campaigns created / modified within the bounds (HubSpot's own import takes one active campaign). A converted
+ * lead's membership moved to its contact, which comes through its own row.
+ */
+function campaignTarget(deps: SyncCycleDeps): ImportTarget {
+  return {
+    object: 'Campaign',
+    pageObject: 'CampaignMember',
+    pageFields: ['LeadId', 'ContactId'],
+    conditions: (bounds) => ['Campaign.IsActive = true', ...dateConditions(bounds, 'Campaign.'), '(ContactId != null OR Lead.IsConverted = false)'],
+    refusal: () => null,
+    syncPage: async (rows) => {
+      // Read counts memberships, as the total does, so the progress reaches it; a person in two campaigns syncs once.
+      const result: ImportPageResult = { read: rows.length, created: 0, updated: 0, failed: 0 };
+      // A row with a contact is that contact's (Salesforce keeps LeadId on the rows of a converted lead).
+      const people = { Lead: new Set<string>(), Contact: new Set<string>() };
+      for (const row of rows) {
+        if (typeof row.ContactId === 'string') people.Contact.add(row.ContactId);
+        else if (typeof row.LeadId === 'string') people.Lead.add(row.LeadId);
+      }
+      for (const object of ['Lead', 'Contact'] as const) {
+        const ids = [...people[object]];
+        if (ids.length === 0) continue;
+        const counts = contactCounts(await contactPage(deps, object, ids));
+        result.created += counts.created;
+        result.updated += counts.updated;
+        result.failed += counts.failed;
+      }
+      return result;
+    },
+  };
+}
