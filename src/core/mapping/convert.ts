@@ -179,7 +179,8 @@ function salesforceNumber(text: string, shape: ValueShape): Converted<number> {
   if ((shape.salesforceType === 'int' || shape.salesforceType === 'long') && !Number.isInteger(number)) {
     return refused(text, `HubSpot number ${text} has decimals; Salesforce ${shape.salesforceType} fields hold whole numbers only`);
   }
-  if (shape.salesforceType === 'int' && Math.abs(number) > 2_147_483_647) return refused(text, `HubSpot number ${text} is beyond a Salesforce int field's range`);
+  // A 32-bit signed int: the range is not symmetric, -2,147,483,648 is a valid value.
+  if (shape.salesforceType === 'int' && (number < -2_147_483_648 || number > 2_147_483_647)) return refused(text, `HubSpot number ${text} is beyond a Salesforce int field's range`);
   return ok(number);
 }
 

@@ -106,6 +106,13 @@ describe('round trips are stable (echo-free)', () => {
     );
   });
 
+  it("takes a Salesforce int's whole range, whose lowest value has no positive twin, and refuses one beyond it", () => {
+    expect(toSalesforce('-2147483648', shape('number', 'int'))).toBe(-2_147_483_648);
+    expect(toSalesforce('2147483647', shape('number', 'int'))).toBe(2_147_483_647);
+    expect(() => toSalesforce('-2147483649', shape('number', 'int'))).toThrow(/beyond a Salesforce int field's range/);
+    expect(() => toSalesforce('2147483648', shape('number', 'int'))).toThrow(/beyond a Salesforce int field's range/);
+  });
+
   it('compares at the precision both sides keep', () => {
     expect(sameSyncedValue('a@X.com', 'A@x.com', shape('text', 'email'))).toBe(true);
     expect(sameSyncedValue('a@X.com', 'A@x.com', shape('text', 'string'))).toBe(false);
