@@ -201,7 +201,15 @@ class ContactPlanWriter {
       try {
         survivorId = (await this.context.hubspot.mergeContacts(change.intoHubspotId, change.hubspotId)).id;
       } catch (error) {
-        if (!(error instanceof HubSpotRequestError) || error.vendorError.reaction.kind !== 'record_error') throw error;
+        if (!(error instanceof HubSpotRequestError)) throw error;
+        if (error.vendorError.reaction.kind === 'reconcile') {
+          // One of the two contacts was deleted in HubSpot meanwhile: there is nothing to merge. The loser's link
+          // goes as planned; a deleted master's contact is unlinked when its delete is seen (archive, webhook).
+          batch.audit.push(this.audit('hubspot', change.intoHubspotId, null, 'merge_skipped', { primary: change.intoHubspotId, merged: change.hubspotId }, `not merged: ${error.vendorError.message}`));
+          await this.commit(batch);
+          continue;
+        }
+        if (error.vendorError.reaction.kind !== 'record_error') throw error;
         batch.errors.push({ ...this.vendorErrors([error.vendorError], { hubspotId: change.hubspotId, salesforceId: change.master.salesforceId }, { system: 'hubspot', payload: {} })[0]!, category: 'duplicates' });
         await this.commit(batch);
         continue;

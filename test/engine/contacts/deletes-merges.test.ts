@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { planContactSync } from '../../../src/core/plan.ts';
 import { hubspotDeletions } from '../../../src/engine/contacts/fates.ts';
+import { runContactSyncCycle } from '../../../src/engine/cycle.ts';
 import { emulatorAdmin } from '../../helpers/emulator-admin.ts';
-import { alignLeadStatus, allHubspotContacts, cycle, editInHubspot, hubspotContacts, linksOf, passMinute, salesforceRecords, useContactSyncWorld, writeCalls, type ContactSyncWorld } from './world.ts';
+import { alignLeadStatus, allHubspotContacts, cycle, editInHubspot, engineNow, hubspotContacts, linksOf, passMinute, salesforceRecords, useContactSyncWorld, writeCalls, type ContactSyncWorld } from './world.ts';
 
 // SPEC section 5, "Deletes" and "Merges": the real engine against both emulators, through the official clients.
 const world = useContactSyncWorld({ freshEmulators: true });
@@ -251,6 +252,30 @@ describe('a Salesforce merge', () => {
     expect(contacts[0]?.properties).toMatchObject({ email: 'master@example.com', lastname: 'Master', phone: '+1 555 0101', salesforceleadid: master!.id });
     expect(await linksOf(world, [contacts[0]!.id])).toMatchObject([{ salesforceObject: 'Lead', salesforceId: master!.id }]);
     expect(contacts[0]!.id).not.toBe(holder!.id);
+    await settles();
+    expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
+  });
+
+  it("of two linked leads whose master's contact was deleted in HubSpot unseen: the merge is skipped, the cycle goes on", async () => {
+    await alignLeadStatus(world);
+    const master = await syncedLead(world, { LastName: 'Master', Email: 'master@example.com' });
+    const loser = await syncedLead(world, { LastName: 'Loser', Email: 'loser@example.com' });
+    const deleted = await fetch(`${world.hubspotEmulator.url}/crm/v3/objects/contacts/${master.contactId}`, { method: 'DELETE', headers: { authorization: 'Bearer token' } });
+    expect(deleted.status).toBe(204);
+    await salesforceAdmin('merge', { masterRecordId: master.leadId, recordIdsToMerge: [loser.leadId] });
+    await passMinute(world);
+
+    // No webhook and no archived scan due (it ran a minute ago): the plan still merges into the deleted contact.
+    const { store, salesforce, hubspot, calls } = world;
+    await runContactSyncCycle({ store, salesforce, hubspot, calls, clock: () => engineNow(world) });
+    expect(await world.store.idLinks.findBySalesforceIds([loser.leadId])).toEqual(new Map());
+    const audit = await world.store.auditTrail.listForRecord(master.contactId, 10);
+    expect(audit.map((entry) => entry.action)).toContain('merge_skipped');
+
+    // The delete is seen next (the archived listing): the master's link goes; nothing is left open or bouncing.
+    await cycle(world);
+    expect(await linksOf(world, [master.contactId])).toEqual([]);
+    expect(await world.store.syncErrors.list({ status: 'open' }, { limit: 10 })).toMatchObject({ errors: [] });
     await settles();
     expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
   });
