@@ -20,6 +20,7 @@ import { buildServer } from '../server/app.ts';
 import { crmSchemaFromConnectors } from '../server/api/crm-schema.ts';
 import { openStore, type Store } from '../store/open.ts';
 import { ensureStartupSecrets } from './first-start.ts';
+import { applyDemoSettingsOnFirstStart } from './demo-settings.ts';
 import { connectSyncSystems, failedRecords, formatSyncSummary, oneLineSummary } from './sync.ts';
 
 export interface StartOptions {
@@ -92,6 +93,9 @@ export async function startCrmsync(options: StartOptions = {}): Promise<RunningC
     if (systems.emulators) {
       print(`  Salesforce emulator  ${systems.emulators.salesforce.url}`);
       print(`  HubSpot emulator     ${systems.emulators.hubspot.url}`);
+      if ((options.seed ?? 'demo') === 'demo' && (await applyDemoSettingsOnFirstStart(store, clock()))) {
+        print('Demo settings: companies, deals, tickets, activities both ways and the Project__c custom object sync (change them in the UI).');
+      }
     }
 
     const triggers = new TriggerHub();
