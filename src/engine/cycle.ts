@@ -19,6 +19,7 @@ import { customObjectPairs, type CustomObjectRefusal } from './custom-objects.ts
 import { linkedObjectDescriptions } from '../objects/index.ts';
 import { runLinkedSyncCycle, type LinkedSyncDeps, type LinkedSyncSummary } from './linked/cycle.ts';
 import { isEnabled } from './linked/records.ts';
+import { OwnerDirectoryCache } from './owners.ts';
 import { readSettings } from './settings.ts';
 import { runUnlessSuspended, type SuspensionNotice, type SuspensionStorePort } from './suspension.ts';
 
@@ -50,7 +51,8 @@ export function runSyncCycle(deps: SyncCycleDeps): Promise<SyncCycleSummary> {
   return runUnlessSuspended(deps.store.integrationState, deps.clock, () => runEveryPair(deps), deps.notify);
 }
 
-async function runEveryPair(deps: SyncCycleDeps): Promise<SyncCycleSummary> {
+async function runEveryPair(given: SyncCycleDeps): Promise<SyncCycleSummary> {
+  const deps: SyncCycleDeps = given.ownerCache ? given : { ...given, ownerCache: new OwnerDirectoryCache() };
   const contacts = await runContactSyncCycle(deps);
   // Read after contacts: companies match through the contact links that cycle just made.
   const { settings } = await readSettings(deps.store.settings);

@@ -39,7 +39,7 @@ import {
   toHubspotContact,
   toSalesforcePerson,
 } from './records.ts';
-import { ownerDirectoryFor } from '../owners.ts';
+import { ownerDirectoryFor, type OwnerDirectoryCache } from '../owners.ts';
 
 export { DEFAULT_OVERLAP_MS } from '../detect/cursor.ts';
 
@@ -85,7 +85,7 @@ export const ARCHIVED_SCAN_INTERVAL_MS = 15 * 60 * 1000;
 const ARCHIVED_SCAN_CHECKPOINT = `${HUBSPOT_CONTACTS}#archived`;
 
 export async function gatherContactChanges(
-  sources: { salesforce: SalesforceClient; hubspot: HubSpotClient; store: ContactRepositories },
+  sources: { salesforce: SalesforceClient; hubspot: HubSpotClient; store: ContactRepositories; ownerCache?: OwnerDirectoryCache },
   options: GatherOptions,
 ): Promise<GatheredContactChanges> {
   const { salesforce, hubspot, store } = sources;
@@ -267,7 +267,7 @@ export async function gatherContactChanges(
 
   // ---- inclusion list and owners ------------------------------------------------------------------------
   const inclusionListMembers = inclusionList ? new Set(inclusionList.keys()) : undefined;
-  const owners = await ownerDirectoryFor(mappings, salesforce, hubspot);
+  const owners = await ownerDirectoryFor(mappings, salesforce, hubspot, sources.ownerCache);
 
   return {
     input: {

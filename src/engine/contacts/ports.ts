@@ -3,6 +3,7 @@
  * store's repositories (src/store) and the connectors satisfy them structurally, and nothing here depends on how
  * they are built.
  */
+import type { OwnerDirectoryCache } from '../owners.ts';
 import type { FieldSyncRule } from '../../core/mapping/model.ts';
 import type { SyncErrorCategory } from '../../core/sync-error.ts';
 import type { HubSpotClient } from '../../connectors/hubspot/client.ts';
@@ -139,6 +140,8 @@ export interface ContactSyncDeps {
   overlapMs?: number;
   /** Spreads retries (0 ≤ jitter < 1); default Math.random. */
   jitter?: () => number;
+  /** Owners read once for every object of a cycle (or every page of an import); runSyncCycle makes one per cycle. */
+  ownerCache?: OwnerDirectoryCache;
   /**
    * The trigger hub's hints taken for this cycle (the service loop passes them): HubSpot deletions and merges that
    * polling cannot see, and requests to compare an object in full.

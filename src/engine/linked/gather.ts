@@ -27,7 +27,7 @@ import { ARCHIVED_SCAN_INTERVAL_MS, type CheckpointAdvance } from '../contacts/g
 import type { ContactRepositories, StoredLink } from '../contacts/ports.ts';
 import { soqlInLists } from '../contacts/records.ts';
 import { RETRIES_PER_CYCLE } from '../contacts/retry.ts';
-import { ownerDirectoryFor } from '../owners.ts';
+import { ownerDirectoryFor, type OwnerDirectoryCache } from '../owners.ts';
 import { hubspotPropertiesToRead, pairFacts, salesforceFieldsToRead, toLinkedHubspot, toLinkedSalesforce, type LinkedMappings } from './records.ts';
 
 /** How an unlinked record learns that its partner was deleted: the audit row written when the link went. */
@@ -76,7 +76,7 @@ export interface LinkedGatherOptions {
 
 export async function gatherLinkedChanges(
   description: LinkedObjectDescription,
-  sources: { salesforce: SalesforceClient; hubspot: HubSpotClient; store: LinkedStore },
+  sources: { salesforce: SalesforceClient; hubspot: HubSpotClient; store: LinkedStore; ownerCache?: OwnerDirectoryCache },
   options: LinkedGatherOptions,
 ): Promise<GatheredLinkedChanges> {
   const { salesforce, hubspot, store } = sources;
@@ -232,7 +232,7 @@ export async function gatherLinkedChanges(
     if (deletedAt !== null && record) record.formerPartner = { deletedAt };
   }
 
-  const owners = await ownerDirectoryFor(mapped.mappings, salesforce, hubspot);
+  const owners = await ownerDirectoryFor(mapped.mappings, salesforce, hubspot, sources.ownerCache);
   const storedLinks: StoredLinkedLink[] = [...links.values()].map((link) => ({ linkId: link.linkId, hubspotId: link.hubspotId, salesforceId: link.salesforceId }));
   return {
     input: {

@@ -30,4 +30,20 @@ describe('owners of new Accounts, Opportunities and Cases', () => {
     expect(errors.map((error) => `${error.object}: ${error.message}`)).toEqual([]);
     expect(objectWrites(await fullCycle(world))).toBe(0);
   });
+
+  it('reads the owner directory once a cycle for every object it syncs, not once per object', async () => {
+    await alignLeadStatus(world);
+    await saveSettings(world, { companies: { enabled: true }, deals: { enabled: true }, tickets: { enabled: true } });
+    await createInHubspot(world, 'companies', { name: 'Once Inc' });
+    await createInHubspot(world, 'contacts', { email: 'once@owned.example', lastname: 'Once' });
+    const userQueries: string[] = [];
+    const queryPages = world.salesforce.queryPages.bind(world.salesforce);
+    world.salesforce.queryPages = (soql: string, object: string) => {
+      if (object === 'User') userQueries.push(soql);
+      return queryPages(soql, object);
+    };
+    const summary = await fullCycle(world);
+    expect(summary.objects.map((object) => object.object)).toEqual(expect.arrayContaining(['companies', 'deals', 'tickets']));
+    expect(userQueries).toHaveLength(1);
+  });
 });
