@@ -305,7 +305,8 @@ async function readSalesforce(salesforce: SalesforceClient, object: string, ids:
   });
 }
 
-async function readCursor(store: ContactRepositories, system: 'salesforce' | 'hubspot', object: string): Promise<PollCursor | null> {
+/** A pair's stored polling cursor, as the detect modules take it. */
+export async function readCursor(store: ContactRepositories, system: 'salesforce' | 'hubspot', object: string): Promise<PollCursor | null> {
   const checkpoint = await store.checkpoints.read(system, object);
   return checkpoint ? { time: checkpoint.cursorTime, lastId: checkpoint.cursorLastId } : null;
 }

@@ -1,0 +1,221 @@
+/**
+ * Apply and record an activity plan, in batches: sObject Collections of 200 per object (allOrNone=false: one
+ * refused Task is a sync error, the other 199 sync), HubSpot batches of 100 per engagement type, associations v4
+ * in batches of 100.
+ *
+ * Each batch's links and last-synced values (with the activity's origin) are recorded in one transaction right
+ * after it: the link is what keeps the next cycle from creating the activity again, on either side.
+ */
+import type { ActivityHubspotCreate, ActivityHubspotUpdate, ActivityPlan, ActivityPlanError, ActivitySalesforceCreate, ActivitySalesforceUpdate } from '../../core/activities/plan.ts';
+import type { SalesforceValue } from '../../core/mapping/convert.ts';
+import { chunk } from '../../core/chunk.ts';
+import { BATCH_LIMIT, type HubSpotClient } from '../../connectors/hubspot/client.ts';
+import { COLLECTION_WRITE_LIMIT, type SalesforceClient } from '../../connectors/salesforce/client.ts';
+import type { SideCounts } from '../contacts/apply.ts';
+import type { AuditEntry, ContactSyncStore, NewLink, SyncErrorReport } from '../contacts/ports.ts';
+import { vendorErrorReports } from '../linked/apply.ts';
+import { groupBy } from './gather.ts';
+
+export interface ActivityApplyContext {
+  store: ContactSyncStore;
+  salesforce: SalesforceClient;
+  hubspot: HubSpotClient;
+  now: Date;
+  runId: string;
+}
+
+export interface AppliedActivityPlan {
+  salesforce: SideCounts;
+  hubspot: SideCounts;
+}
+
+interface Recorded {
+  links: NewLink[];
+  /** Last-synced values of pairs whose link is being made, keyed like their link. */
+  values: Array<{ link: NewLink; values: Record<string, SalesforceValue> }>;
+  updatedValues: Array<{ linkId: string; values: Record<string, SalesforceValue> }>;
+  audit: AuditEntry[];
+  reports: SyncErrorReport[];
+  synced: Array<{ object: string; hubspotId: string | null; salesforceId: string | null }>;
+}
+
+export async function applyActivityPlan(context: ActivityApplyContext, plan: ActivityPlan): Promise<AppliedActivityPlan> {
+  const counts: AppliedActivityPlan = { salesforce: emptyCounts(), hubspot: emptyCounts() };
+  const audit = (system: 'salesforce' | 'hubspot', object: string, recordId: string, action: string, changes: Record<string, unknown>, reason: string): AuditEntry => ({
+    at: context.now,
+    system,
+    object,
+    recordId,
+    linkId: null,
+    action,
+    changes,
+    reason,
+    runId: context.runId,
+  });
+
+  for (const [object, creates] of groupBy(plan.salesforceCreates, (create) => create.object)) {
+    for (const part of chunk(creates, COLLECTION_WRITE_LIMIT)) {
+      const results = await context.salesforce.create(object, part.map((create) => create.fields));
+      const recorded = emptyRecorded();
+      part.forEach((create: ActivitySalesforceCreate, index) => {
+        const result = results[index];
+        if (result?.success && result.id) {
+          counts.salesforce.created += 1;
+          const link = { hubspotObjectType: create.hubspotObjectType, hubspotId: create.hubspotId, salesforceObject: object, salesforceId: result.id };
+          recorded.links.push(link);
+          recorded.values.push({ link, values: create.synced });
+          recorded.audit.push(audit('salesforce', object, result.id, 'create', create.fields, `HubSpot ${create.hubspotObjectType} ${create.hubspotId} (timeline sync)`));
+          recorded.synced.push({ object: create.hubspotObjectType, hubspotId: create.hubspotId, salesforceId: null });
+        } else {
+          counts.salesforce.failed += 1;
+          recorded.reports.push(...vendorErrorReports(result?.errors ?? [], { object: create.hubspotObjectType, hubspotId: create.hubspotId, salesforceId: null }));
+        }
+      });
+      await record(context, recorded);
+    }
+  }
+
+  for (const [object, updates] of groupBy(plan.salesforceUpdates, (update) => update.object)) {
+    for (const part of chunk(updates, COLLECTION_WRITE_LIMIT)) {
+      const results = await context.salesforce.update(object, part.map((update) => ({ Id: update.id, ...update.fields })));
+      const recorded = emptyRecorded();
+      part.forEach((update: ActivitySalesforceUpdate, index) => {
+        const result = results[index];
+        if (result?.success) {
+          counts.salesforce.updated += 1;
+          recorded.updatedValues.push({ linkId: update.linkId, values: update.synced });
+          recorded.audit.push(audit('salesforce', object, update.id, 'update', update.fields, `changed in HubSpot (${update.hubspotObjectType} ${update.hubspotId})`));
+          recorded.synced.push({ object: update.hubspotObjectType, hubspotId: update.hubspotId, salesforceId: update.id });
+        } else {
+          counts.salesforce.failed += 1;
+          recorded.reports.push(...vendorErrorReports(result?.errors ?? [], { object: update.hubspotObjectType, hubspotId: update.hubspotId, salesforceId: update.id }));
+        }
+      });
+      await record(context, recorded);
+    }
+  }
+
+  for (const [type, creates] of groupBy(plan.hubspotCreates, (create) => create.hubspotObjectType)) {
+    for (const part of chunk(creates, BATCH_LIMIT)) {
+      const outcome = await context.hubspot.batchCreate(type, part.map((create) => ({ properties: create.properties })));
+      const idAt = new Map(outcome.results.map((result, position) => [result.inputIndex ?? position, result.id]));
+      const recorded = emptyRecorded();
+      const associations = new Map<string, Array<{ fromId: string; toId: string; salesforceId: string }>>();
+      part.forEach((create: ActivityHubspotCreate, index) => {
+        const id = idAt.get(index);
+        if (!id) {
+          counts.hubspot.failed += 1;
+          const refused = outcome.errors.filter((error) => error.inputIndexes.includes(index)).map((error) => error.error);
+          recorded.reports.push(...vendorErrorReports(refused, { object: type, hubspotId: null, salesforceId: create.salesforceId }));
+          return;
+        }
+        counts.hubspot.created += 1;
+        const link = { hubspotObjectType: type, hubspotId: id, salesforceObject: create.salesforceObject, salesforceId: create.salesforceId };
+        recorded.links.push(link);
+        recorded.values.push({ link, values: create.synced });
+        recorded.audit.push(audit('hubspot', type, id, 'create', create.properties, `${create.salesforceObject} ${create.salesforceId} (activity sync from Salesforce)`));
+        recorded.synced.push({ object: type, hubspotId: null, salesforceId: create.salesforceId });
+        for (const association of create.associations) associations.set(association.toType, [...(associations.get(association.toType) ?? []), { fromId: id, toId: association.toId, salesforceId: create.salesforceId }]);
+      });
+      await record(context, recorded);
+      for (const [toType, pairs] of associations) await associate(context, type, toType, pairs);
+    }
+  }
+
+  for (const [type, updates] of groupBy(plan.hubspotUpdates, (update) => update.hubspotObjectType)) {
+    for (const part of chunk(updates, BATCH_LIMIT)) {
+      const outcome = await context.hubspot.batchUpdate(type, part.map((update) => ({ id: update.id, properties: update.properties })));
+      const written = new Set(outcome.results.map((result) => result.id));
+      const recorded = emptyRecorded();
+      part.forEach((update: ActivityHubspotUpdate, index) => {
+        if (written.has(update.id)) {
+          counts.hubspot.updated += 1;
+          recorded.updatedValues.push({ linkId: update.linkId, values: update.synced });
+          recorded.audit.push(audit('hubspot', type, update.id, 'update', update.properties, `changed in Salesforce (${update.salesforceId})`));
+          recorded.synced.push({ object: type, hubspotId: update.id, salesforceId: update.salesforceId });
+          return;
+        }
+        counts.hubspot.failed += 1;
+        const refused = outcome.errors.filter((error) => error.inputIndexes.includes(index) || error.ids.includes(update.id)).map((error) => error.error);
+        recorded.reports.push(...vendorErrorReports(refused, { object: type, hubspotId: update.id, salesforceId: update.salesforceId }));
+      });
+      await record(context, recorded);
+    }
+  }
+
+  if (plan.errors.length > 0) await context.store.syncErrors.recordMany(plan.errors.map((error) => planError(error, context.now)), context.now);
+  return counts;
+}
+
+/** The engagement's associations to the records its Task/Event was about; a refused one is an `associations` error. */
+async function associate(context: ActivityApplyContext, type: string, toType: string, pairs: ReadonlyArray<{ fromId: string; toId: string; salesforceId: string }>): Promise<void> {
+  const errors = await context.hubspot.associateDefault(type, toType, pairs);
+  const reports = errors.flatMap((error) =>
+    error.ids.flatMap((id) => {
+      const pair = pairs.find((candidate) => candidate.fromId === id || candidate.toId === id);
+      return vendorErrorReports([error.error], { object: type, hubspotId: pair?.fromId ?? id, salesforceId: pair?.salesforceId ?? null }, 'associations');
+    }),
+  );
+  const recorded = emptyRecorded();
+  recorded.reports.push(...reports);
+  recorded.audit.push(
+    ...pairs.map((pair): AuditEntry => ({ at: context.now, system: 'hubspot', object: type, recordId: pair.fromId, linkId: null, action: 'associate', changes: { [toType]: pair.toId }, reason: `WhoId/WhatId of ${pair.salesforceId}`, runId: context.runId })),
+  );
+  await record(context, recorded);
+}
+
+async function record(context: ActivityApplyContext, recorded: Recorded): Promise<void> {
+  await context.store.transaction(async (store) => {
+    const { linked, conflicts } = await store.idLinks.linkMany(recorded.links, context.now);
+    const linkIdOf = new Map(linked.map((link) => [`${link.hubspotObjectType}|${link.hubspotId}|${link.salesforceId}`, link.linkId]));
+    const rows = [
+      ...recorded.values.flatMap(({ link, values }) => {
+        const linkId = linkIdOf.get(`${link.hubspotObjectType}|${link.hubspotId}|${link.salesforceId}`);
+        return linkId ? Object.entries(values).map(([field, value]) => ({ linkId, field, value })) : [];
+      }),
+      ...recorded.updatedValues.flatMap(({ linkId, values }) => Object.entries(values).map(([field, value]) => ({ linkId, field, value }))),
+    ];
+    await store.syncedValues.upsertMany(rows, context.now);
+    await store.auditTrail.append(recorded.audit);
+    if (recorded.synced.length > 0) await store.syncErrors.resolveForRecords(recorded.synced, context.now);
+    const reports = [
+      ...recorded.reports,
+      ...conflicts.map(
+        (conflict): SyncErrorReport => ({
+          object: conflict.requested.hubspotObjectType,
+          hubspotId: conflict.requested.hubspotId,
+          salesforceId: conflict.requested.salesforceId,
+          category: 'duplicates',
+          vendorCode: '',
+          field: null,
+          message: `${conflict.requested.hubspotObjectType} ${conflict.requested.hubspotId} and ${conflict.requested.salesforceObject} ${conflict.requested.salesforceId} cannot be linked: the ${conflict.side} record is already linked`,
+          nextRetryAt: null,
+        }),
+      ),
+    ];
+    if (reports.length > 0) await store.syncErrors.recordMany(reports, context.now);
+  });
+}
+
+/** Waiting for a contact is due again at once: the next cycle reads the activity again, cheaply, by id. */
+function planError(planned: ActivityPlanError, now: Date): SyncErrorReport {
+  return {
+    object: planned.hubspotObjectType,
+    hubspotId: planned.hubspotId,
+    salesforceId: planned.salesforceId,
+    category: planned.error.category,
+    vendorCode: '',
+    field: planned.error.field ?? null,
+    message: planned.error.message,
+    nextRetryAt: planned.waiting ? now : null,
+    retryable: planned.waiting,
+  };
+}
+
+function emptyRecorded(): Recorded {
+  return { links: [], values: [], updatedValues: [], audit: [], reports: [], synced: [] };
+}
+
+function emptyCounts(): SideCounts {
+  return { created: 0, updated: 0, deleted: 0, failed: 0 };
+}
