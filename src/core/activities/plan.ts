@@ -67,6 +67,8 @@ export interface ActivityPlanInput {
 }
 
 export interface ActivitySalesforceCreate {
+  /** The same activity planned again (a cycle re-run after a kill) has the same key: it is never created twice. */
+  idempotencyKey: string;
   hubspotObjectType: string;
   hubspotId: string;
   object: string;
@@ -85,6 +87,7 @@ export interface ActivitySalesforceUpdate {
 }
 
 export interface ActivityHubspotCreate {
+  idempotencyKey: string;
   hubspotObjectType: string;
   salesforceObject: string;
   salesforceId: string;
@@ -177,7 +180,7 @@ export function planActivitySync(input: ActivityPlanInput): ActivityPlan {
     }
     if (!link) {
       const synced = { ...values, [ORIGIN_FIELD]: 'hubspot' };
-      plan.salesforceCreates.push({ hubspotObjectType: kind.hubspotObjectType, hubspotId: record.id, object: kind.salesforceObject, fields: { ...onCreate(kind), ...withoutBlanks(values) }, synced });
+      plan.salesforceCreates.push({ idempotencyKey: `activities:hubspot:${kind.hubspotObjectType}:${record.id}`, hubspotObjectType: kind.hubspotObjectType, hubspotId: record.id, object: kind.salesforceObject, fields: { ...onCreate(kind), ...withoutBlanks(values) }, synced });
       continue;
     }
     const changed = changedValues(kind, values, link.synced);
@@ -233,6 +236,7 @@ export function planActivitySync(input: ActivityPlanInput): ActivityPlan {
       }
       const associations = [who, what].flatMap((related) => (related ? [{ toType: related.hubspotObjectType, toId: related.hubspotId }] : []));
       plan.hubspotCreates.push({
+        idempotencyKey: `activities:salesforce:${record.object}:${record.id}`,
         hubspotObjectType: kind.hubspotObjectType,
         salesforceObject: record.object,
         salesforceId: record.id,

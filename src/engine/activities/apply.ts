@@ -3,17 +3,22 @@
  * refused Task is a sync error, the other 199 sync), HubSpot batches of 100 per engagement type, associations v4
  * in batches of 100.
  *
- * Each batch's links and last-synced values (with the activity's origin) are recorded in one transaction right
- * after it: the link is what keeps the next cycle from creating the activity again, on either side.
+ * Every create is a write intent (keyed by the source activity) before its batch is sent; the batch's links,
+ * last-synced values (with the activity's origin) and settled intents are recorded in one transaction right after
+ * it. The link keeps later cycles from creating the activity again, on either side; the intent covers a process
+ * killed between the vendor's answer and that transaction (its record is found and linked, not made twice).
  */
-import type { ActivityHubspotCreate, ActivityHubspotUpdate, ActivityPlan, ActivityPlanError, ActivitySalesforceCreate, ActivitySalesforceUpdate } from '../../core/activities/plan.ts';
+import type { ActivityHubspotUpdate, ActivityPlan, ActivityPlanError, ActivitySalesforceUpdate } from '../../core/activities/plan.ts';
 import type { SalesforceValue } from '../../core/mapping/convert.ts';
 import { chunk } from '../../core/chunk.ts';
 import { BATCH_LIMIT, type HubSpotClient } from '../../connectors/hubspot/client.ts';
 import { COLLECTION_WRITE_LIMIT, type SalesforceClient } from '../../connectors/salesforce/client.ts';
 import type { SideCounts } from '../contacts/apply.ts';
 import type { AuditEntry, ContactSyncStore, NewLink, SyncErrorReport } from '../contacts/ports.ts';
-import { vendorErrorReports } from '../linked/apply.ts';
+import type { VendorError } from '../../connectors/vendor-error.ts';
+import { soqlInLists } from '../contacts/records.ts';
+import { soqlDateTime } from '../detect/salesforce-poll.ts';
+import { idOf, vendorErrorReports } from '../linked/apply.ts';
 import { groupBy } from './gather.ts';
 
 export interface ActivityApplyContext {
@@ -37,6 +42,8 @@ interface Recorded {
   audit: AuditEntry[];
   reports: SyncErrorReport[];
   synced: Array<{ object: string; hubspotId: string | null; salesforceId: string | null }>;
+  done: Array<{ idempotencyKey: string; outcome: unknown }>;
+  abandoned: Array<{ idempotencyKey: string; outcome: unknown }>;
 }
 
 export async function applyActivityPlan(context: ActivityApplyContext, plan: ActivityPlan): Promise<AppliedActivityPlan> {
@@ -55,22 +62,32 @@ export async function applyActivityPlan(context: ActivityApplyContext, plan: Act
 
   for (const [object, creates] of groupBy(plan.salesforceCreates, (create) => create.object)) {
     for (const part of chunk(creates, COLLECTION_WRITE_LIMIT)) {
-      const results = await context.salesforce.create(object, part.map((create) => create.fields));
-      const recorded = emptyRecorded();
-      part.forEach((create: ActivitySalesforceCreate, index) => {
-        const result = results[index];
-        if (result?.success && result.id) {
-          counts.salesforce.created += 1;
-          const link = { hubspotObjectType: create.hubspotObjectType, hubspotId: create.hubspotId, salesforceObject: object, salesforceId: result.id };
-          recorded.links.push(link);
-          recorded.values.push({ link, values: create.synced });
-          recorded.audit.push(audit('salesforce', object, result.id, 'create', create.fields, `HubSpot ${create.hubspotObjectType} ${create.hubspotId} (timeline sync)`));
-          recorded.synced.push({ object: create.hubspotObjectType, hubspotId: create.hubspotId, salesforceId: null });
-        } else {
-          counts.salesforce.failed += 1;
-          recorded.reports.push(...vendorErrorReports(result?.errors ?? [], { object: create.hubspotObjectType, hubspotId: create.hubspotId, salesforceId: null }));
-        }
+      const known = await createdBefore(context, 'salesforce', object, part.map((create) => ({ idempotencyKey: create.idempotencyKey, payload: create.fields })), (payload, since) => findSalesforceCreate(context, object, payload, since));
+      const toSend = part.filter((create) => !known.has(create.idempotencyKey));
+      const results = toSend.length > 0 ? await context.salesforce.create(object, toSend.map((create) => create.fields)) : [];
+      const refusals = new Map<string, VendorError[]>();
+      results.forEach((result, index) => {
+        const key = toSend[index]!.idempotencyKey;
+        if (result.success && result.id) known.set(key, result.id);
+        else refusals.set(key, result.errors);
       });
+      const recorded = emptyRecorded();
+      for (const create of part) {
+        const id = known.get(create.idempotencyKey);
+        if (!id) {
+          counts.salesforce.failed += 1;
+          recorded.abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { errors: refusals.get(create.idempotencyKey) ?? [] } });
+          recorded.reports.push(...vendorErrorReports(refusals.get(create.idempotencyKey) ?? [], { object: create.hubspotObjectType, hubspotId: create.hubspotId, salesforceId: null }));
+          continue;
+        }
+        counts.salesforce.created += 1;
+        const link = { hubspotObjectType: create.hubspotObjectType, hubspotId: create.hubspotId, salesforceObject: object, salesforceId: id };
+        recorded.links.push(link);
+        recorded.values.push({ link, values: create.synced });
+        recorded.done.push({ idempotencyKey: create.idempotencyKey, outcome: { id } });
+        recorded.audit.push(audit('salesforce', object, id, 'create', create.fields, `HubSpot ${create.hubspotObjectType} ${create.hubspotId} (timeline sync)`));
+        recorded.synced.push({ object: create.hubspotObjectType, hubspotId: create.hubspotId, salesforceId: null });
+      }
       await record(context, recorded);
     }
   }
@@ -97,27 +114,33 @@ export async function applyActivityPlan(context: ActivityApplyContext, plan: Act
 
   for (const [type, creates] of groupBy(plan.hubspotCreates, (create) => create.hubspotObjectType)) {
     for (const part of chunk(creates, BATCH_LIMIT)) {
-      const outcome = await context.hubspot.batchCreate(type, part.map((create) => ({ properties: create.properties })));
-      const idAt = new Map(outcome.results.map((result, position) => [result.inputIndex ?? position, result.id]));
+      const known = await createdBefore(context, 'hubspot', type, part.map((create) => ({ idempotencyKey: create.idempotencyKey, payload: create.properties })), (payload, since) => findHubspotCreate(context, type, payload, since));
+      const toSend = part.filter((create) => !known.has(create.idempotencyKey));
+      const outcome = toSend.length > 0 ? await context.hubspot.batchCreate(type, toSend.map((create) => ({ properties: create.properties }))) : { results: [], errors: [] };
+      outcome.results.forEach((result, position) => known.set(toSend[result.inputIndex ?? position]!.idempotencyKey, result.id));
       const recorded = emptyRecorded();
       const associations = new Map<string, Array<{ fromId: string; toId: string; salesforceId: string }>>();
-      part.forEach((create: ActivityHubspotCreate, index) => {
-        const id = idAt.get(index);
+      for (const create of part) {
+        const id = known.get(create.idempotencyKey);
         if (!id) {
           counts.hubspot.failed += 1;
+          const index = toSend.indexOf(create);
           const refused = outcome.errors.filter((error) => error.inputIndexes.includes(index)).map((error) => error.error);
+          recorded.abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { errors: refused } });
           recorded.reports.push(...vendorErrorReports(refused, { object: type, hubspotId: null, salesforceId: create.salesforceId }));
-          return;
+          continue;
         }
         counts.hubspot.created += 1;
         const link = { hubspotObjectType: type, hubspotId: id, salesforceObject: create.salesforceObject, salesforceId: create.salesforceId };
         recorded.links.push(link);
         recorded.values.push({ link, values: create.synced });
+        recorded.done.push({ idempotencyKey: create.idempotencyKey, outcome: { id } });
         recorded.audit.push(audit('hubspot', type, id, 'create', create.properties, `${create.salesforceObject} ${create.salesforceId} (activity sync from Salesforce)`));
         recorded.synced.push({ object: type, hubspotId: null, salesforceId: create.salesforceId });
         for (const association of create.associations) associations.set(association.toType, [...(associations.get(association.toType) ?? []), { fromId: id, toId: association.toId, salesforceId: create.salesforceId }]);
-      });
+      }
       await record(context, recorded);
+      // Associating twice is harmless (v4 create is idempotent per pair), so a create found again is associated again.
       for (const [toType, pairs] of associations) await associate(context, type, toType, pairs);
     }
   }
@@ -178,6 +201,8 @@ async function record(context: ActivityApplyContext, recorded: Recorded): Promis
     await store.syncedValues.upsertMany(rows, context.now);
     await store.auditTrail.append(recorded.audit);
     if (recorded.synced.length > 0) await store.syncErrors.resolveForRecords(recorded.synced, context.now);
+    await store.writeIntents.markDone(recorded.done, context.now);
+    await store.writeIntents.markAbandoned(recorded.abandoned, context.now);
     const reports = [
       ...recorded.reports,
       ...conflicts.map(
@@ -212,8 +237,64 @@ function planError(planned: ActivityPlanError, now: Date): SyncErrorReport {
   };
 }
 
+/**
+ * Write intents for a batch of creates, before it is sent. A key already done names its record; a key left
+ * pending by a process that died may have reached the vendor, so its record is looked for before it is sent again.
+ */
+async function createdBefore(
+  context: ActivityApplyContext,
+  system: 'salesforce' | 'hubspot',
+  object: string,
+  creates: ReadonlyArray<{ idempotencyKey: string; payload: Record<string, unknown> }>,
+  find: (payload: Record<string, unknown>, since: Date) => Promise<string | null>,
+): Promise<Map<string, string>> {
+  const intents = await context.store.writeIntents.recordMany(
+    creates.map((create) => ({ idempotencyKey: create.idempotencyKey, system, object, operation: 'create', recordId: null, linkId: null, payload: create.payload })),
+    context.now,
+  );
+  const known = new Map<string, string>();
+  for (const create of creates) {
+    const intent = intents.get(create.idempotencyKey);
+    const id = intent?.state === 'done' ? idOf(intent.outcome) : intent && intent.state === 'pending' && intent.createdAt < context.now ? await find(create.payload, intent.createdAt) : null;
+    if (id) known.set(create.idempotencyKey, id);
+  }
+  return known;
+}
+
+/** A Task/Event a dead process may have made: same WhoId and Subject, created since its intent, linked to nothing. */
+async function findSalesforceCreate(context: ActivityApplyContext, object: string, payload: Record<string, unknown>, since: Date): Promise<string | null> {
+  const literal = (value: unknown) => (typeof value === 'string' ? soqlInLists([value])[0]! : 'null');
+  const soql = `SELECT Id FROM ${object} WHERE WhoId = ${literal(payload.WhoId)} AND Subject = ${literal(payload.Subject)} AND CreatedDate >= ${soqlDateTime(new Date(since.getTime() - 60_000))}`;
+  const found: string[] = [];
+  for await (const page of context.salesforce.queryPages(soql, object)) found.push(...page.map((record) => String(record.Id)));
+  return onlyUnlinked(found, await context.store.idLinks.findBySalesforceIds(found));
+}
+
+/** An engagement a dead process may have made: changed since its intent with every property as sent, linked to nothing. */
+async function findHubspotCreate(context: ActivityApplyContext, type: string, payload: Record<string, unknown>, since: Date): Promise<string | null> {
+  const properties = Object.keys(payload);
+  const found: string[] = [];
+  for await (const page of context.hubspot.searchModifiedSince(type, new Date(since.getTime() - 60_000), properties)) {
+    for (const record of page) if (properties.every((name) => sameHubspotValue(record.properties[name], payload[name]))) found.push(record.id);
+  }
+  return onlyUnlinked(found, await context.store.idLinks.findByHubspotIds(type, found));
+}
+
+function sameHubspotValue(stored: string | null | undefined, sent: unknown): boolean {
+  if (stored === sent) return true;
+  // HubSpot answers datetimes in its own ISO form whatever form was sent.
+  const a = Date.parse(String(stored));
+  const b = Date.parse(String(sent));
+  return !Number.isNaN(a) && a === b;
+}
+
+function onlyUnlinked(found: readonly string[], linked: ReadonlyMap<string, unknown>): string | null {
+  const unlinked = found.filter((id) => !linked.has(id));
+  return unlinked.length === 1 ? unlinked[0]! : null;
+}
+
 function emptyRecorded(): Recorded {
-  return { links: [], values: [], updatedValues: [], audit: [], reports: [], synced: [] };
+  return { links: [], values: [], updatedValues: [], audit: [], reports: [], synced: [], done: [], abandoned: [] };
 }
 
 function emptyCounts(): SideCounts {

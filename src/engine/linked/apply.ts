@@ -445,7 +445,8 @@ export function vendorErrorReports(errors: readonly VendorError[], record: { obj
   }));
 }
 
-function idOf(outcome: unknown): string | null {
+/** The record id a settled create intent names. */
+export function idOf(outcome: unknown): string | null {
   const id = (outcome as { id?: unknown } | null)?.id;
   return typeof id === 'string' ? id : null;
 }

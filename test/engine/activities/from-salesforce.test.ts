@@ -98,20 +98,16 @@ describe('activities: Salesforce Tasks and Events → HubSpot engagements', () =
   });
 
   it('importIds brings Tasks the checkpoint has passed, as if they had changed', async () => {
-    const people = await syncedPeople(world, {});
+    // Calls on, tasks off: the Task is read and skipped, and the checkpoint moves past it.
+    const people = await syncedPeople(world, { activities: { fromSalesforce: { calls: true } } });
     const taskId = await createInSalesforce(world, 'Task', { WhoId: people.contactId, TaskSubtype: 'Task', Subject: 'Old task' });
-    await saveSettings(world, { activities: { fromSalesforce: { tasks: true } } });
     await fullCycle(world);
-    // Forget it was synced, and move the checkpoint past it: only an import brings it again.
-    const [created] = await hubspotRecords(world, 'tasks');
-    await world.hubspot.batchArchive('tasks', [created!.id]);
-    const links = await world.store.idLinks.findBySalesforceIds([taskId]);
-    for (const link of links.values()) await world.store.idLinks.unlink(link.linkId);
-    const later = new Date(Date.now() + 3_600_000);
-    await world.store.checkpoints.advance('salesforce', 'activities/Task', { time: later, lastId: null }, new Date());
-    const { store, salesforce, hubspot, calls } = world;
+    await saveSettings(world, { activities: { fromSalesforce: { calls: true, tasks: true } } });
+    // Time passes beyond the overlap window: only an import brings the Task now.
+    await world.store.checkpoints.advance('salesforce', 'activities/Task', { time: new Date(Date.now() + 3_600_000), lastId: null }, new Date());
     const quiet = await fullCycle(world);
     expect(activitiesOf(quiet)?.hubspot.created).toBe(0);
+    const { store, salesforce, hubspot, calls } = world;
     const imported = await runSyncCycle({ store, salesforce, hubspot, calls, clock: () => new Date(), activityImportIds: { object: 'Task', ids: [taskId] } });
     expect(activitiesOf(imported)?.hubspot.created).toBe(1);
     expect((await hubspotRecords(world, 'tasks')).map((task) => task.properties.hs_task_subject)).toEqual(['Old task']);
