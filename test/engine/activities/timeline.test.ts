@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatSyncSummary } from '../../../src/cli/sync.ts';
 import { activitiesOf, activityWrites, allTimeline, createEngagement, createInSalesforce, fullCycle, hubspotRecords, salesforceRecords, saveSettings, syncedPeople, useLinkedWorld } from './world.ts';
 
 const world = useLinkedWorld();
@@ -104,5 +105,12 @@ describe('activities: HubSpot timeline → Salesforce Tasks and Events', () => {
     const summary = await fullCycle(world);
     expect(activitiesOf(summary)).toMatchObject({ planErrors: 0, hubspot: { skipped: 1 } });
     expect(await salesforceRecords(world, 'Task')).toEqual([]);
+  });
+
+  it('says that form submissions and marketing emails are not synced when their toggles are on, rather than doing nothing quietly', async () => {
+    await syncedPeople(world, { activities: { timeline: { formSubmissions: true, marketingEmails: true } } });
+    const summary = await fullCycle(world);
+    expect(activitiesOf(summary)).toMatchObject({ notSynced: ['activities.timeline.formSubmissions', 'activities.timeline.marketingEmails'] });
+    expect(formatSyncSummary(summary)).toContain("activities.timeline.formSubmissions is on, but HubSpot's API has no CRM object for it: not synced");
   });
 });
