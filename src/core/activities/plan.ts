@@ -10,7 +10,8 @@
  *   an associated company, and never with a Lead (Salesforce refuses a WhatId beside a Lead WhoId). Contacts
  *   associated but none linked yet: an `associations` error, retried until the contact syncs.
  * - An unlinked Task/Event becomes an engagement associated with the HubSpot records its WhoId and WhatId are
- *   linked to; a WhoId or WhatId not linked yet waits the same way. One with neither is skipped.
+ *   linked to; a WhoId or WhatId not linked yet waits the same way. One with neither is skipped. A later change
+ *   of WhoId/WhatId moves those associations.
  * - Last-synced values are kept in Salesforce's form per field (with WhoId/WhatId and `@origin`): a value equal
  *   to its last-synced one is not written again, so a quiet cycle writes nothing.
  * - A value that cannot convert is a `property_value` error for that record; the rest continue.
@@ -101,7 +102,10 @@ export interface ActivityHubspotUpdate {
   id: string;
   salesforceId: string;
   linkId: string;
+  /** Empty when only WhoId/WhatId changed: then only the associations move. */
   properties: Record<string, string>;
+  /** The engagement's associations that follow a changed WhoId/WhatId (one not synced is left out). */
+  associations: { add: Array<{ toType: string; toId: string }>; remove: Array<{ toType: string; toId: string }> };
   synced: Record<string, SalesforceValue>;
 }
 
@@ -207,7 +211,8 @@ export function planActivitySync(input: ActivityPlanInput): ActivityPlan {
       error: { category: waiting ? 'associations' : 'property_value', message, ...(field ? { field } : {}) },
       waiting,
     });
-    const values = salesforceValues(kind, record);
+    // WhoId and WhatId ride along: on a later change they move the engagement's associations.
+    const values = { ...salesforceValues(kind, record), WhoId: stringOf(record.fields.WhoId), WhatId: stringOf(record.fields.WhatId) };
     if (!link) {
       const whoId = stringOf(record.fields.WhoId);
       const whatId = stringOf(record.fields.WhatId);
@@ -253,7 +258,25 @@ export function planActivitySync(input: ActivityPlanInput): ActivityPlan {
       plan.errors.push(error(properties.message, false, properties.field));
       continue;
     }
-    plan.hubspotUpdates.push({ hubspotObjectType: kind.hubspotObjectType, id: link.hubspotId, salesforceId: record.id, linkId: link.linkId, properties: properties.values, synced: { ...link.synced, ...changed } });
+    const move = { add: [] as Array<{ toType: string; toId: string }>, remove: [] as Array<{ toType: string; toId: string }> };
+    for (const field of ['WhoId', 'WhatId'] as const) {
+      if (!(field in changed)) continue;
+      const before = stringOf(link.synced[field]);
+      const after = stringOf(changed[field]);
+      const gone = before ? relatedBySalesforce.get(before) : undefined;
+      const come = after ? relatedBySalesforce.get(after) : undefined;
+      if (gone) move.remove.push({ toType: gone.hubspotObjectType, toId: gone.hubspotId });
+      if (come) move.add.push({ toType: come.hubspotObjectType, toId: come.hubspotId });
+    }
+    plan.hubspotUpdates.push({
+      hubspotObjectType: kind.hubspotObjectType,
+      id: link.hubspotId,
+      salesforceId: record.id,
+      linkId: link.linkId,
+      properties: properties.values,
+      associations: move,
+      synced: { ...link.synced, ...changed },
+    });
   }
   return plan;
 }

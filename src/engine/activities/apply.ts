@@ -147,27 +147,44 @@ export async function applyActivityPlan(context: ActivityApplyContext, plan: Act
 
   for (const [type, updates] of groupBy(plan.hubspotUpdates, (update) => update.hubspotObjectType)) {
     for (const part of chunk(updates, BATCH_LIMIT)) {
-      const outcome = await context.hubspot.batchUpdate(type, part.map((update) => ({ id: update.id, properties: update.properties })));
+      const toSend = part.filter((update) => Object.keys(update.properties).length > 0);
+      const outcome = toSend.length > 0 ? await context.hubspot.batchUpdate(type, toSend.map((update) => ({ id: update.id, properties: update.properties }))) : { results: [], errors: [] };
       const written = new Set(outcome.results.map((result) => result.id));
       const recorded = emptyRecorded();
-      part.forEach((update: ActivityHubspotUpdate, index) => {
-        if (written.has(update.id)) {
-          counts.hubspot.updated += 1;
-          recorded.updatedValues.push({ linkId: update.linkId, values: update.synced });
-          recorded.audit.push(audit('hubspot', type, update.id, 'update', update.properties, `changed in Salesforce (${update.salesforceId})`));
-          recorded.synced.push({ object: type, hubspotId: update.id, salesforceId: update.salesforceId });
-          return;
+      const moved: ActivityHubspotUpdate[] = [];
+      for (const update of part) {
+        const index = toSend.indexOf(update);
+        if (index >= 0 && !written.has(update.id)) {
+          counts.hubspot.failed += 1;
+          const refused = outcome.errors.filter((error) => error.inputIndexes.includes(index) || error.ids.includes(update.id)).map((error) => error.error);
+          recorded.reports.push(...vendorErrorReports(refused, { object: type, hubspotId: update.id, salesforceId: update.salesforceId }));
+          continue;
         }
-        counts.hubspot.failed += 1;
-        const refused = outcome.errors.filter((error) => error.inputIndexes.includes(index) || error.ids.includes(update.id)).map((error) => error.error);
-        recorded.reports.push(...vendorErrorReports(refused, { object: type, hubspotId: update.id, salesforceId: update.salesforceId }));
-      });
+        counts.hubspot.updated += 1;
+        moved.push(update);
+        recorded.updatedValues.push({ linkId: update.linkId, values: update.synced });
+        recorded.audit.push(audit('hubspot', type, update.id, 'update', update.properties, `changed in Salesforce (${update.salesforceId})`));
+        recorded.synced.push({ object: type, hubspotId: update.id, salesforceId: update.salesforceId });
+      }
+      await moveAssociations(context, type, moved);
       await record(context, recorded);
     }
   }
 
   if (plan.errors.length > 0) await context.store.syncErrors.recordMany(plan.errors.map((error) => planError(error, context.now)), context.now);
   return counts;
+}
+
+/** A changed WhoId/WhatId moves the engagement's associations: the old ones go, the new ones come, in batches. */
+async function moveAssociations(context: ActivityApplyContext, type: string, updates: readonly ActivityHubspotUpdate[]): Promise<void> {
+  const removals = new Map<string, Array<{ fromId: string; toId: string }>>();
+  const additions = new Map<string, Array<{ fromId: string; toId: string; salesforceId: string }>>();
+  for (const update of updates) {
+    for (const { toType, toId } of update.associations.remove) removals.set(toType, [...(removals.get(toType) ?? []), { fromId: update.id, toId }]);
+    for (const { toType, toId } of update.associations.add) additions.set(toType, [...(additions.get(toType) ?? []), { fromId: update.id, toId, salesforceId: update.salesforceId }]);
+  }
+  for (const [toType, pairs] of removals) await context.hubspot.dissociate(type, toType, pairs);
+  for (const [toType, pairs] of additions) await associate(context, type, toType, pairs);
 }
 
 /** The engagement's associations to the records its Task/Event was about; a refused one is an `associations` error. */

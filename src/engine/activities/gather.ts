@@ -133,7 +133,10 @@ export async function gatherActivityChanges(
   for (const [type, ids] of relatedHubspotIds) {
     for (const link of (await store.idLinks.findByHubspotIds(type, [...ids])).values()) related.set(link.linkId, link);
   }
-  const whoAndWhat = [...salesforceChanges.values()].flatMap((record) => [record.fields.WhoId, record.fields.WhatId].filter((id): id is string => typeof id === 'string' && id !== ''));
+  // Also the ones last synced: a moved WhoId/WhatId takes the engagement's association away from them.
+  const whoAndWhat = [...[...salesforceChanges.values()].map((record) => record.fields), ...links.map((link) => link.synced)].flatMap((fields) =>
+    [fields.WhoId, fields.WhatId].filter((id): id is string => typeof id === 'string' && id !== ''),
+  );
   for (const link of (await store.idLinks.findBySalesforceIds([...new Set(whoAndWhat)])).values()) if (!isActivityLink(link)) related.set(link.linkId, link);
 
   return {

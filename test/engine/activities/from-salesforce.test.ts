@@ -6,9 +6,9 @@ import { activitiesOf, activityWrites, allFromSalesforce, allTimeline, createInS
 
 const world = useLinkedWorld();
 
-async function associated(type: string, id: string): Promise<Record<string, string[] | undefined>> {
-  const result: Record<string, string[] | undefined> = {};
-  for (const toType of ['contacts', 'companies', 'deals']) result[toType] = (await world.hubspot.associationsOf(type, toType, [id])).get(id);
+async function associated(type: string, id: string): Promise<Record<string, string[]>> {
+  const result: Record<string, string[]> = {};
+  for (const toType of ['contacts', 'companies', 'deals']) result[toType] = (await world.hubspot.associationsOf(type, toType, [id])).get(id) ?? [];
   return result;
 }
 
@@ -62,6 +62,23 @@ describe('activities: Salesforce Tasks and Events → HubSpot engagements', () =
     const updated = await fullCycle(world);
     expect(activitiesOf(updated)?.hubspot.updated).toBe(1);
     expect((await hubspotRecords(world, 'tasks')).map((task) => [task.properties.hs_task_subject, task.properties.hs_task_status])).toEqual([['Called back', 'COMPLETED']]);
+    expect(activityWrites(await fullCycle(world))).toBe(0);
+  });
+
+  it('moves the engagement’s associations when the Task moves to another contact or record', async () => {
+    const people = await syncedPeople(world, { deals: { enabled: true }, activities: { fromSalesforce: { calls: true } } });
+    const otherId = await createInSalesforce(world, 'Contact', { LastName: 'Byron', Email: 'byron@acme.example', AccountId: people.accountId });
+    const opportunityId = await createInSalesforce(world, 'Opportunity', { Name: 'Acme renewal', StageName: 'Prospecting', CloseDate: '2026-06-30', AccountId: people.accountId });
+    const callId = await createInSalesforce(world, 'Task', { WhoId: people.contactId, WhatId: people.accountId, TaskSubtype: 'Call', Subject: 'Call' });
+    await fullCycle(world);
+    const [call] = await hubspotRecords(world, 'calls');
+    expect(await associated('calls', call!.id)).toMatchObject({ contacts: [people.hubspotContactId], companies: [people.companyId] });
+
+    await world.salesforce.update('Task', [{ Id: callId, WhoId: otherId, WhatId: opportunityId }]);
+    await fullCycle(world);
+    const other = (await hubspotRecords(world, 'contacts')).find((contact) => contact.properties.email === 'byron@acme.example');
+    const [deal] = await hubspotRecords(world, 'deals');
+    expect(await associated('calls', call!.id)).toEqual({ contacts: [other!.id], companies: [], deals: [deal!.id] });
     expect(activityWrites(await fullCycle(world))).toBe(0);
   });
 
