@@ -61,6 +61,22 @@ describe('activities: HubSpot timeline → Salesforce Tasks and Events', () => {
     expect(await hubspotRecords(world, 'tasks')).toHaveLength(1);
   });
 
+  it('recomputes WhoId and WhatId from the engagement’s associations when it changes', async () => {
+    const people = await syncedPeople(world, { activities: { timeline: { calls: true } } });
+    const otherId = await createInSalesforce(world, 'Contact', { LastName: 'Byron', Email: 'byron@acme.example', AccountId: people.accountId });
+    await fullCycle(world);
+    const other = (await hubspotRecords(world, 'contacts')).find((contact) => contact.properties.email === 'byron@acme.example');
+    const callId = await createEngagement(world, 'calls', { hs_timestamp: '2026-03-02T10:00:00.000Z', hs_call_title: 'Call' }, { contacts: [people.hubspotContactId], companies: [people.companyId] });
+    await fullCycle(world);
+    await world.hubspot.dissociate('calls', 'contacts', [{ fromId: callId, toId: people.hubspotContactId }]);
+    await world.hubspot.dissociate('calls', 'companies', [{ fromId: callId, toId: people.companyId }]);
+    await world.hubspot.associateDefault('calls', 'contacts', [{ fromId: callId, toId: other!.id }]);
+    await world.hubspot.batchUpdate('calls', [{ id: callId, properties: { hs_call_title: 'Call, moved' } }]);
+    await fullCycle(world);
+    expect(await salesforceRecords(world, 'Task')).toMatchObject([{ Subject: 'Call, moved', WhoId: otherId }]);
+    expect((await salesforceRecords(world, 'Task'))[0]?.WhatId ?? null).toBeNull();
+  });
+
   it('with the toggles off syncs nothing, and one type on syncs only that type', async () => {
     const people = await syncedPeople(world, {});
     const about = { contacts: [people.hubspotContactId] };
