@@ -77,7 +77,12 @@ export const activityKinds: readonly ActivityKindDescription[] = [
     hubspotTimestampFallback: 'CreatedDate',
     timelineSettingKey: 'activities.timeline.salesEmails',
     fromSalesforceSettingKey: 'activities.fromSalesforce.emails',
-    fields: [pair('hs_email_subject', 'Subject', subject), pair('hs_email_text', 'Description', longText), pair('hs_timestamp', 'ActivityDate', day)],
+    fields: [
+      pair('hs_email_subject', 'Subject', subject),
+      // Emails logged from an inbox often carry only the HTML body.
+      pair('hs_email_text', 'Description', longText, { hubspotFallbacks: ['hs_email_html'], html: true }),
+      pair('hs_timestamp', 'ActivityDate', day),
+    ],
   },
   {
     hubspotObjectType: 'calls',

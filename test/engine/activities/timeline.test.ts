@@ -10,7 +10,7 @@ describe('activities: HubSpot timeline → Salesforce Tasks and Events', () => {
     const about = { contacts: [people.hubspotContactId], companies: [people.companyId] };
     const at = '2026-03-02T10:00:00.000Z';
     await createEngagement(world, 'notes', { hs_timestamp: at, hs_note_body: '<p>Spoke about <b>renewal</b> &amp; pricing</p>' }, about);
-    await createEngagement(world, 'emails', { hs_timestamp: at, hs_email_subject: 'Quote', hs_email_text: 'Here is the quote', hs_email_direction: 'EMAIL' }, about);
+    await createEngagement(world, 'emails', { hs_timestamp: at, hs_email_subject: 'Quote', hs_email_html: '<p>Here is the quote</p>', hs_email_direction: 'EMAIL' }, about);
     await createEngagement(world, 'calls', { hs_timestamp: at, hs_call_title: 'Discovery call', hs_call_body: 'Went well', hs_call_direction: 'OUTBOUND' }, about);
     await createEngagement(world, 'tasks', { hs_timestamp: '2026-03-09T00:00:00.000Z', hs_task_subject: 'Send contract', hs_task_status: 'NOT_STARTED', hs_task_priority: 'HIGH' }, about);
     await createEngagement(world, 'meetings', { hs_timestamp: at, hs_meeting_title: 'Demo', hs_meeting_start_time: at, hs_meeting_end_time: '2026-03-02T11:00:00.000Z', hs_meeting_location: 'Zoom' }, about);
