@@ -9,7 +9,7 @@
  *   the links of the contacts, companies and deals (or WhoId/WhatId records) they point at.
  * Checkpoints are keyed `activities/<type or object>`, apart from the other pairs' cursors.
  */
-import type { ActivityHubspotRecord, ActivityLink, ActivityPlanInput, ActivitySalesforceRecord, LinkedRecord } from '../../core/activities/plan.ts';
+import { ORIGIN_FIELD, type ActivityHubspotRecord, type ActivityLink, type ActivityPlanInput, type ActivitySalesforceRecord, type LinkedRecord } from '../../core/activities/plan.ts';
 import type { SalesforceValue } from '../../core/mapping/convert.ts';
 import type { Settings } from '../../core/settings.ts';
 import type { HubSpotClient } from '../../connectors/hubspot/client.ts';
@@ -119,10 +119,13 @@ export async function gatherActivityChanges(
   // ---- what the activities are about -----------------------------------------------------------------------
   const hubspotRecords: ActivityHubspotRecord[] = [];
   const relatedHubspotIds = new Map<string, Set<string>>(ASSOCIATED_TYPES.map((type) => [type, new Set<string>()]));
+  // An engagement made from Salesforce takes nothing from HubSpot, so its associations are not read.
+  const fromSalesforceOrigin = new Set(links.filter((link) => link.synced[ORIGIN_FIELD] === 'salesforce').map((link) => `${link.hubspotObjectType}|${link.hubspotId}`));
   for (const [type, records] of byType) {
     const associated: Record<string, Map<string, string[]>> = {};
+    const wanted = records.filter((record) => !fromSalesforceOrigin.has(`${type}|${record.id}`)).map((record) => record.id);
     for (const toType of ASSOCIATED_TYPES) {
-      associated[toType] = await hubspot.associationsOf(type, toType, records.map((record) => record.id));
+      associated[toType] = wanted.length > 0 ? await hubspot.associationsOf(type, toType, wanted) : new Map<string, string[]>();
       for (const ids of associated[toType].values()) for (const id of ids) relatedHubspotIds.get(toType)!.add(id);
     }
     for (const record of records) {
