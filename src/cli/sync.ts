@@ -106,6 +106,8 @@ export function formatSyncSummary(summary: SyncCycleSummary): string {
     if (object.planErrors > object.waitingForParent) lines.push(`  ${object.planErrors - object.waitingForParent} record(s) could not be converted: see crmsync errors`);
     for (const refused of object.refusedMappings) lines.push(`  mapping not synced: ${refused.reason}`);
     for (const field of object.unmappedFields ?? []) lines.push(`  field not synced: ${field.salesforceField}: ${field.reason}`);
+    // Activities: a toggle that is on but has nothing HubSpot's API can read says so instead of doing nothing quietly.
+    for (const key of 'notSynced' in object ? (object.notSynced as string[]) : []) lines.push(`  ${key} is on, but HubSpot's API has no CRM object for it: not synced (docs/activities.md)`);
   }
   for (const refused of summary.refusedCustomObjects) lines.push(refused.salesforceObject, `  ${refused.reason}`);
   return lines.join('\n');

@@ -18,6 +18,7 @@ import { runContactSyncCycle, type ContactSyncSummary } from './contacts/cycle.t
 import { customObjectPairs, type CustomObjectRefusal } from './custom-objects.ts';
 import { linkedObjectDescriptions } from '../objects/index.ts';
 import { runLinkedSyncCycle, type LinkedSyncDeps, type LinkedSyncSummary } from './linked/cycle.ts';
+import { activitiesEnabled, runActivitySyncCycle, type ActivityImport } from './activities/cycle.ts';
 import { isEnabled } from './linked/records.ts';
 import { OwnerDirectoryCache } from './owners.ts';
 import { readSettings } from './settings.ts';
@@ -28,16 +29,19 @@ export type { ContactSyncDeps, ContactSyncStore, CallCount } from './contacts/po
 export { runContactSyncCycle };
 
 export type { LinkedSyncSummary } from './linked/cycle.ts';
+export type { ActivitySyncSummary } from './activities/cycle.ts';
 
 export type SyncCycleDeps = LinkedSyncDeps & {
   store: LinkedSyncDeps['store'] & { integrationState: SuspensionStorePort };
   /** Told when a vendor's refusal suspends the integration (CRMSYNC_NOTIFY_URL). */
   notify?: (notice: SuspensionNotice) => Promise<void>;
+  /** Salesforce Tasks or Events to sync this cycle as if they had changed: a page of an import. */
+  activityImportIds?: ActivityImport;
 };
 
 export interface SyncCycleSummary {
   contacts: ContactSyncSummary;
-  /** Each enabled link-matched pair (companies, deals…), in the order they ran: parents first. */
+  /** Each enabled link-matched pair (companies, deals…), in the order they ran: parents first; activities last. */
   objects: LinkedSyncSummary[];
   /** `customObjects` entries that could not run (no such object or type, no read access): each also a sync error. */
   refusedCustomObjects: CustomObjectRefusal[];
@@ -61,6 +65,10 @@ async function runEveryPair(given: SyncCycleDeps): Promise<SyncCycleSummary> {
   const objects: LinkedSyncSummary[] = [];
   for (const description of [...linkedObjectDescriptions, ...custom.descriptions]) {
     if (isEnabled(description, settings)) objects.push(await runLinkedSyncCycle(deps, description, { settings, runId: contacts.runId }));
+  }
+  // Last: an activity follows the links of the contacts, companies and deals it is about.
+  if (activitiesEnabled(settings)) {
+    objects.push(await runActivitySyncCycle(deps, { settings, runId: contacts.runId, ...(deps.activityImportIds ? { importIds: deps.activityImportIds } : {}) }));
   }
   return { contacts, objects, refusedCustomObjects: custom.refused };
 }

@@ -33,7 +33,8 @@ export function picklistKey(value: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
-function valueMap(name: string, toSalesforce: Record<string, string>, toHubspot: Record<string, string>, options: { closed?: boolean } = {}): PicklistValueMap {
+/** A translation table, keys folded with `picklistKey` so either side's spelling finds its counterpart. */
+export function valueMap(name: string, toSalesforce: Record<string, string>, toHubspot: Record<string, string>, options: { closed?: boolean } = {}): PicklistValueMap {
   const keyed = (entries: Record<string, string>) => Object.fromEntries(Object.entries(entries).map(([key, value]) => [picklistKey(key), value]));
   return { name, toSalesforce: keyed(toSalesforce), toHubspot: keyed(toHubspot), ...(options.closed ? { closed: true } : {}) };
 }

@@ -224,11 +224,14 @@ interface StandardType {
   defaultProperties: string[];
   searchableProperties: string[];
   seeds: PropertySeed[];
+  requiredProperties?: string[];
 }
 
 /** Engagements share their shape: a timestamp, a body preview, and their own fields. */
 function engagementType(name: string, objectTypeId: string, singular: string, plural: string, primaryDisplayProperty: string, searchableProperties: string[], seeds: PropertySeed[]): StandardType {
-  return { name, objectTypeId, singular, plural, primaryDisplayProperty, defaultProperties: ['createdate', 'hs_lastmodifieddate', 'hs_object_id'], searchableProperties, seeds: [...engagementSeeds, ...seeds] };
+  // "hs_timestamp: Required" on every engagement create (HubSpot's notes, calls, emails, meetings and tasks guides,
+  // https://developers.hubspot.com/docs/api-reference/crm-notes-v3/guide): it places the activity on the timeline.
+  return { name, objectTypeId, singular, plural, primaryDisplayProperty, defaultProperties: ['createdate', 'hs_lastmodifieddate', 'hs_object_id'], searchableProperties, seeds: [...engagementSeeds, ...seeds], requiredProperties: ['hs_timestamp'] };
 }
 
 const dealStageOptions = defaultPipelines.deals.flatMap((p) => p.stages.map((s): [string, string] => [s.id, s.label]));
@@ -379,7 +382,7 @@ function buildStandardType(spec: StandardType): ObjectTypeDefinition {
     defaultProperties: spec.defaultProperties,
     searchableProperties: spec.searchableProperties,
     primaryDisplayProperty: spec.primaryDisplayProperty,
-    requiredProperties: [],
+    requiredProperties: spec.requiredProperties ?? [],
     secondaryDisplayProperties: [],
     associatedObjects: [],
     createdAt: epoch,

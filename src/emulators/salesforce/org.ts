@@ -383,6 +383,10 @@ export class SalesforceOrg {
     if (def.name === 'Event' && record.DurationInMinutes === null && record.EndDateTime === null) missing.push('DurationInMinutes');
     if (def.name === 'Event' && record.ActivityDateTime === null && record.ActivityDate === null) missing.push('ActivityDateTime');
     if (missing.length) throw RecordFailure.of('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+    // Task object reference: a lead has no account yet, so "if the WhoId refers to a lead, the WhatId must be empty".
+    if ((def.name === 'Task' || def.name === 'Event') && typeof record.WhoId === 'string' && this.schema.byKeyPrefix(record.WhoId.slice(0, 3))?.name === 'Lead' && record.WhatId) {
+      throw RecordFailure.of('FIELD_INTEGRITY_EXCEPTION', 'field integrity exception: WhoId, WhatId', ['WhoId', 'WhatId']);
+    }
     if (def.name === 'CampaignMember' && record.LeadId === null && record.ContactId === null) {
       throw RecordFailure.of('REQUIRED_FIELD_MISSING', 'Required fields are missing: [LeadId, ContactId]', ['LeadId', 'ContactId']);
     }

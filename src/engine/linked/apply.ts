@@ -427,22 +427,26 @@ class LinkedPlanWriter {
   }
 
   private vendorErrors(errors: readonly VendorError[], hubspotId: string | null, salesforceId: string | null, category?: SyncErrorReport['category']): SyncErrorReport[] {
-    const reports = errors.length > 0 ? errors : [{ system: 'salesforce', code: 'UNKNOWN', message: 'the write was refused without a reason', fields: [], category: 'connection', reaction: { kind: 'retry' } } satisfies VendorError];
-    return reports.map((error) => ({
-      object: this.type,
-      hubspotId,
-      salesforceId,
-      category: category ?? error.category,
-      vendorCode: error.code,
-      field: error.fields[0] ?? null,
-      message: error.message,
-      nextRetryAt: null,
-      retryable: error.reaction.kind === 'retry' || error.reaction.kind === 'resubmit',
-    }));
+    return vendorErrorReports(errors, { object: this.type, hubspotId, salesforceId }, category);
   }
 }
 
-function idOf(outcome: unknown): string | null {
+/** A vendor's refusal of one record as sync errors; a refusal without a reason is still one, never dropped. */
+export function vendorErrorReports(errors: readonly VendorError[], record: { object: string; hubspotId: string | null; salesforceId: string | null }, category?: SyncErrorReport['category']): SyncErrorReport[] {
+  const reports = errors.length > 0 ? errors : [{ system: 'salesforce', code: 'UNKNOWN', message: 'the write was refused without a reason', fields: [], category: 'connection', reaction: { kind: 'retry' } } satisfies VendorError];
+  return reports.map((error) => ({
+    ...record,
+    category: category ?? error.category,
+    vendorCode: error.code,
+    field: error.fields[0] ?? null,
+    message: error.message,
+    nextRetryAt: null,
+    retryable: error.reaction.kind === 'retry' || error.reaction.kind === 'resubmit',
+  }));
+}
+
+/** The record id a settled create intent names. */
+export function idOf(outcome: unknown): string | null {
   const id = (outcome as { id?: unknown } | null)?.id;
   return typeof id === 'string' ? id : null;
 }

@@ -55,6 +55,14 @@ export interface AssociationSummary {
   childLookups: ChildLookupSummary;
 }
 
+/** For a summary whose pair keeps no junction or child lookup (activities write their own associations). */
+export function noAssociations(): AssociationSummary {
+  return {
+    junctions: { salesforce: { created: 0, deleted: 0, failed: 0 }, hubspot: { created: 0, deleted: 0, failed: 0 }, skipped: 0 },
+    childLookups: { salesforce: { updated: 0, failed: 0 }, hubspot: { moved: 0 } },
+  };
+}
+
 /**
  * The associations a pair's own plan does not carry, from its description: junctions (OpportunityContactRole)
  * and children's lookups to it (Contact.AccountId on the companies pair). Its own lookups to parents

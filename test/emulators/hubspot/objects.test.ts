@@ -108,6 +108,16 @@ describe('HubSpot objects API through @hubspot/api-client', () => {
     expect(stored.body.total).toBe(0);
   });
 
+  it('refuses an engagement created without hs_timestamp (REQUIRED_FIELD), and keeps it optional on update', async () => {
+    // HubSpot's notes guide: "hs_timestamp: Required. This field marks the note's time of creation".
+    const refused = await failure(h.client.crm.objects.basicApi.create('notes', { properties: { hs_note_body: 'No time' }, associations: [] }));
+    expect(refused.code).toBe(400);
+    expect(refused.body.message).toContain('REQUIRED_FIELD');
+    const note = await h.client.crm.objects.basicApi.create('notes', { properties: { hs_note_body: 'Timed', hs_timestamp: '2026-03-02T10:00:00.000Z' }, associations: [] });
+    const updated = await h.client.crm.objects.basicApi.update('notes', note.id, { properties: { hs_note_body: 'Edited' } });
+    expect(updated.properties.hs_note_body).toBe('Edited');
+  });
+
   it('stores dates at midnight UTC and refuses other times with INVALID_DATE', async () => {
     await h.client.crm.properties.coreApi.create('contacts', { name: 'renewal_date', label: 'Renewal date', type: 'date' as never, fieldType: 'date' as never, groupName: 'contactinformation' });
     const ok = await h.client.crm.contacts.basicApi.create({ properties: { renewal_date: String(Date.UTC(2026, 0, 15)) }, associations: [] });

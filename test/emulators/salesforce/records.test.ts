@@ -76,6 +76,18 @@ describe('Salesforce emulator: sObject rows through jsforce', () => {
     expect(badNumber.body[0].errorCode).toBe('JSON_PARSER_ERROR');
   });
 
+  it("refuses a Task or Event whose WhoId is a Lead and that has a WhatId (a lead has no account yet); a Contact's may have one", async () => {
+    const { conn } = await startHarness();
+    const lead = await conn.sobject('Lead').create({ LastName: 'L', Company: 'C' });
+    const account = await conn.sobject('Account').create({ Name: 'A' });
+    const contact = await conn.sobject('Contact').create({ LastName: 'K', AccountId: account.id });
+    await expect(conn.sobject('Task').create({ Subject: 'x', WhoId: lead.id, WhatId: account.id })).rejects.toMatchObject({ errorCode: 'FIELD_INTEGRITY_EXCEPTION' });
+    const at = { StartDateTime: '2026-03-02T10:00:00.000Z', EndDateTime: '2026-03-02T11:00:00.000Z' };
+    await expect(conn.sobject('Event').create({ Subject: 'x', WhoId: lead.id, WhatId: account.id, ...at })).rejects.toMatchObject({ errorCode: 'FIELD_INTEGRITY_EXCEPTION' });
+    expect(await conn.sobject('Task').create({ Subject: 'x', WhoId: lead.id })).toMatchObject({ success: true });
+    expect(await conn.sobject('Task').create({ Subject: 'x', WhoId: contact.id, WhatId: account.id })).toMatchObject({ success: true });
+  });
+
   it('upserts on an external id field: 201 created, then 200 updated, and 300 when the value matches two records', async () => {
     const { conn, admin, raw } = await startHarness();
     await admin('POST', 'schema', { object: 'Account', fields: [{ name: 'HubSpot_Id__c', type: 'string', length: 40, externalId: true }] });

@@ -1,0 +1,59 @@
+/**
+ * One cycle of activities (issue 5): gather, plan (pure), apply in batches, then move the checkpoints. Runs
+ * after the other pairs, whose links it follows (an activity travels only once its contact has synced).
+ *
+ * Checkpoints move only after every write of the cycle was applied and recorded: a cycle cut short re-reads its
+ * window, and the links and last-synced values written with each batch make the re-read plan nothing.
+ */
+import { noAssociations } from '../linked/junctions.ts';
+import { planActivitySync } from '../../core/activities/plan.ts';
+import type { Settings } from '../../core/settings.ts';
+import { ACTIVITIES, timelineTogglesWithoutObject } from '../../objects/activities.ts';
+import { DEFAULT_OVERLAP_MS } from '../detect/cursor.ts';
+import type { LinkedSyncDeps, LinkedSyncSummary } from '../linked/cycle.ts';
+import { readSetting } from '../linked/records.ts';
+import { applyActivityPlan } from './apply.ts';
+import { enabledActivityTypes, gatherActivityChanges, type ActivityImport } from './gather.ts';
+
+export type { ActivityImport } from './gather.ts';
+
+export interface ActivitySyncSummary extends LinkedSyncSummary {
+  /** Timeline toggles that are on but have no HubSpot CRM object to read (form submissions, marketing emails). */
+  notSynced: string[];
+}
+
+/** Whether any activity toggle is on: the cycle skips activities entirely otherwise. */
+export function activitiesEnabled(settings: Settings): boolean {
+  const { timeline, fromSalesforce } = enabledActivityTypes(settings);
+  return timeline.size > 0 || fromSalesforce.size > 0 || timelineTogglesWithoutObject.some((key) => readSetting(settings, key) === true);
+}
+
+export async function runActivitySyncCycle(deps: LinkedSyncDeps, context: { settings: Settings; runId: string; importIds?: ActivityImport }): Promise<ActivitySyncSummary> {
+  const { store, clock } = deps;
+  const started = clock();
+  const progress = deps.onProgress ?? (() => undefined);
+  progress({ step: `${ACTIVITIES}: reading changes`, done: 0, total: null });
+  const gathered = await gatherActivityChanges(deps, { now: started, settings: context.settings, overlapMs: deps.overlapMs ?? DEFAULT_OVERLAP_MS, ...(context.importIds ? { importIds: context.importIds } : {}) });
+  const plan = planActivitySync(gathered.input);
+  const writes = plan.salesforceCreates.length + plan.salesforceUpdates.length + plan.hubspotCreates.length + plan.hubspotUpdates.length;
+  progress({ step: `${ACTIVITIES}: writing`, done: 0, total: writes });
+  const applied = await applyActivityPlan({ store, salesforce: deps.salesforce, hubspot: deps.hubspot, now: clock(), runId: context.runId }, plan);
+  progress({ step: `${ACTIVITIES}: writing`, done: writes, total: writes });
+  // Activities that waited for their contact and were not found waiting again this cycle have synced (or are gone).
+  await store.syncErrors.resolveUnlessSeenSince(gathered.retriedErrorIds, started, clock());
+  await store.transaction(async (repositories) => {
+    for (const checkpoint of gathered.checkpoints) await repositories.checkpoints.advance(checkpoint.system, checkpoint.object, checkpoint.cursor, clock());
+  });
+  return {
+    object: ACTIVITIES,
+    salesforce: { read: gathered.read.salesforce, ...applied.salesforce, skipped: plan.skips.filter((skip) => skip.side === 'salesforce').length },
+    hubspot: { read: gathered.read.hubspot, ...applied.hubspot, skipped: plan.skips.filter((skip) => skip.side === 'hubspot').length },
+    planErrors: plan.errors.length,
+    waitingForParent: plan.errors.filter((error) => error.waiting).length,
+    retried: gathered.retriedErrorIds.length,
+    refusedMappings: [],
+    // An activity's own associations (contact, company, deal) are written with it and counted in its writes.
+    associations: noAssociations(),
+    notSynced: timelineTogglesWithoutObject.filter((key) => readSetting(context.settings, key) === true),
+  };
+}
