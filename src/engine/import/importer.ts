@@ -18,7 +18,8 @@ import type { ImportPageCounts, ImportsRepository, StoredImport } from '../../st
 import type { CallCount } from '../contacts/ports.ts';
 import { ImportRefusedError, type ImportControl, type ImportOrder, type ImportProgress } from '../import-control.ts';
 import { readSettings, type SettingsStorePort } from '../settings.ts';
-import { ACTIVITY_OBJECTS, type ImportTarget } from './targets.ts';
+import type { ImportTarget } from './targets.ts';
+import type { Settings } from '../../core/settings.ts';
 
 /** SOQL's page, and the most ids a Salesforce retrieve takes: one page is one read and one retrieve. */
 export const IMPORT_PAGE_SIZE = 2_000;
@@ -31,6 +32,8 @@ export interface ImporterDeps {
   calls: { salesforce: CallCount; hubspot: CallCount };
   clock: () => Date;
   targets: readonly ImportTarget[];
+  /** Targets that exist only as settings make them (custom object pairs, described from the live schemas). */
+  configuredTargets?: (settings: Settings) => Promise<readonly ImportTarget[]>;
   /** Runs a page between the service's own cycles; default: at once. */
   betweenCycles?: <T>(work: () => Promise<T>) => Promise<T>;
   /** This process, as the import's runner: `host:pid:nonce` (default), so another process can tell it is alive. */
@@ -141,9 +144,11 @@ export class Importer implements ImportControl {
   }
 
   private async targetFor(object: string): Promise<ImportTarget> {
-    const target = this.deps.targets.find((candidate) => candidate.object.toLowerCase() === object.toLowerCase());
-    if (!target) throw new ImportRefusedError('object', unavailable(object, this.deps.targets));
-    const refusal = target.refusal((await readSettings(this.deps.store.settings)).settings);
+    const { settings } = await readSettings(this.deps.store.settings);
+    const targets = [...this.deps.targets, ...((await this.deps.configuredTargets?.(settings)) ?? [])];
+    const target = targets.find((candidate) => candidate.object.toLowerCase() === object.toLowerCase());
+    if (!target) throw new ImportRefusedError('object', unavailable(object, targets));
+    const refusal = target.refusal(settings);
     if (refusal) throw new ImportRefusedError('object', refusal);
     return target;
   }
@@ -242,7 +247,6 @@ function sameInstant(stored: Date | null, asked: Date | null): boolean {
 
 function unavailable(object: string, targets: readonly ImportTarget[]): string {
   const importable = targets.map((target) => target.object).join(', ');
-  if ((ACTIVITY_OBJECTS as readonly string[]).includes(object)) return `importing ${object} is not available in this version: activity sync takes no imports yet (importable: ${importable})`;
   if (/__c$/i.test(object)) return `${object} is not a synced custom object: add its pair under custom objects first (importable: ${importable})`;
   return `importing ${object} is not supported: importable objects are ${importable}`;
 }

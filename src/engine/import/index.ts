@@ -3,14 +3,14 @@ import type { SyncCycleDeps } from '../cycle.ts';
 import type { ImportProgress } from '../import-control.ts';
 import type { ImportsStorePort } from './importer.ts';
 import { Importer } from './importer.ts';
-import { importTargets } from './targets.ts';
+import { customObjectImportTargets, importTargets } from './targets.ts';
 
 export { Importer, IMPORT_PAGE_SIZE, type ImporterDeps, type ImportsStorePort } from './importer.ts';
-export { activityImportTargets, importTargets, type ImportTarget, type ImportPageResult } from './targets.ts';
+export { customObjectImportTargets, importTargets, type ImportTarget, type ImportPageResult } from './targets.ts';
 
 export function importerFor(
   deps: SyncCycleDeps & { store: SyncCycleDeps['store'] & { imports: ImportsStorePort } },
   options: { betweenCycles?: <T>(work: () => Promise<T>) => Promise<T>; onPage?: (progress: ImportProgress) => void | Promise<void> } = {},
 ): Importer {
-  return new Importer({ store: deps.store, salesforce: deps.salesforce, calls: deps.calls, clock: deps.clock, targets: importTargets(deps), ...options });
+  return new Importer({ store: deps.store, salesforce: deps.salesforce, calls: deps.calls, clock: deps.clock, targets: importTargets(deps), configuredTargets: (settings) => customObjectImportTargets(deps, settings), ...options });
 }

@@ -1,16 +1,18 @@
 /**
  * What an import of each Salesforce object does with a page of records, found by the object's name. Contacts and
  * leads go through the contact cycle, every object of a link-matched pair (`linkedObjectDescriptions`: Account,
- * Opportunity, and whatever pair is described later, cases and custom objects included) through the linked cycle,
- * a campaign through its members' leads and contacts. Each page is a cycle of those records only: an import dedups,
- * links and writes exactly as sync does, with the same intents, errors and audit.
+ * Opportunity, Case) and of a configured custom object pair through the linked cycle, Tasks and Events through the
+ * activities cycle, a campaign through its members' leads and contacts. Each page is a cycle of those records only:
+ * an import dedups, links and writes exactly as sync does, with the same intents, errors and audit.
  */
 import type { SalesforceRecord } from '../../connectors/salesforce/client.ts';
 import type { Settings } from '../../core/settings.ts';
 import { linkedObjectDescriptions, type LinkedObjectDescription } from '../../objects/index.ts';
 import { runContactSyncCycle, type ContactSyncSummary, type SyncCycleDeps } from '../cycle.ts';
 import { soqlDateTime } from '../detect/salesforce-poll.ts';
-import { runLinkedSyncCycle } from '../linked/cycle.ts';
+import { runActivitySyncCycle } from '../activities/cycle.ts';
+import { customObjectPairs } from '../custom-objects.ts';
+import { runLinkedSyncCycle, type LinkedSyncSummary } from '../linked/cycle.ts';
 import { isEnabled, salesforceObjectOf } from '../linked/records.ts';
 import { runUnlessSuspended } from '../suspension.ts';
 
@@ -43,21 +45,58 @@ export interface ImportTarget {
   syncPage(rows: readonly SalesforceRecord[], context: { settings: Settings; importId: string; scope: string }): Promise<ImportPageResult>;
 }
 
-/**
- * Activities (Task, Event) import through the activities cycle once it takes ids: its target goes here. Until
- * then an import of them is refused as not available.
- */
-export const activityImportTargets: Array<(deps: SyncCycleDeps) => ImportTarget> = [];
-export const ACTIVITY_OBJECTS = ['Task', 'Event'] as const;
-
 export function importTargets(deps: SyncCycleDeps): ImportTarget[] {
   return [
     contactTarget(deps, 'Lead'),
     contactTarget(deps, 'Contact'),
     ...linkedObjectDescriptions.map((description) => linkedTarget(deps, description)),
     campaignTarget(deps),
-    ...activityImportTargets.map((target) => target(deps)),
+    activityTarget(deps, 'Task'),
+    activityTarget(deps, 'Event'),
   ];
+}
+
+/**
+ * Custom object pairs exist only as `customObjects` entries make them, described from both live schemas: their
+ * targets are made when an import asks, through the same description and linked cycle as sync (a refused entry
+ * has none, and the import is refused naming the object).
+ */
+export async function customObjectImportTargets(deps: SyncCycleDeps, settings: Settings): Promise<ImportTarget[]> {
+  if (settings.customObjects.length === 0) return [];
+  const pairs = await customObjectPairs(settings.customObjects, deps, deps.clock());
+  return pairs.descriptions.map((description) => linkedTarget(deps, description));
+}
+
+/** Which `activities.fromSalesforce` toggles let Tasks or Events through (docs/activities.md). */
+const activityToggles = { Task: ['tasks', 'emails', 'calls'], Event: ['meetings'] } as const;
+
+/**
+ * Tasks and Events go through the activities cycle with their ids, as HubSpot's own import of Salesforce tasks does:
+ * each is associated with the linked contact, company and deal, or waits (an associations error) for its contact.
+ */
+function activityTarget(deps: SyncCycleDeps, object: 'Task' | 'Event'): ImportTarget {
+  const toggles = activityToggles[object];
+  return pairTarget(
+    deps,
+    object,
+    (settings) =>
+      toggles.some((toggle) => settings.activities.fromSalesforce[toggle])
+        ? null
+        : `importing ${object} needs ${toggles.map((toggle) => `activities.fromSalesforce.${toggle}`).join(' or ')} to be true (all off): turn Salesforce → HubSpot activity sync on first`,
+    (ids, context) => runActivitySyncCycle(deps, { settings: context.settings, runId: context.importId, importIds: { object, ids } }),
+  );
+}
+
+/** One page through a pair's cycle (linked or activities), unless the integration is suspended. */
+async function pairPage(deps: SyncCycleDeps, rows: readonly SalesforceRecord[], cycle: (ids: readonly string[]) => Promise<LinkedSyncSummary>): Promise<ImportPageResult> {
+  const ids = rows.map((row) => String(row.Id));
+  const summary = await runUnlessSuspended(deps.store.integrationState, deps.clock, () => cycle(ids), deps.notify);
+  return {
+    read: ids.length,
+    created: summary.hubspot.created + summary.salesforce.created,
+    updated: summary.hubspot.updated + summary.salesforce.updated,
+    failed: summary.hubspot.failed + summary.salesforce.failed + summary.waitingForParent,
+  };
 }
 
 function dateConditions(bounds: ImportBounds, prefix = ''): string[] {
@@ -95,29 +134,29 @@ function contactTarget(deps: SyncCycleDeps, object: 'Lead' | 'Contact'): ImportT
 
 function linkedTarget(deps: SyncCycleDeps, description: LinkedObjectDescription): ImportTarget {
   const object = salesforceObjectOf(description);
+  return pairTarget(
+    deps,
+    object,
+    // HubSpot's rule too: the pair's sync must be on before its import, or nothing would be created.
+    (settings) => (isEnabled(description, settings) ? null : `importing ${object} needs ${description.enabledSettingKey} to be true (it is off): turn ${description.name} sync on first`),
+    (ids, context) => runLinkedSyncCycle(deps, description, { settings: context.settings, runId: context.importId, importIds: ids, importScope: context.scope }),
+  );
+}
+
+/** An object paged by itself, each page of ids through a pair's cycle (linked or activities). */
+function pairTarget(
+  deps: SyncCycleDeps,
+  object: string,
+  refusal: ImportTarget['refusal'],
+  cycle: (ids: readonly string[], context: Parameters<ImportTarget['syncPage']>[1]) => Promise<LinkedSyncSummary>,
+): ImportTarget {
   return {
     object,
     pageObject: object,
     pageFields: [],
     conditions: (bounds) => dateConditions(bounds),
-    // HubSpot's rule too: the pair's sync must be on before its import, or nothing would be created.
-    refusal: (settings) =>
-      isEnabled(description, settings) ? null : `importing ${object} needs ${description.enabledSettingKey} to be true (it is off): turn ${description.name} sync on first`,
-    syncPage: async (rows, context) => {
-      const ids = rows.map((row) => String(row.Id));
-      const summary = await runUnlessSuspended(
-        deps.store.integrationState,
-        deps.clock,
-        () => runLinkedSyncCycle(deps, description, { settings: context.settings, runId: context.importId, importIds: ids, importScope: context.scope }),
-        deps.notify,
-      );
-      return {
-        read: ids.length,
-        created: summary.hubspot.created + summary.salesforce.created,
-        updated: summary.hubspot.updated + summary.salesforce.updated,
-        failed: summary.hubspot.failed + summary.salesforce.failed + summary.waitingForParent,
-      };
-    },
+    refusal,
+    syncPage: (rows, context) => pairPage(deps, rows, (ids) => cycle(ids, context)),
   };
 }
 

@@ -76,11 +76,12 @@ describe('import of leads, contacts and campaign members', () => {
     expect(links.size).toBe(2);
   });
 
-  it('refuses an object it does not import, activities for now, a custom object with no pair, a switched-off pair and a bound in the future, each with the reason', async () => {
+  it('refuses an object it does not import, activities with their toggles off, a custom object with no pair, a switched-off pair and a bound in the future, each with the reason', async () => {
     const importer = importerOf(world);
     const refusal = (object: string, bounds: { modifiedAfter?: Date } = {}) => importer.start({ object, createdAfter: null, modifiedAfter: bounds.modifiedAfter ?? null });
     await expect(refusal('Pricebook2')).rejects.toMatchObject({ name: 'ImportRefusedError', field: 'object', message: expect.stringContaining('importable objects are Lead, Contact, Account, Opportunity') });
-    await expect(refusal('Task')).rejects.toMatchObject({ field: 'object', message: expect.stringContaining('importing Task is not available in this version') });
+    await expect(refusal('Task')).rejects.toMatchObject({ field: 'object', message: expect.stringContaining('activities.fromSalesforce.tasks or activities.fromSalesforce.emails or activities.fromSalesforce.calls') });
+    await expect(refusal('Event')).rejects.toMatchObject({ field: 'object', message: expect.stringContaining('activities.fromSalesforce.meetings') });
     await expect(refusal('Invoice__c')).rejects.toMatchObject({ field: 'object', message: expect.stringContaining('Invoice__c is not a synced custom object') });
     await expect(refusal('Account')).rejects.toMatchObject({ field: 'object', message: expect.stringContaining('companies.enabled') });
     await expect(refusal('Opportunity')).rejects.toMatchObject({ field: 'object', message: expect.stringContaining('deals.enabled') });
