@@ -318,6 +318,8 @@ class ContactPlanner {
       },
       this.contacts,
     );
+    // SystemModstamp has whole seconds: the end of that second, so a HubSpot change in it counts as before (held).
+    if (change.change === 'unlink' && change.partnerGone) change.partnerGoneAt = record.modifiedAt + 999;
     this.applyLinkChange(change, link);
   }
 
@@ -445,7 +447,10 @@ class ContactPlanner {
       if (payload[required.field] === undefined || payload[required.field] === null || payload[required.field] === '') payload[required.field] = required.placeholder;
     }
     if (route.accountId) payload.AccountId = route.accountId;
-    this.result.salesforceCreates.push({ idempotencyKey: `contacts:hubspot:${record.id}:${route.object}`, object: route.object, hubspotId: record.id, fields: payload, syncedValues });
+    // Sent again after its partner was deleted: a new write, not a retry of the first create (whose done intent
+    // names the deleted record and would link the contact to it).
+    const after = former ? `:after:${former.salesforceId}` : '';
+    this.result.salesforceCreates.push({ idempotencyKey: `contacts:hubspot:${record.id}:${route.object}${after}`, object: route.object, hubspotId: record.id, fields: payload, syncedValues });
   }
 
   private planNewSalesforcePerson(record: SalesforcePersonRecord): void {
@@ -484,7 +489,8 @@ class ContactPlanner {
     const syncedValues = fields.syncedValues(undefined);
     const idProperty = this.input.pair.salesforceIdProperty[record.object];
     if (idProperty) properties[idProperty] = record.id;
-    this.result.hubspotCreates.push({ idempotencyKey: `contacts:salesforce:${record.object}:${record.id}`, salesforceObject: record.object, salesforceId: record.id, properties, syncedValues });
+    const after = record.formerPartner ? `:after:${record.formerPartner.hubspotId}` : '';
+    this.result.hubspotCreates.push({ idempotencyKey: `contacts:salesforce:${record.object}:${record.id}${after}`, salesforceObject: record.object, salesforceId: record.id, properties, syncedValues });
   }
 
   private linkByEmail(pair: PairRef): void {

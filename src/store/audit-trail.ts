@@ -27,6 +27,17 @@ export class AuditTrailRepository {
     return rows.map(toAuditEntry);
   }
 
+  /** Each record's newest entry, for many records in one query per chunk: what happened to it last. */
+  async latestForRecords(recordIds: readonly string[]): Promise<Map<string, AuditEntry>> {
+    const latest = new Map<string, AuditEntry>();
+    for (const batch of chunks([...new Set(recordIds)], 500)) {
+      const newest = this.context.db.selectFrom('auditTrail').select((eb) => eb.fn.max('id').as('id')).where('recordId', 'in', batch).groupBy('recordId');
+      const rows = await this.context.db.selectFrom('auditTrail').selectAll().where('id', 'in', newest).execute();
+      for (const row of rows) if (row.recordId !== null) latest.set(row.recordId, toAuditEntry(row));
+    }
+    return latest;
+  }
+
   /** Newest first; pass the last id seen as `beforeId` for the next page. */
   async listRecent(limit: number, beforeId?: number): Promise<AuditEntry[]> {
     let query = this.context.db.selectFrom('auditTrail').selectAll();

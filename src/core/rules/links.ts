@@ -74,7 +74,22 @@ export type LinkChange =
       linkCompany?: { hubspotCompanyId: string; salesforceAccountId: string };
       note?: string;
     }
-  | { change: 'unlink'; hubspotId: string; salesforceObject: SalesforcePersonObject; salesforceId: string; because: string; hubspotProperties: HubspotIdProperties }
+  | {
+      change: 'unlink';
+      hubspotId: string;
+      salesforceObject: SalesforcePersonObject;
+      salesforceId: string;
+      because: string;
+      hubspotProperties: HubspotIdProperties;
+      /**
+       * The Salesforce record went (deleted, merged or converted away): the contact is held until it changes after
+       * this, so it is not sent back as a new person. Remembered with the unlink, since the id properties that also
+       * say so may never have reached the contact (a run killed between two writes).
+       */
+      partnerGone?: true;
+      /** When it went, as Salesforce stamped it (the end of that second), where the planner knows. */
+      partnerGoneAt?: number;
+    }
   | { change: 'delete_hubspot_contact'; hubspotId: string; salesforceObject: SalesforcePersonObject; salesforceId: string; because: string }
   | {
       change: 'merge_hubspot_contacts';
@@ -102,7 +117,7 @@ export function linkChangeForSalesforceFate(
     if (outcome.action === 'delete_hubspot_contact_and_unlink') {
       return { change: 'delete_hubspot_contact', hubspotId: link.hubspotId, ...from, because: 'the Salesforce record was deleted and contacts.onSalesforceDelete is delete_contact' };
     }
-    return { change: 'unlink', hubspotId: link.hubspotId, ...from, because: outcome.reason, hubspotProperties: {} };
+    return { change: 'unlink', hubspotId: link.hubspotId, ...from, because: outcome.reason, hubspotProperties: {}, partnerGone: true };
   }
 
   const to =
@@ -125,6 +140,7 @@ export function linkChangeForSalesforceFate(
       ...from,
       because: `Salesforce ${from.salesforceObject} ${from.salesforceId} ${fate.kind === 'converted' ? 'was converted into' : 'was merged into'} ${to.salesforceObject} ${to.salesforceId}, which is already linked to HubSpot contact ${takenBy}`,
       hubspotProperties: { [idProperty(from.salesforceObject)]: null },
+      partnerGone: true,
     };
   }
 
@@ -139,6 +155,7 @@ export function linkChangeForSalesforceFate(
       ...from,
       because: `Salesforce ${from.salesforceObject} ${from.salesforceId} ${fate.kind === 'converted' ? 'was converted into' : 'was merged into'} ${to.salesforceObject} ${to.salesforceId}, another person's record; HubSpot contact ${link.hubspotId} is outside the inclusion list, so that record syncs on its own`,
       hubspotProperties: {},
+      partnerGone: true,
     };
   }
   if (fate.kind === 'merged') {

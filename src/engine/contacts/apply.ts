@@ -176,7 +176,8 @@ class ContactPlanWriter {
       } else if (linkId) {
         relinks.push((store) => store.idLinks.unlink(linkId));
       }
-      batch.audit.push(this.audit('hubspot', change.hubspotId, linkId, change.change === 'move' ? 'relink' : 'unlink', { from, ...(change.change === 'move' ? { to: change.to } : {}) }, change.because));
+      const gone = change.change === 'unlink' && change.partnerGone ? { partnerGone: true, ...(change.partnerGoneAt !== undefined ? { partnerGoneAt: change.partnerGoneAt } : {}) } : {};
+      batch.audit.push(this.audit('hubspot', change.hubspotId, linkId, change.change === 'move' ? 'relink' : 'unlink', { from, ...(change.change === 'move' ? { to: change.to } : {}), ...gone }, change.because));
     }
     // Pairs the plan writes nothing to (both sides already agree) have their values recorded now.
     for (const pending of this.pairs.values()) if (pending.writesLeft === 0) batch.synced.push(pending.pair);

@@ -14,7 +14,7 @@
 import { mappingsForSalesforceObject, type TypedFieldMapping } from '../../core/mapping/model.ts';
 import { sameSyncedValue, type SalesforceValue } from '../../core/mapping/convert.ts';
 import { readHubspotRecord, readSalesforceRecord } from '../../core/mapping/record.ts';
-import { normaliseEmail } from '../../core/rules/contact-identity.ts';
+import { normaliseEmail, type SalesforcePersonObject } from '../../core/rules/contact-identity.ts';
 import type { ContactSyncInput, HubspotContactRecord, SalesforcePersonRecord, StoredContactLink } from '../../core/plan.ts';
 import type { Settings } from '../../core/settings.ts';
 import type { HubSpotClient, HubSpotObject } from '../../connectors/hubspot/client.ts';
@@ -240,7 +240,9 @@ export async function gatherContactChanges(
   }
 
   // ---- unlinked contacts whose Salesforce record was deleted: held until they change (links.ts) -------------
-  const formerPartners = await deletedFormerPartners(salesforce, hubspotChanged.filter((record) => !links.byHubspot.has(record.id) && carriesSalesforceId(record)));
+  const unlinkedChanged = hubspotChanged.filter((record) => !links.byHubspot.has(record.id));
+  const formerPartners = await deletedFormerPartners(salesforce, unlinkedChanged.filter(carriesSalesforceId));
+  for (const [id, formerPartner] of await unlinkedWhenPartnerWent(store, unlinkedChanged.filter((record) => !formerPartners.has(record.id)))) formerPartners.set(id, formerPartner);
   if (formerPartners.size > 0) {
     const history = await hubspot.batchRead(HUBSPOT_CONTACTS, [...formerPartners.keys()], hubspotProperties, { propertiesWithHistory: mappings.map((mapping) => mapping.hubspotProperty) });
     for (const record of history.results) changeTimes.set(record.id, propertyChangeTimes(record));
@@ -390,4 +392,22 @@ function contestedHubspotContacts(
     for (const mapping of both) properties.add(mapping.hubspotProperty);
   }
   return { ids, properties: [...properties] };
+}
+
+/**
+ * Unlinked contacts whose last audit entry is the unlink made when their Salesforce record went (deleted, merged
+ * or converted away): held like those that still carry its id. The id properties may never have reached the
+ * contact (a run killed between the Salesforce create and the HubSpot write that carries the id), or were cleared
+ * when the record's successor was linked to another contact; the store remembers either way.
+ */
+async function unlinkedWhenPartnerWent(store: ContactRepositories, contacts: readonly HubSpotObject[]): Promise<Map<string, NonNullable<HubspotContactRecord['formerPartner']>>> {
+  const held = new Map<string, NonNullable<HubspotContactRecord['formerPartner']>>();
+  if (contacts.length === 0) return held;
+  for (const [id, entry] of await store.auditTrail.latestForRecords(contacts.map((contact) => contact.id))) {
+    const from = entry.changes.from as { salesforceObject?: unknown; salesforceId?: unknown } | undefined;
+    if (entry.action !== 'unlink' || entry.changes.partnerGone !== true || !from || !isPersonObject(String(from.salesforceObject))) continue;
+    const goneAt = typeof entry.changes.partnerGoneAt === 'number' ? entry.changes.partnerGoneAt : entry.at.getTime();
+    held.set(id, { salesforceObject: from.salesforceObject as SalesforcePersonObject, salesforceId: String(from.salesforceId), deletedAt: goneAt });
+  }
+  return held;
 }

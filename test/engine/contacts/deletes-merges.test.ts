@@ -55,6 +55,39 @@ describe('a Salesforce lead or contact deleted', () => {
     expect(await salesforceRecords(world, 'Lead')).toEqual([]);
   });
 
+  it('holds the contact by what the store remembers when it no longer carries the deleted record\'s id', async () => {
+    await alignLeadStatus(world);
+    const created = await world.hubspot.batchCreate('contacts', [{ properties: { email: 'forgotten@example.com', lastname: 'Forgotten' } }]);
+    const contactId = created.results[0]!.id;
+    await cycle(world);
+    const [lead] = await salesforceRecords(world, 'Lead');
+    await world.salesforce.delete('Lead', [String(lead!.Id)]);
+    // Told by a change event (no minute to wait for getDeleted, so every clock stays where it is).
+    const { store, salesforce, hubspot, calls } = world;
+    const deleted = { system: 'salesforce' as const, object: 'Lead', recordId: String(lead!.Id), happenings: { deleted: new Date() }, changedFields: [] };
+    await runContactSyncCycle({ store, salesforce, hubspot, calls, clock: () => new Date(), archivedScanIntervalMs: 0, triggers: { records: [deleted], reconciliations: [] } });
+    expect(await linksOf(world, [contactId])).toEqual([]);
+    const [entry] = await world.store.auditTrail.listForRecord(contactId, 1);
+    expect(entry).toMatchObject({ action: 'unlink', changes: { partnerGone: true, partnerGoneAt: expect.any(Number) } });
+
+    // The id property is gone from the contact (a run killed before writing it, or cleared since): nothing on the
+    // contact says its person was deleted in Salesforce, yet it is not sent back as a new lead.
+    await editInHubspot(world, contactId, { salesforceleadid: '' });
+    for (let i = 0; i < 2; i += 1) {
+      const summary = await cycle(world);
+      expect(summary.hubspot.read).toBeGreaterThan(0);
+      expect(summary.salesforce.created).toBe(0);
+    }
+    expect(await salesforceRecords(world, 'Lead')).toEqual([]);
+    expect(await linksOf(world, [contactId])).toEqual([]);
+
+    // A change made after the delete (past the second Salesforce stamped it with) sends it again, as a new Lead.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await editInHubspot(world, contactId, { lastname: 'Remembered' });
+    expect((await cycle(world)).salesforce.created).toBe(1);
+    expect(await salesforceRecords(world, 'Lead')).toMatchObject([{ Email: 'forgotten@example.com', LastName: 'Remembered' }]);
+  });
+
   it('with delete_contact archives the HubSpot contact, also outside the inclusion list, and recreates nothing', async () => {
     await alignLeadStatus(world);
     await settings({ onSalesforceDelete: 'delete_contact' });
