@@ -30,6 +30,8 @@ export interface StartOptions {
   port?: number;
   /** Data the built-in emulators start with on first use. */
   seed?: 'demo' | 'none';
+  /** With the demo seed, switch every demo object's sync on at the first start (default true; see demo-settings.ts). */
+  demoSettings?: boolean;
   /** The environment to configure from; default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
   pollIntervalMs?: number;
@@ -93,7 +95,7 @@ export async function startCrmsync(options: StartOptions = {}): Promise<RunningC
     if (systems.emulators) {
       print(`  Salesforce emulator  ${systems.emulators.salesforce.url}`);
       print(`  HubSpot emulator     ${systems.emulators.hubspot.url}`);
-      if ((options.seed ?? 'demo') === 'demo' && (await applyDemoSettingsOnFirstStart(store, clock()))) {
+      if ((options.seed ?? 'demo') === 'demo' && (options.demoSettings ?? true) && (await applyDemoSettingsOnFirstStart(store, clock()))) {
         print('Demo settings: companies, deals, tickets, activities both ways and the Project__c custom object sync (change them in the UI).');
       }
     }

@@ -680,12 +680,17 @@ class ContactPlanner {
 
   // ---- helpers -------------------------------------------------------------------------------------------
 
-  /** The record is known, has an email, and the contact (when read) is not known by it. */
+  /**
+   * The record is known, has an email, and the contact, read with its emails, is not known by it. A contact merged
+   * away or deleted this cycle is read without properties: nothing says it is another person, so it is not.
+   */
   private isAnotherPerson(salesforceKey: string, hubspotId: string): boolean {
     const record = this.salesforceByKey.get(salesforceKey);
     const email = record ? normaliseEmail(record.fields.Email) : null;
     const contact = this.hubspotById.get(hubspotId);
-    return email !== null && contact !== undefined && !hubspotEmails(contact).includes(email);
+    if (email === null || contact === undefined || contact.deleted) return false;
+    const known = hubspotEmails(contact);
+    return known.length > 0 && !known.includes(email);
   }
 
   private isMember(hubspotId: string): boolean {

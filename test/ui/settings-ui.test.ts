@@ -86,7 +86,8 @@ describe('settings UI in Chromium', { timeout: 150_000 }, () => {
   beforeAll(async () => {
     await ensureWebBuilt();
     folder = mkdtempSync(join(tmpdir(), 'crmsync-ui-'));
-    crmsync = await startCrmsync({ dataDir: folder, port: 0, seed: 'demo', env: { CRMSYNC_LOG_LEVEL: 'silent' }, pollIntervalMs: 3_600_000, quiet: true });
+    // The tabs are driven from their defaults here (each test switches on what it shows), not from the demo settings.
+    crmsync = await startCrmsync({ dataDir: folder, port: 0, seed: 'demo', demoSettings: false, env: { CRMSYNC_LOG_LEVEL: 'silent' }, pollIntervalMs: 3_600_000, quiet: true });
     await crmsync.initialSync;
     salesforce = new SalesforceClient({ credentials: { kind: 'session', instanceUrl: crmsync.salesforceEmulator!.url, accessToken: 'ui-test' }, apiVersion: '62.0', meter: new CountingMeter() });
     browser = await openBrowser();

@@ -59,8 +59,10 @@ export function salesforceFieldsToRead(object: SalesforcePersonObject, mappings:
 }
 
 export function hubspotPropertiesToRead(mappings: readonly TypedFieldMapping[]): string[] {
-  // lifecyclestage: opportunity roles move it forward only, from the stage the contact has.
-  return [...new Set(['email', 'createdate', 'hs_lastmodifieddate', 'lifecyclestage', FORM_SUBMISSION_PROPERTY, ...Object.values(contactsDescription.salesforceIdProperty), ...mappings.map((mapping) => mapping.hubspotProperty)])];
+  // lifecyclestage: opportunity roles move it forward only, from the stage the contact has. hs_additional_emails:
+  // a contact is also known by the emails of the contacts merged into it; without them a merged person's own record
+  // would look like another person's (a duplicate contact made for it).
+  return [...new Set(['email', 'hs_additional_emails', 'createdate', 'hs_lastmodifieddate', 'lifecyclestage', FORM_SUBMISSION_PROPERTY, ...Object.values(contactsDescription.salesforceIdProperty), ...mappings.map((mapping) => mapping.hubspotProperty)])];
 }
 
 export function toSalesforcePerson(object: SalesforcePersonObject, record: SalesforceRecord): SalesforcePersonRecord {
