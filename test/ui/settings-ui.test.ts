@@ -89,7 +89,8 @@ describe('settings UI in Chromium', { timeout: 150_000 }, () => {
     // The tabs are driven from their defaults here (each test switches on what it shows), not from the demo settings.
     crmsync = await startCrmsync({ dataDir: folder, port: 0, seed: 'demo', demoSettings: false, env: { CRMSYNC_LOG_LEVEL: 'silent' }, pollIntervalMs: 3_600_000, quiet: true });
     await crmsync.initialSync;
-    salesforce = new SalesforceClient({ credentials: { kind: 'session', instanceUrl: crmsync.salesforceEmulator!.url, accessToken: 'ui-test' }, apiVersion: '62.0', meter: new CountingMeter() });
+    // A Salesforce user's writes, not crmsync's: their change events must wake crmsync (its own are echoes it drops).
+    salesforce = new SalesforceClient({ credentials: { kind: 'session', instanceUrl: crmsync.salesforceEmulator!.url, accessToken: 'ui-test' }, apiVersion: '62.0', meter: new CountingMeter(), callClient: 'salesforce-user' });
     browser = await openBrowser();
     page = browser.page;
     page.setDefaultTimeout(15_000);

@@ -52,6 +52,11 @@ export interface SalesforceClientOptions {
   describeCacheMs?: number;
   /** The time, for the describe cache's age only. */
   now?: () => number;
+  /**
+   * The client id named on every call (Sforce-Call-Options), which change events carry back in changeOrigin; default
+   * crmsync's own, whose events the trigger hub drops as echoes. Another name makes the writes someone else's.
+   */
+  callClient?: string;
 }
 
 const DEFAULT_DESCRIBE_CACHE_MS = 10 * 60_000;
@@ -124,9 +129,9 @@ export class SalesforceClient {
     this.now = options.now ?? Date.now;
     this.connection =
       credentials.kind === 'session'
-        ? new Connection({ instanceUrl: credentials.instanceUrl, accessToken: credentials.accessToken, version: options.apiVersion, callOptions: { client: CRMSYNC_CALL_CLIENT } })
+        ? new Connection({ instanceUrl: credentials.instanceUrl, accessToken: credentials.accessToken, version: options.apiVersion, callOptions: { client: options.callClient ?? CRMSYNC_CALL_CLIENT } })
         : new Connection({
-            callOptions: { client: CRMSYNC_CALL_CLIENT },
+            callOptions: { client: options.callClient ?? CRMSYNC_CALL_CLIENT },
             oauth2: { loginUrl: credentials.loginUrl, clientId: credentials.clientId, clientSecret: credentials.clientSecret },
             instanceUrl: credentials.instanceUrl,
             ...(credentials.accessToken ? { accessToken: credentials.accessToken } : {}),
