@@ -34,7 +34,6 @@ import { hubspotPropertiesToRead, pairFacts, salesforceFieldsToRead, toLinkedHub
 export const PARTNER_DELETED_ACTION = 'unlink_partner_deleted';
 
 export interface LinkedStore extends ContactRepositories {
-  auditTrail: ContactRepositories['auditTrail'] & { listForRecord(recordId: string, limit: number): Promise<Array<{ action: string; at: Date }>> };
   writeIntents: ContactRepositories['writeIntents'] & {
     listPending(limit: number): Promise<Array<{ system: string; object: string; operation: string; payload: unknown; createdAt: Date }>>;
   };
@@ -221,15 +220,14 @@ export async function gatherLinkedChanges(
   }
 
   // ---- deletes that must stick ---------------------------------------------------------------------------
+  const deletedAt = await partnersDeletedAt(store, [...unlinkedSalesforce, ...unlinkedHubspot]);
   for (const id of unlinkedSalesforce) {
-    const deletedAt = await partnerDeletedAt(store, id);
     const record = salesforceChanges.get(id);
-    if (deletedAt !== null && record) record.formerPartner = { deletedAt };
+    if (deletedAt.has(id) && record) record.formerPartner = { deletedAt: deletedAt.get(id)! };
   }
   for (const id of unlinkedHubspot) {
-    const deletedAt = await partnerDeletedAt(store, id);
     const record = hubspotChanges.get(id);
-    if (deletedAt !== null && record) record.formerPartner = { deletedAt };
+    if (deletedAt.has(id) && record) record.formerPartner = { deletedAt: deletedAt.get(id)! };
   }
 
   const owners = await ownerDirectoryFor(mapped.mappings, salesforce, hubspot, sources.ownerCache);
@@ -396,7 +394,10 @@ export async function readCursor(store: ContactRepositories, system: 'salesforce
   return checkpoint ? { time: checkpoint.cursorTime, lastId: checkpoint.cursorLastId } : null;
 }
 
-async function partnerDeletedAt(store: LinkedStore, recordId: string): Promise<number | null> {
-  const [latest] = await store.auditTrail.listForRecord(recordId, 1);
-  return latest?.action === PARTNER_DELETED_ACTION ? latest.at.getTime() : null;
+/** When each record's partner was deleted, for those whose latest audit entry says so: one query per 500 records. */
+async function partnersDeletedAt(store: LinkedStore, recordIds: readonly string[]): Promise<Map<string, number>> {
+  const deletedAt = new Map<string, number>();
+  if (recordIds.length === 0) return deletedAt;
+  for (const [id, latest] of await store.auditTrail.latestForRecords(recordIds)) if (latest.action === PARTNER_DELETED_ACTION) deletedAt.set(id, latest.at.getTime());
+  return deletedAt;
 }
