@@ -61,10 +61,16 @@ export interface SalesforceClientOptions {
 
 const DEFAULT_DESCRIBE_CACHE_MS = 10 * 60_000;
 
+interface TransportAnswer {
+  statusCode: number;
+  headers?: Record<string, unknown>;
+  body?: unknown;
+}
+
 interface CallContext {
   requests: number;
-  /** Set when an answer announced JSON and was not: jsforce hands such a body on as a string. */
-  malformed?: { status: number; length: number };
+  /** The last answer, kept (not parsed) to be judged only when the call failed or came back as text. */
+  lastAnswer?: TransportAnswer;
 }
 
 /**
@@ -83,14 +89,15 @@ function malformedAnswerError(call: Omit<ApiCall, 'system'>, malformed: { status
   });
 }
 
-function isUnparsableJson(response: { headers?: Record<string, unknown>; body?: unknown }): boolean {
-  const type = String(response.headers?.['content-type'] ?? '');
-  if (!/json/i.test(type) || typeof response.body !== 'string' || response.body.length === 0) return false;
+/** The answer announced JSON and is not: jsforce hands such a body on as a string. Parsed again only when judged. */
+function malformedAnswer(answer: TransportAnswer | undefined): { status: number; length: number } | null {
+  const type = String(answer?.headers?.['content-type'] ?? '');
+  if (!answer || !/json/i.test(type) || typeof answer.body !== 'string' || answer.body.length === 0) return null;
   try {
-    JSON.parse(response.body);
-    return false;
+    JSON.parse(answer.body);
+    return null;
   } catch {
-    return true;
+    return { status: answer.statusCode, length: answer.body.length };
   }
 }
 
@@ -161,7 +168,7 @@ export class SalesforceClient {
         // Observed, not chained: jsforce keeps using the original promise (it also carries the response stream).
         answer.then(
           (response) => {
-            if (isUnparsableJson(response)) context.malformed = { status: response.statusCode, length: String(response.body).length };
+            context.lastAnswer = response;
           },
           () => undefined,
         );
@@ -176,11 +183,14 @@ export class SalesforceClient {
     const context: CallContext = { requests: 0 };
     try {
       const result = await this.context.run(context, run);
-      if (context.malformed) throw malformedAnswerError(call, context.malformed);
+      // Every operation here answers an object or an array: text is a body jsforce could not parse.
+      const malformed = typeof result === 'string' ? malformedAnswer(context.lastAnswer) : null;
+      if (malformed) throw malformedAnswerError(call, malformed);
       return result;
     } catch (error) {
-      if (context.malformed) throw malformedAnswerError(call, context.malformed);
       if (error instanceof SalesforceRequestError) throw error;
+      const malformed = malformedAnswer(context.lastAnswer);
+      if (malformed) throw malformedAnswerError(call, malformed);
       throw new SalesforceRequestError(toVendorError(error));
     } finally {
       await this.meter.settle(reservation, apiCall, context.requests);
