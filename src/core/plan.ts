@@ -297,7 +297,7 @@ class ContactPlanner {
   }
 
   private planSalesforceFate(record: SalesforcePersonRecord): void {
-    const fate = salesforceFate(record);
+    const fate = this.finalFate(salesforceFate(record));
     if (!fate) return;
     const link = this.linkBySalesforce.get(sfKey(record.object, record.id));
     if (!link) {
@@ -321,6 +321,28 @@ class ContactPlanner {
     // SystemModstamp has whole seconds: the end of that second, so a HubSpot change in it counts as before (held).
     if (change.change === 'unlink' && change.partnerGone) change.partnerGoneAt = record.modifiedAt + 999;
     this.applyLinkChange(change, link);
+  }
+
+  /**
+   * A merge's master that has a fate of its own in the same cycle (converted, or merged again, both before crmsync
+   * saw the first merge) is not where the person now lives: the link follows the chain to the record that stands.
+   * Moved onto the converted lead instead, it would be unlinked again next cycle (the Contact is someone else's
+   * link by then) and the contact would recreate the person as a second Lead.
+   */
+  private finalFate(fate: SalesforcePersonFate | undefined): SalesforcePersonFate | undefined {
+    if (fate?.kind !== 'merged') return fate;
+    let resolved = fate;
+    const seen = new Set<string>();
+    for (;;) {
+      const key = sfKey(resolved.masterObject, resolved.masterId);
+      const master = this.salesforceByKey.get(key);
+      if (!master || seen.has(key)) return resolved;
+      seen.add(key);
+      const next = salesforceFate(master);
+      if (next?.kind === 'converted') resolved = { kind: 'merged', masterObject: 'Contact', masterId: next.convertedContactId };
+      else if (next?.kind === 'merged') resolved = next;
+      else return resolved;
+    }
   }
 
   /**

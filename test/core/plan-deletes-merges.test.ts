@@ -108,6 +108,32 @@ describe('planContactSync: merges', () => {
     }
   });
 
+  it('a merge whose master was converted before crmsync saw either follows the master to its Contact: the two contacts merge', () => {
+    const result = plan({
+      links: [link, master],
+      salesforceChanges: [
+        lead('00Q1', {}, { deleted: true, masterRecordId: '00Q2' }),
+        lead('00Q2', { Email: 'grace@x.com', LastName: 'H', Company: 'Acme' }, { converted: { contactId: '0031', accountId: '0011' } }),
+      ],
+      hubspotChanges: [contact('101', { ...ada, salesforceleadid: '00Q1' }), contact('202', { email: 'grace@x.com', lastname: 'H', salesforceleadid: '00Q2' })],
+    });
+    expect(result.linkChanges).toEqual([
+      expect.objectContaining({ change: 'move', hubspotId: '202', to: { salesforceObject: 'Contact', salesforceId: '0031' }, because: 'lead_converted' }),
+      expect.objectContaining({ change: 'merge_hubspot_contacts', hubspotId: '101', intoHubspotId: '202', master: { salesforceObject: 'Contact', salesforceId: '0031' } }),
+    ]);
+    expect(result.salesforceCreates).toEqual([]);
+  });
+
+  it('a merge whose master was merged again follows the chain to the record that stands', () => {
+    const third: StoredContactLink = { linkId: 'L3', hubspotId: '303', salesforceObject: 'Lead', salesforceId: '00Q3' };
+    const result = plan({
+      links: [link, third],
+      salesforceChanges: [lead('00Q1', {}, { deleted: true, masterRecordId: '00Q2' }), lead('00Q2', {}, { deleted: true, masterRecordId: '00Q3' })],
+      hubspotChanges: [contact('101', { ...ada, salesforceleadid: '00Q1' })],
+    });
+    expect(result.linkChanges).toEqual([expect.objectContaining({ change: 'merge_hubspot_contacts', hubspotId: '101', intoHubspotId: '303', master: { salesforceObject: 'Lead', salesforceId: '00Q3' } })]);
+  });
+
   it('a HubSpot merge into a new record keeps the link the survivor\'s values name, and unlinks the other', () => {
     const survivor = contact('303', { ...ada, salesforceleadid: '00Q2' }, { modifiedAt: 9_000 });
     const result = plan({
