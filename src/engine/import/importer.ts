@@ -19,6 +19,7 @@ import type { CallCount } from '../contacts/ports.ts';
 import { ImportRefusedError, type ImportControl, type ImportOrder, type ImportProgress } from '../import-control.ts';
 import { readSettings, type SettingsStorePort } from '../settings.ts';
 import type { ImportTarget } from './targets.ts';
+import { OwnerDirectoryCache } from '../owners.ts';
 import type { Settings } from '../../core/settings.ts';
 
 /** SOQL's page, and the most ids a Salesforce retrieve takes: one page is one read and one retrieve. */
@@ -165,6 +166,7 @@ export class Importer implements ImportControl {
     const bounds = { createdAfter: stored.createdAfter, modifiedAfter: stored.modifiedAfter };
     const where = target.conditions(bounds);
     let cursor = stored.cursor;
+    const ownerCache = new OwnerDirectoryCache();
     try {
       if (stored.total === null) {
         const counted = await this.metered(async () => {
@@ -190,7 +192,7 @@ export class Importer implements ImportControl {
             const rows = await this.readPage(target, where, after);
             const last = rows.at(-1)?.Id;
             const scope = [`Id >= '${String(rows[0]?.Id)}'`, `Id <= '${String(last)}'`, ...where].join(' AND ');
-            return { rows: rows.length, last, counts: last === undefined ? null : await target.syncPage(rows, { settings, importId, scope }) };
+            return { rows: rows.length, last, counts: last === undefined ? null : await target.syncPage(rows, { settings, importId, scope, ownerCache }) };
           }),
         );
         if (!page.result.counts || page.result.last === undefined) {

@@ -15,6 +15,7 @@ import { customObjectPairs } from '../custom-objects.ts';
 import { runLinkedSyncCycle, type LinkedSyncSummary } from '../linked/cycle.ts';
 import { isEnabled, salesforceObjectOf } from '../linked/records.ts';
 import { runUnlessSuspended } from '../suspension.ts';
+import type { OwnerDirectoryCache } from '../owners.ts';
 
 export interface ImportBounds {
   createdAfter: Date | null;
@@ -42,7 +43,8 @@ export interface ImportTarget {
   /** Why the object cannot be imported with these settings, naming the setting; null: it can. */
   refusal(settings: Settings): string | null;
   /** `scope`: a SOQL condition on `pageObject` selecting exactly this page's rows. */
-  syncPage(rows: readonly SalesforceRecord[], context: { settings: Settings; importId: string; scope: string }): Promise<ImportPageResult>;
+  /** `ownerCache`: one per import run, so the owner directory is read once per import, not once per page. */
+  syncPage(rows: readonly SalesforceRecord[], context: { settings: Settings; importId: string; scope: string; ownerCache: OwnerDirectoryCache }): Promise<ImportPageResult>;
 }
 
 export function importTargets(deps: SyncCycleDeps): ImportTarget[] {
@@ -83,7 +85,7 @@ function activityTarget(deps: SyncCycleDeps, object: 'Task' | 'Event'): ImportTa
       toggles.some((toggle) => settings.activities.fromSalesforce[toggle])
         ? null
         : `importing ${object} needs ${toggles.map((toggle) => `activities.fromSalesforce.${toggle}`).join(' or ')} to be true (all off): turn Salesforce → HubSpot activity sync on first`,
-    (ids, context) => runActivitySyncCycle(deps, { settings: context.settings, runId: context.importId, importIds: { object, ids } }),
+    (ids, context) => runActivitySyncCycle({ ...deps, ownerCache: context.ownerCache }, { settings: context.settings, runId: context.importId, importIds: { object, ids } }),
   );
 }
 
@@ -128,7 +130,7 @@ function contactTarget(deps: SyncCycleDeps, object: 'Lead' | 'Contact'): ImportT
     // A person with no email never syncs (SPEC section 5), and a converted lead lives on as its contact.
     conditions: (bounds) => [...dateConditions(bounds), 'Email != null', ...(object === 'Lead' ? ['IsConverted = false'] : [])],
     refusal: () => null,
-    syncPage: async (rows) => ({ read: rows.length, ...contactCounts(await contactPage(deps, object, rows.map((row) => String(row.Id)))) }),
+    syncPage: async (rows, { ownerCache }) => ({ read: rows.length, ...contactCounts(await contactPage({ ...deps, ownerCache }, object, rows.map((row) => String(row.Id)))) }),
   };
 }
 
@@ -139,7 +141,7 @@ function linkedTarget(deps: SyncCycleDeps, description: LinkedObjectDescription)
     object,
     // HubSpot's rule too: the pair's sync must be on before its import, or nothing would be created.
     (settings) => (isEnabled(description, settings) ? null : `importing ${object} needs ${description.enabledSettingKey} to be true (it is off): turn ${description.name} sync on first`),
-    (ids, context) => runLinkedSyncCycle(deps, description, { settings: context.settings, runId: context.importId, importIds: ids, importScope: context.scope }),
+    (ids, context) => runLinkedSyncCycle({ ...deps, ownerCache: context.ownerCache }, description, { settings: context.settings, runId: context.importId, importIds: ids, importScope: context.scope }),
   );
 }
 
@@ -172,7 +174,7 @@ function campaignTarget(deps: SyncCycleDeps): ImportTarget {
     pageFields: ['LeadId', 'ContactId'],
     conditions: (bounds) => ['Campaign.IsActive = true', ...dateConditions(bounds, 'Campaign.'), '(ContactId != null OR Lead.IsConverted = false)'],
     refusal: () => null,
-    syncPage: async (rows) => {
+    syncPage: async (rows, { ownerCache }) => {
       // Read counts memberships, as the total does, so the progress reaches it; a person in two campaigns syncs once.
       const result: ImportPageResult = { read: rows.length, created: 0, updated: 0, failed: 0 };
       // A row with a contact is that contact's (Salesforce keeps LeadId on the rows of a converted lead).
@@ -184,7 +186,7 @@ function campaignTarget(deps: SyncCycleDeps): ImportTarget {
       for (const object of ['Lead', 'Contact'] as const) {
         const ids = [...people[object]];
         if (ids.length === 0) continue;
-        const counts = contactCounts(await contactPage(deps, object, ids));
+        const counts = contactCounts(await contactPage({ ...deps, ownerCache }, object, ids));
         result.created += counts.created;
         result.updated += counts.updated;
         result.failed += counts.failed;

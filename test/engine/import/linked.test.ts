@@ -54,7 +54,17 @@ describe('import of accounts and opportunities', () => {
     expect((await world.store.imports.find(stopped.importId))?.cursor).toMatch(/^001/);
     expect(await hubspotRecords(world, 'companies')).toHaveLength(2_000);
 
-    const resumed = await imported(importerOf(world), { object: 'Account' });
+    // The owner directory (Salesforce's users, HubSpot's owners) is read once per import run, not once per page.
+    const userQueries: string[] = [];
+    const queryPages = world.salesforce.queryPages.bind(world.salesforce);
+    world.salesforce.queryPages = (soql, ...rest) => {
+      if (/\bFROM User\b/.test(soql)) userQueries.push(soql);
+      return queryPages(soql, ...rest);
+    };
+    const resumed = await imported(importerOf(world), { object: 'Account' }).finally(() => {
+      world.salesforce.queryPages = queryPages;
+    });
+    expect(userQueries).toHaveLength(1);
     expect(resumed).toMatchObject({ importId: stopped.importId, state: 'succeeded', read: 4_500, total: 4_500, created: 4_500, failed: 0, failure: null });
     const companies = await hubspotRecords(world, 'companies');
     expect(companies).toHaveLength(4_500);
