@@ -406,6 +406,10 @@ class ContactPlanner {
     this.dropLink(current);
     this.unlinkedNow.add(`hs:${current.hubspotId}`);
     this.unlinkedNow.add(`sf:${sfKey(current.salesforceObject, current.salesforceId)}`);
+    // A contact merged away in HubSpot lives on in its survivor (a new id): unless the survivor is linked by now,
+    // it must not be sent as a new person in the cycle that dropped the merged-away contact's link.
+    const survivor = this.hubspotById.get(current.hubspotId)?.mergedIntoId;
+    if (survivor) this.unlinkedNow.add(`hs:${survivor}`);
     if (change.change === 'delete_hubspot_contact') {
       this.retiring.add(change.hubspotId);
       this.result.hubspotDeletes.push({ hubspotId: change.hubspotId, because: change.because });

@@ -134,6 +134,19 @@ describe('planContactSync: merges', () => {
     expect(result.linkChanges).toEqual([expect.objectContaining({ change: 'merge_hubspot_contacts', hubspotId: '101', intoHubspotId: '303', master: { salesforceObject: 'Lead', salesforceId: '00Q3' } })]);
   });
 
+  it('a contact merged away in HubSpot whose lead went in the same cycle: its survivor is not sent as a new person', () => {
+    const converted = lead('00Q1', { Email: 'ada@x.com', LastName: 'L', Company: 'Acme' }, { converted: { contactId: '0032', accountId: null } });
+    const taken: StoredContactLink = { linkId: 'L2', hubspotId: '202', salesforceObject: 'Contact', salesforceId: '0032' };
+    const result = plan({
+      links: [link, taken],
+      salesforceChanges: [converted],
+      hubspotChanges: [contact('101', {}, { deleted: true, mergedIntoId: '303' }), contact('303', { ...ada, salesforceleadid: '00Q1' }, { modifiedAt: 9_000 })],
+    });
+    expect(result.linkChanges).toMatchObject([{ change: 'unlink', hubspotId: '101', salesforceId: '00Q1' }]);
+    expect(result.salesforceCreates).toEqual([]);
+    expect(result.skips).toContainEqual(expect.objectContaining({ side: 'hubspot', id: '303', reason: expect.stringMatching(/link was dropped in this cycle/) as string }));
+  });
+
   it('a HubSpot merge into a new record keeps the link the survivor\'s values name, and unlinks the other', () => {
     const survivor = contact('303', { ...ada, salesforceleadid: '00Q2' }, { modifiedAt: 9_000 });
     const result = plan({

@@ -403,11 +403,24 @@ function contestedHubspotContacts(
 async function unlinkedWhenPartnerWent(store: ContactRepositories, contacts: readonly HubSpotObject[]): Promise<Map<string, NonNullable<HubspotContactRecord['formerPartner']>>> {
   const held = new Map<string, NonNullable<HubspotContactRecord['formerPartner']>>();
   if (contacts.length === 0) return held;
-  for (const [id, entry] of await store.auditTrail.latestForRecords(contacts.map((contact) => contact.id))) {
-    const from = entry.changes.from as { salesforceObject?: unknown; salesforceId?: unknown } | undefined;
-    if (entry.action !== 'unlink' || entry.changes.partnerGone !== true || !from || !isPersonObject(String(from.salesforceObject))) continue;
-    const goneAt = typeof entry.changes.partnerGoneAt === 'number' ? entry.changes.partnerGoneAt : entry.at.getTime();
-    held.set(id, { salesforceObject: from.salesforceObject as SalesforcePersonObject, salesforceId: String(from.salesforceId), deletedAt: goneAt });
+  // A HubSpot merge makes a new contact: the survivor of a contact unlinked for a gone partner is held as that
+  // contact was (the merge itself is not an edit of the person), or the survivor would recreate the deleted person.
+  const ownIds = (contact: HubSpotObject) => [contact.id, ...(contact.properties.hs_merged_object_ids ?? '').split(';').filter((id) => id !== '' && id !== contact.id)];
+  const latest = await store.auditTrail.latestForRecords([...new Set(contacts.flatMap(ownIds))]);
+  for (const contact of contacts) {
+    for (const id of ownIds(contact)) {
+      const entry = latest.get(id);
+      if (!entry) continue;
+      const from = entry.changes.from as { salesforceObject?: unknown; salesforceId?: unknown } | undefined;
+      // The contact's own latest entry decides when it has one; a merged-away id is looked at only without it.
+      if (entry.action !== 'unlink' || entry.changes.partnerGone !== true || !from || !isPersonObject(String(from.salesforceObject))) {
+        if (id === contact.id) break;
+        continue;
+      }
+      const goneAt = typeof entry.changes.partnerGoneAt === 'number' ? entry.changes.partnerGoneAt : entry.at.getTime();
+      held.set(contact.id, { salesforceObject: from.salesforceObject as SalesforcePersonObject, salesforceId: String(from.salesforceId), deletedAt: goneAt });
+      break;
+    }
   }
   return held;
 }

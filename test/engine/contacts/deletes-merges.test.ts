@@ -88,6 +88,34 @@ describe('a Salesforce lead or contact deleted', () => {
     expect(await salesforceRecords(world, 'Lead')).toMatchObject([{ Email: 'forgotten@example.com', LastName: 'Remembered' }]);
   });
 
+  it('holds the survivor of a HubSpot merge as its merged-away contact was held: the merge does not recreate the person', async () => {
+    await alignLeadStatus(world);
+    const created = await world.hubspot.batchCreate('contacts', [{ properties: { email: 'held@example.com', lastname: 'Held' } }]);
+    const heldId = created.results[0]!.id;
+    await cycle(world);
+    const [lead] = await salesforceRecords(world, 'Lead');
+    // Merged in HubSpot with a contact crmsync never saw, and the lead deleted: one cycle sees both.
+    const other = await world.hubspot.batchCreate('contacts', [{ properties: { email: 'unseen@example.com', lastname: 'Unseen' } }]);
+    const merged = (await hubspotAdmin('merge', { objectType: 'contacts', primaryObjectId: heldId, objectIdToMerge: other.results[0]!.id })) as { id: string };
+    await world.salesforce.delete('Lead', [String(lead!.Id)]);
+    const { store, salesforce, hubspot, calls } = world;
+    const deleted = { system: 'salesforce' as const, object: 'Lead', recordId: String(lead!.Id), happenings: { deleted: new Date() }, changedFields: [] };
+    const summary = await runContactSyncCycle({ store, salesforce, hubspot, calls, clock: () => new Date(), archivedScanIntervalMs: 0, triggers: { records: [deleted], reconciliations: [] } });
+    expect(summary.salesforce.created).toBe(0);
+    expect(await linksOf(world, [heldId, merged.id])).toEqual([]);
+
+    // Later cycles re-read the survivor; with the deleted lead's id gone from it, the store's memory of the merged-away
+    // contact's unlink still holds it.
+    await editInHubspot(world, merged.id, { salesforceleadid: '' });
+    for (let i = 0; i < 2; i += 1) expect((await cycle(world)).salesforce.created).toBe(0);
+    expect(await salesforceRecords(world, 'Lead')).toEqual([]);
+
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await editInHubspot(world, merged.id, { lastname: 'Edited' });
+    expect((await cycle(world)).salesforce.created).toBe(1);
+    expect(await salesforceRecords(world, 'Lead')).toMatchObject([{ Email: 'held@example.com', LastName: 'Edited' }]);
+  });
+
   it('with delete_contact archives the HubSpot contact, also outside the inclusion list, and recreates nothing', async () => {
     await alignLeadStatus(world);
     await settings({ onSalesforceDelete: 'delete_contact' });
