@@ -27,11 +27,16 @@ export class AuditTrailRepository {
     return rows.map(toAuditEntry);
   }
 
-  /** Each record's newest entry, for many records in one query per chunk: what happened to it last. */
-  async latestForRecords(recordIds: readonly string[]): Promise<Map<string, AuditEntry>> {
+  /**
+   * Each record's newest entry, for many records in one query per chunk: what happened to it last. `actions` narrows
+   * it to the newest of those actions (what happened last to its link, say, past the property writes that follow).
+   */
+  async latestForRecords(recordIds: readonly string[], actions?: readonly string[]): Promise<Map<string, AuditEntry>> {
     const latest = new Map<string, AuditEntry>();
     for (const batch of chunks([...new Set(recordIds)], 500)) {
-      const newest = this.context.db.selectFrom('auditTrail').select((eb) => eb.fn.max('id').as('id')).where('recordId', 'in', batch).groupBy('recordId');
+      let newest = this.context.db.selectFrom('auditTrail').select((eb) => eb.fn.max('id').as('id')).where('recordId', 'in', batch);
+      if (actions && actions.length > 0) newest = newest.where('action', 'in', [...actions]);
+      newest = newest.groupBy('recordId');
       const rows = await this.context.db.selectFrom('auditTrail').selectAll().where('id', 'in', newest).execute();
       for (const row of rows) if (row.recordId !== null) latest.set(row.recordId, toAuditEntry(row));
     }

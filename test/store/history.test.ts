@@ -61,6 +61,20 @@ describeEachDatabase('audit trail', (database) => {
     expect(await store.auditTrail.pruneBefore(later(5))).toBe(1);
     expect(await store.auditTrail.listRecent(10)).toHaveLength(2);
   });
+
+  it('finds each record\'s newest entry, or its newest of some actions, for many records at once', async () => {
+    const store = await database.fresh().open();
+    await store.auditTrail.append([
+      { at: t0, system: 'hubspot', object: 'contacts', recordId: '7', linkId: 'l1', action: 'unlink', changes: { partnerGone: true }, reason: 'lead deleted', runId: 'r1' },
+      { at: t0, system: 'hubspot', object: 'contacts', recordId: '7', linkId: 'l1', action: 'update', changes: { salesforceleadid: '' }, reason: 'cleared', runId: 'r1' },
+      { at: later(1), system: 'hubspot', object: 'contacts', recordId: '8', linkId: 'l2', action: 'link', changes: {}, reason: 'linked', runId: 'r2' },
+    ]);
+    const newest = await store.auditTrail.latestForRecords(['7', '8', '9']);
+    expect([...newest].map(([id, entry]) => [id, entry.action]).sort()).toEqual([['7', 'update'], ['8', 'link']]);
+    const links = await store.auditTrail.latestForRecords(['7', '8'], ['link', 'unlink']);
+    expect(links.get('7')).toMatchObject({ action: 'unlink', changes: { partnerGone: true } });
+    expect(links.get('8')?.action).toBe('link');
+  });
 });
 
 describeEachDatabase('sync runs', (database) => {

@@ -413,6 +413,9 @@ describe('settings UI in Chromium', { timeout: 150_000 }, () => {
     await settingBecomes('activities.fromSalesforce.tasks', true);
     await page.getByRole('switch', { name: 'Notes', exact: true }).uncheck();
     await settingBecomes('activities.timeline.notes', false);
+    // The two switches with no CRM object behind them say they do not sync, where the admin turns them on.
+    await expect(page.getByRole('switch', { name: 'Form submissions', exact: true }).getAttribute('aria-describedby').then((id) => page.locator(`[id="${id}"]`).textContent())).resolves.toMatch(/^Not synced yet/);
+    expect(await page.getByRole('switch', { name: 'Meetings', exact: true }).getAttribute('aria-describedby')).toBeNull();
     await screenshot(page, 'activities');
   });
 

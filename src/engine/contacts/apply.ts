@@ -373,7 +373,10 @@ class ContactPlanWriter {
     if (emails.length === 0) return found;
     const byEmail = new Map<string, string>();
     for (const list of soqlInLists(emails)) {
-      for await (const page of this.context.salesforce.queryPages(`SELECT Id, Email FROM ${object} WHERE Email IN (${list}) ORDER BY CreatedDate, Id`, object)) {
+      // A converted lead keeps its email but is not a record this create could have made (nor a person's live
+      // record): matched, the contact would be linked to it, unlinked as converted next cycle, and so on forever.
+      const live = object === 'Lead' ? ' AND IsConverted = false' : '';
+      for await (const page of this.context.salesforce.queryPages(`SELECT Id, Email FROM ${object} WHERE Email IN (${list})${live} ORDER BY CreatedDate, Id`, object)) {
         for (const record of page) {
           const email = normaliseEmail(record.Email);
           if (email && !byEmail.has(email)) byEmail.set(email, String(record.Id));

@@ -400,13 +400,18 @@ function contestedHubspotContacts(
  * contact (a run killed between the Salesforce create and the HubSpot write that carries the id), or were cleared
  * when the record's successor was linked to another contact; the store remembers either way.
  */
+/** The audit actions that change what a contact is linked to (src/engine/contacts/apply.ts). */
+const LINK_ACTIONS = ['link', 'unlink', 'relink', 'merge'] as const;
+
 async function unlinkedWhenPartnerWent(store: ContactRepositories, contacts: readonly HubSpotObject[]): Promise<Map<string, NonNullable<HubspotContactRecord['formerPartner']>>> {
   const held = new Map<string, NonNullable<HubspotContactRecord['formerPartner']>>();
   if (contacts.length === 0) return held;
   // A HubSpot merge makes a new contact: the survivor of a contact unlinked for a gone partner is held as that
   // contact was (the merge itself is not an edit of the person), or the survivor would recreate the deleted person.
   const ownIds = (contact: HubSpotObject) => [contact.id, ...(contact.properties.hs_merged_object_ids ?? '').split(';').filter((id) => id !== '' && id !== contact.id)];
-  const latest = await store.auditTrail.latestForRecords([...new Set(contacts.flatMap(ownIds))]);
+  // What happened last to the contact's link: the unlink of a conversion into a taken Contact is followed by a
+  // write clearing the lead id, which must not hide it.
+  const latest = await store.auditTrail.latestForRecords([...new Set(contacts.flatMap(ownIds))], LINK_ACTIONS);
   for (const contact of contacts) {
     for (const id of ownIds(contact)) {
       const entry = latest.get(id);

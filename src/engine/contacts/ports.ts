@@ -104,7 +104,7 @@ export interface ContactRepositories {
   auditTrail: {
     append(entries: readonly AuditEntry[]): Promise<void>;
     /** Each record's newest entry: an unlink whose partner went holds an unlinked contact (gather.ts). */
-    latestForRecords(recordIds: readonly string[]): Promise<Map<string, AuditEntry>>;
+    latestForRecords(recordIds: readonly string[], actions?: readonly string[]): Promise<Map<string, AuditEntry>>;
   };
   syncRuns: {
     start(kind: 'initial' | 'incremental', now: Date): Promise<{ runId: string }>;

@@ -116,6 +116,41 @@ describe('a Salesforce lead or contact deleted', () => {
     expect(await salesforceRecords(world, 'Lead')).toMatchObject([{ Email: 'held@example.com', LastName: 'Edited' }]);
   });
 
+  it('a lead converted into a Contact another contact is linked to: its contact is held, not sent back as a new Lead', async () => {
+    await alignLeadStatus(world);
+    const { leadId, contactId } = await syncedLead(world, { LastName: 'Taken', Email: 'taken@example.com' });
+    const [other] = await world.salesforce.create('Contact', [{ LastName: 'Owner', Email: 'owner@example.com' }]);
+    await cycle(world);
+    await salesforceAdmin('convertLead', { leadId, contactId: String(other!.id), convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
+
+    await cycle(world);
+    expect(await linksOf(world, [contactId])).toEqual([]);
+    // The unlink cleared the contact's lead id (a write, audited after the unlink): the store still holds it.
+    expect((await hubspotContacts(world)).find((contact) => contact.id === contactId)?.properties.salesforceleadid ?? '').toBe('');
+    for (let i = 0; i < 2; i += 1) expect((await cycle(world)).salesforce.created).toBe(0);
+    expect((await salesforceRecords(world, 'Lead')).filter((lead) => lead.IsConverted !== true)).toEqual([]);
+  });
+
+  it('a create left pending by a dead process is not taken for done by a converted lead with the same email', async () => {
+    await alignLeadStatus(world);
+    // The person's old lead was converted, and its Contact then took another email: nothing in Salesforce stands for
+    // the address now, so the contact is sent as a new Lead.
+    const [old] = await world.salesforce.create('Lead', [{ Company: 'Acme', LastName: 'Old', Email: 'again@example.com' }]);
+    const conversion = (await salesforceAdmin('convertLead', { leadId: String(old!.id), convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true })) as { contactId: string };
+    await world.salesforce.update('Contact', [{ Id: conversion.contactId, Email: 'elsewhere@example.com' }]);
+    const created = await world.hubspot.batchCreate('contacts', [{ properties: { email: 'again@example.com', lastname: 'Again' } }]);
+    const contactId = created.results[0]!.id;
+    // A process died after recording the create's intent, before knowing whether Salesforce had the Lead.
+    await world.store.writeIntents.recordMany([{ idempotencyKey: `contacts:hubspot:${contactId}:Lead`, system: 'salesforce', object: 'Lead', operation: 'create', recordId: null, linkId: null, payload: {} }], new Date(engineNow(world).getTime() - 60_000));
+
+    await cycle(world);
+    const [link] = await linksOf(world, [contactId]);
+    expect(link?.salesforceObject).toBe('Lead');
+    expect(link?.salesforceId).not.toBe(String(old!.id));
+    await settles();
+    expect((await linksOf(world, [contactId]))[0]?.salesforceId).toBe(link?.salesforceId);
+  });
+
   it('with delete_contact archives the HubSpot contact, also outside the inclusion list, and recreates nothing', async () => {
     await alignLeadStatus(world);
     await settings({ onSalesforceDelete: 'delete_contact' });
