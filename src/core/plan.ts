@@ -324,7 +324,7 @@ class ContactPlanner {
   }
 
   /**
-   * A merge's master that has a fate of its own in the same cycle (converted, or merged again, both before crmsync
+   * A merge's master that has a fate of its own in the same cycle (converted, merged again or deleted, all before crmsync
    * saw the first merge) is not where the person now lives: the link follows the chain to the record that stands.
    * Moved onto the converted lead instead, it would be unlinked again next cycle (the Contact is someone else's
    * link by then) and the contact would recreate the person as a second Lead.
@@ -341,6 +341,9 @@ class ContactPlanner {
       const next = salesforceFate(master);
       if (next?.kind === 'converted') resolved = { kind: 'merged', masterObject: 'Contact', masterId: next.convertedContactId };
       else if (next?.kind === 'merged') resolved = next;
+      // The master was deleted too: the person is gone from Salesforce, and the loser's contact follows the delete
+      // setting as the master's does (merged into the master's contact, it would leave a survivor nothing holds).
+      else if (next?.kind === 'deleted') return next;
       else return resolved;
     }
   }

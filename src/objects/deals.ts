@@ -1,8 +1,10 @@
 /**
  * HubSpot deals ↔ Salesforce Opportunities, when `deals.enabled` (SPEC section 3): stored link only, never
  * deduplicated. Deal stages meet Opportunity stages by label (`pipelineStage`); the engine reads the pipelines.
+ * Deal types meet Opportunity types through the standard pairs (New Customer is newbusiness).
  */
-import { defaultMapping, ownerMapping } from './description.ts';
+import { dealTypeValues } from '../core/mapping/picklist-values.ts';
+import { defaultMapping, ownerMapping, withValueMap } from './description.ts';
 import type { LinkedObjectDescription } from './linked-description.ts';
 
 export const dealsDescription: LinkedObjectDescription = {
@@ -16,7 +18,7 @@ export const dealsDescription: LinkedObjectDescription = {
     // HubSpot's closedate is a datetime; an Opportunity's CloseDate is a date: the UTC day travels.
     defaultMapping('closedate', 'CloseDate', 'datetime', 'date'),
     defaultMapping('dealstage', 'StageName', 'choice', 'picklist'),
-    defaultMapping('dealtype', 'Type', 'choice', 'picklist'),
+    withValueMap(defaultMapping('dealtype', 'Type', 'choice', 'picklist'), dealTypeValues),
     defaultMapping('description', 'Description', 'text', 'textarea'),
     ownerMapping(),
   ],

@@ -1,12 +1,12 @@
 /**
  * HubSpot tickets ↔ Salesforce Cases, when `tickets.enabled` (SPEC section 3): stored link only, never deduplicated.
  * The ticket's pipeline stage meets Case `Status` by the stage's label, as deal stages meet StageName; priority
- * meets Case `Priority` by label. A value with no counterpart (the stage "Waiting on contact", URGENT) is a
+ * meets Case `Priority` by label, source meets `Origin` (a form is Web). A value with no counterpart (the stage "Waiting on contact", URGENT) is a
  * property_value error naming it, until the admin adds it on the other side or changes it.
  * A Case's contact and account are lookups (ContactId, AccountId): they follow the ticket's contact and company
  * associations through those records' own links.
  */
-import { ticketPriorityValues } from '../core/mapping/picklist-values.ts';
+import { ticketPriorityValues, ticketSourceValues } from '../core/mapping/picklist-values.ts';
 import { defaultMapping, ownerMapping, withValueMap } from './description.ts';
 import type { LinkedObjectDescription } from './linked-description.ts';
 
@@ -20,7 +20,7 @@ export const ticketsDescription: LinkedObjectDescription = {
     defaultMapping('content', 'Description', 'text', 'textarea'),
     withValueMap(defaultMapping('hs_ticket_priority', 'Priority', 'choice', 'picklist'), ticketPriorityValues),
     defaultMapping('hs_pipeline_stage', 'Status', 'choice', 'picklist'),
-    defaultMapping('source_type', 'Origin', 'choice', 'picklist'),
+    withValueMap(defaultMapping('source_type', 'Origin', 'choice', 'picklist'), ticketSourceValues),
     ownerMapping(),
   ],
   deleteSettingKey: 'tickets.onSalesforceDelete',

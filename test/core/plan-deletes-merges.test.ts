@@ -124,6 +124,19 @@ describe('planContactSync: merges', () => {
     expect(result.salesforceCreates).toEqual([]);
   });
 
+  it('a merge whose master was then deleted is a delete: the contacts are not merged, both are unlinked and held', () => {
+    const result = plan({
+      links: [link, master],
+      salesforceChanges: [lead('00Q1', {}, { deleted: true, masterRecordId: '00Q2' }), lead('00Q2', {}, { deleted: true })],
+      hubspotChanges: [contact('101', { ...ada, salesforceleadid: '00Q1' }), contact('202', { email: 'grace@x.com', lastname: 'H', salesforceleadid: '00Q2' })],
+    });
+    expect(result.linkChanges).toEqual([
+      expect.objectContaining({ change: 'unlink', hubspotId: '101', salesforceId: '00Q1', partnerGone: true }),
+      expect.objectContaining({ change: 'unlink', hubspotId: '202', salesforceId: '00Q2', partnerGone: true }),
+    ]);
+    expect(result.salesforceCreates).toEqual([]);
+  });
+
   it('a merge whose master was merged again follows the chain to the record that stands', () => {
     const third: StoredContactLink = { linkId: 'L3', hubspotId: '303', salesforceObject: 'Lead', salesforceId: '00Q3' };
     const result = plan({

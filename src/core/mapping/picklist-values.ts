@@ -45,6 +45,19 @@ export function valueMap(name: string, toSalesforce: Record<string, string>, toH
  */
 export const ticketPriorityValues: PicklistValueMap = valueMap('ticket priority', { LOW: 'Low', MEDIUM: 'Medium', HIGH: 'High' }, { Low: 'LOW', Medium: 'MEDIUM', High: 'HIGH' }, { closed: true });
 
+/**
+ * Deal `dealtype` (newbusiness, existingbusiness) ↔ Opportunity `Type` (New Customer, Existing Customer - Upgrade,
+ * - Replacement, - Downgrade). One Salesforce value per HubSpot value, or a Downgrade read into HubSpot as
+ * existingbusiness would go back as an Upgrade; Replacement and Downgrade stay errors until the admin adds options.
+ */
+export const dealTypeValues: PicklistValueMap = valueMap('deal type', { NEWBUSINESS: 'New Customer', EXISTINGBUSINESS: 'Existing Customer - Upgrade' }, { 'New Customer': 'newbusiness', 'Existing Customer - Upgrade': 'existingbusiness' });
+
+/**
+ * Ticket `source_type` (CHAT, EMAIL, FORM, PHONE) ↔ Case `Origin` (Email, Phone, Web): email and phone meet by
+ * name; a web-to-case Case came through a form. Chat has no standard Origin and is not guessed.
+ */
+export const ticketSourceValues: PicklistValueMap = valueMap('ticket source', { FORM: 'Web' }, { Web: 'FORM' });
+
 export const leadStatusValues: PicklistValueMap = valueMap(
   'lead status',
   {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hubspotToSalesforce, salesforceToHubspot, sameSyncedValue } from '../../../src/core/mapping/convert.ts';
 import type { ValueShape } from '../../../src/core/mapping/model.ts';
-import { choiceToHubspot, choiceToSalesforce, industryValues, leadStatusValues, picklistKey, ticketPriorityValues } from '../../../src/core/mapping/picklist-values.ts';
+import { choiceToHubspot, choiceToSalesforce, dealTypeValues, industryValues, leadStatusValues, picklistKey, ticketPriorityValues, ticketSourceValues } from '../../../src/core/mapping/picklist-values.ts';
 
 const salesforceLeadStatuses = ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'];
 const hubspotLeadStatuses = ['NEW', 'OPEN', 'IN_PROGRESS', 'OPEN_DEAL', 'UNQUALIFIED', 'ATTEMPTED_TO_CONTACT', 'CONNECTED', 'BAD_TIMING'];
@@ -17,6 +17,8 @@ describe('picklist value maps', () => {
     ['lead status', leadStatusValues],
     ['industry', industryValues],
     ['ticket priority', ticketPriorityValues],
+    ['deal type', dealTypeValues],
+    ['ticket source', ticketSourceValues],
   ])('%s: a Salesforce value written to HubSpot reads back as itself (no bounce)', (_name, map) => {
     for (const [salesforceKey, hubspotValue] of Object.entries(map.toHubspot)) {
       const back = map.toSalesforce[picklistKey(hubspotValue)];
@@ -33,6 +35,19 @@ describe('picklist value maps', () => {
       const hubspot = choiceToHubspot(value, leadStatus.choices);
       expect(hubspot.ok && hubspotLeadStatuses.includes(hubspot.value)).toBe(true);
     }
+  });
+
+  it('pairs the vendors\' default deal types and ticket sources, and leaves the ones with no standard pair refused', () => {
+    const types = { valueMap: dealTypeValues, salesforce: { values: ['Existing Customer - Upgrade', 'Existing Customer - Replacement', 'Existing Customer - Downgrade', 'New Customer'], restricted: true }, hubspot: ['newbusiness', 'existingbusiness'] };
+    expect(choiceToHubspot('New Customer', types)).toEqual({ ok: true, value: 'newbusiness' });
+    expect(choiceToHubspot('Existing Customer - Upgrade', types)).toEqual({ ok: true, value: 'existingbusiness' });
+    expect(choiceToSalesforce('existingbusiness', types)).toEqual({ ok: true, value: 'Existing Customer - Upgrade' });
+    expect(choiceToHubspot('Existing Customer - Downgrade', types).ok).toBe(false);
+    const sources = { valueMap: ticketSourceValues, salesforce: { values: ['Email', 'Phone', 'Web'], restricted: true }, hubspot: ['CHAT', 'EMAIL', 'FORM', 'PHONE'] };
+    expect(choiceToHubspot('Web', sources)).toEqual({ ok: true, value: 'FORM' });
+    expect(choiceToHubspot('Phone', sources)).toEqual({ ok: true, value: 'PHONE' });
+    expect(choiceToSalesforce('FORM', sources)).toEqual({ ok: true, value: 'Web' });
+    expect(choiceToSalesforce('CHAT', sources).ok).toBe(false);
   });
 
   it('keeps values both sides hold as they are, in the receiving side’s spelling', () => {

@@ -10,11 +10,12 @@ describe('deals ⇄ Opportunities', () => {
   it('creates a deal for an Opportunity, stage by label, on the company of its Account; a second cycle writes nothing', async () => {
     await saveSettings(world, { companies: { enabled: true }, deals: { enabled: true } });
     const accountId = await createInSalesforce(world, 'Account', { Name: 'Acme' });
-    const opportunityId = await createInSalesforce(world, 'Opportunity', { Name: 'Acme renewal', StageName: 'Closed Won', CloseDate: '2026-03-31', Amount: 1200, AccountId: accountId });
+    const opportunityId = await createInSalesforce(world, 'Opportunity', { Name: 'Acme renewal', StageName: 'Closed Won', CloseDate: '2026-03-31', Amount: 1200, AccountId: accountId, Type: 'New Customer' });
     const first = await fullCycle(world);
     expect(first.objects.map((object) => object.object)).toEqual(['companies', 'deals']);
     const [deal] = await hubspotRecords(world, 'deals');
-    expect(deal?.properties).toMatchObject({ dealname: 'Acme renewal', dealstage: 'closedwon', amount: '1200', salesforceopportunityid: opportunityId });
+    // Salesforce's default Type pairs with HubSpot's default deal type (picklist-values.ts, dealTypeValues).
+    expect(deal?.properties).toMatchObject({ dealname: 'Acme renewal', dealstage: 'closedwon', dealtype: 'newbusiness', amount: '1200', salesforceopportunityid: opportunityId });
     const [company] = await hubspotRecords(world, 'companies');
     expect((await world.hubspot.associationsOf('deals', 'companies', [deal!.id])).get(deal!.id)).toEqual([company?.id]);
     expect(objectWrites(await fullCycle(world))).toBe(0);
@@ -25,11 +26,11 @@ describe('deals ⇄ Opportunities', () => {
     const accountId = await createInSalesforce(world, 'Account', { Name: 'Acme' });
     await fullCycle(world);
     const [company] = await hubspotRecords(world, 'companies');
-    const dealId = await createInHubspot(world, 'deals', { dealname: 'New deal', dealstage: 'closedlost', pipeline: 'default', closedate: '2026-04-30T00:00:00.000Z', amount: '50' });
+    const dealId = await createInHubspot(world, 'deals', { dealname: 'New deal', dealstage: 'closedlost', pipeline: 'default', closedate: '2026-04-30T00:00:00.000Z', amount: '50', dealtype: 'existingbusiness' });
     await world.hubspot.associateDefault('deals', 'companies', [{ fromId: dealId, toId: company!.id }]);
     await fullCycle(world);
     const [opportunity] = await salesforceRecords(world, 'Opportunity');
-    expect(opportunity).toMatchObject({ Name: 'New deal', StageName: 'Closed Lost', CloseDate: '2026-04-30', Amount: 50, AccountId: accountId });
+    expect(opportunity).toMatchObject({ Name: 'New deal', StageName: 'Closed Lost', CloseDate: '2026-04-30', Amount: 50, AccountId: accountId, Type: 'Existing Customer - Upgrade' });
     expect((await hubspotRecords(world, 'deals'))[0]?.properties.salesforceopportunityid).toBe(opportunity?.Id);
     expect(objectWrites(await fullCycle(world))).toBe(0);
   });
