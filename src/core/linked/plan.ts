@@ -196,6 +196,11 @@ export function isEmptyLinkedPlan(plan: LinkedSyncPlan): boolean {
   );
 }
 
+/** A create without a value Salesforce requires takes the pair's placeholder ("[not provided]"), in place. */
+export function fillRequiredOnCreate(fields: Record<string, SalesforceValue>, pair: Pick<LinkedPairFacts, 'requiredOnCreate'>): void {
+  for (const required of pair.requiredOnCreate) if (fields[required.field] === undefined || fields[required.field] === null || fields[required.field] === '') fields[required.field] = required.placeholder;
+}
+
 export function planLinkedSync(input: LinkedSyncInput): LinkedSyncPlan {
   return new LinkedPlanner(input).plan();
 }
@@ -331,7 +336,7 @@ class LinkedPlanner {
     const decided = this.decide(record, undefined, undefined);
     if (decided.waiting) return;
     const fields = decided.salesforce;
-    for (const required of pair.requiredOnCreate) if (fields[required.field] === undefined || fields[required.field] === null || fields[required.field] === '') fields[required.field] = required.placeholder;
+    fillRequiredOnCreate(fields, pair);
     this.result.salesforceCreates.push({ idempotencyKey: `${pair.name}:hubspot:${record.id}`, hubspotId: record.id, fields, syncedValues: decided.synced });
   }
 

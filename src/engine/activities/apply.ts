@@ -18,7 +18,8 @@ import type { AuditEntry, ContactSyncStore, NewLink, SyncErrorReport } from '../
 import type { VendorError } from '../../connectors/vendor-error.ts';
 import { soqlInLists } from '../contacts/records.ts';
 import { soqlDateTime } from '../detect/salesforce-poll.ts';
-import { idOf, vendorErrorReports } from '../linked/apply.ts';
+import { idOf } from '../linked/apply.ts';
+import { vendorErrorReports } from '../refusals.ts';
 import { groupBy } from './gather.ts';
 
 export interface ActivityApplyContext {
@@ -193,7 +194,7 @@ async function associate(context: ActivityApplyContext, type: string, toType: st
   const reports = errors.flatMap((error) =>
     error.ids.flatMap((id) => {
       const pair = pairs.find((candidate) => candidate.fromId === id || candidate.toId === id);
-      return vendorErrorReports([error.error], { object: type, hubspotId: pair?.fromId ?? id, salesforceId: pair?.salesforceId ?? null }, 'associations');
+      return vendorErrorReports([error.error], { object: type, hubspotId: pair?.fromId ?? id, salesforceId: pair?.salesforceId ?? null }, { category: 'associations' });
     }),
   );
   const recorded = emptyRecorded();

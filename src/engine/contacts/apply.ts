@@ -25,13 +25,14 @@ import {
 } from '../../core/plan.ts';
 import type { SalesforceValue } from '../../core/mapping/convert.ts';
 import { normaliseEmail, type SalesforcePersonObject } from '../../core/rules/contact-identity.ts';
-import { HubSpotRequestError, type HubSpotBatchOutcome, type HubSpotClient } from '../../connectors/hubspot/client.ts';
+import { HubSpotRequestError, type HubSpotClient } from '../../connectors/hubspot/client.ts';
 import { COLLECTION_WRITE_LIMIT, type SalesforceClient, type SalesforceWriteResult } from '../../connectors/salesforce/client.ts';
 import { BATCH_LIMIT } from '../../connectors/hubspot/client.ts';
 import type { VendorError } from '../../connectors/vendor-error.ts';
 import type { AuditEntry, ContactRepositories, ContactSyncStore, NewLink, SyncErrorReport } from './ports.ts';
 import { HUBSPOT_CONTACTS, PERSON_OBJECTS, contactPairFacts, salesforceFieldsToRead, salesforceKey, soqlInLists, toSalesforcePerson } from './records.ts';
 import { chunk } from '../../core/chunk.ts';
+import { batchUpdateIsolated, isolateRefusals, partlyRefusedReports, vendorErrorReports, withoutRefused, type SentPayload } from '../refusals.ts';
 
 export interface SideCounts {
   created: number;
@@ -444,10 +445,7 @@ class ContactPlanWriter {
             inputs.map((create) => ({ id: create.properties.email ?? '', properties: create.properties })),
           ),
         { input: (create) => normaliseEmail(create.properties.email), result: (result) => normaliseEmail(result.properties.email) },
-        (create, properties) => {
-          const rest = withoutProperties(create.properties, properties, ['email']);
-          return rest ? { ...create, properties: rest } : null;
-        },
+        withoutRefused<HubspotCreate>(['email']),
       );
       const byEmail = new Map(results.map((result) => [normaliseEmail(result.properties.email), result]));
       for (const create of part) {
@@ -489,15 +487,7 @@ class ContactPlanWriter {
         })),
         this.now,
       );
-      const { results, refused, partly } = await isolateRefusals(
-        part,
-        (inputs) => this.context.hubspot.batchUpdate(HUBSPOT_CONTACTS, inputs),
-        { input: (update) => update.id, result: (result) => result.id },
-        (update, properties) => {
-          const rest = withoutProperties(update.properties, properties, []);
-          return rest ? { ...update, properties: rest } : null;
-        },
-      );
+      const { results, refused, partly } = await batchUpdateIsolated(this.context.hubspot, HUBSPOT_CONTACTS, part);
       const written = new Set(results.map((result) => result.id));
       for (const { update, key } of keyed) {
         const pending = this.pairByHubspot.get(update.id);
@@ -545,7 +535,7 @@ class ContactPlanWriter {
     payload: Record<string, string>,
   ): string[] {
     if (!partly) return [];
-    for (const property of partly.properties) batch.errors.push(...this.vendorErrors([{ ...partly.error, fields: [property] }], ids, { system: 'hubspot', payload }));
+    batch.errors.push(...partlyRefusedReports(partly, { object: HUBSPOT_CONTACTS, ...ids }, payload));
     return partly.properties;
   }
 
@@ -610,103 +600,10 @@ class ContactPlanWriter {
     return { at: this.now, system, object, recordId, linkId, action, changes, reason, runId: this.context.runId };
   }
 
-  /**
-   * Refusals as sync errors. A transient one is retried with back-off (the cycle schedules it); a refused value is
-   * remembered with the value sent, so it is not sent again until it changes or an admin asks for a resync.
-   */
-  private vendorErrors(
-    errors: readonly VendorError[],
-    ids: { hubspotId: string | null; salesforceId: string | null },
-    sent: { system: 'salesforce' | 'hubspot'; payload: Readonly<Record<string, unknown>> },
-  ): SyncErrorReport[] {
-    const reports = errors.length > 0 ? errors : [{ system: 'salesforce', code: 'UNKNOWN', message: 'the write was refused without a reason', fields: [], category: 'connection', reaction: { kind: 'retry' } } satisfies VendorError];
-    return reports.map((error) => {
-      const field = error.fields[0] ?? (sent.system === 'hubspot' ? refusedProperties(error)[0] : undefined) ?? null;
-      const retryable = error.reaction.kind === 'retry' || error.reaction.kind === 'resubmit';
-      const refused = !retryable && field !== null && Object.hasOwn(sent.payload, field) ? { system: sent.system, field, value: sent.payload[field] } : null;
-      return { object: HUBSPOT_CONTACTS, ...ids, category: error.category, vendorCode: error.code, field, message: error.message, nextRetryAt: null, retryable, refused };
-    });
+  /** Refusals as sync errors, the value sent remembered (src/engine/refusals.ts). */
+  private vendorErrors(errors: readonly VendorError[], ids: { hubspotId: string | null; salesforceId: string | null }, sent: SentPayload): SyncErrorReport[] {
+    return vendorErrorReports(errors, { object: HUBSPOT_CONTACTS, ...ids }, { sent });
   }
-}
-
-/** What HubSpot refused in one input: the properties it named, so the rest of the input can still be written. */
-export function refusedProperties(error: VendorError): string[] {
-  if (error.fields.length > 0) return error.fields;
-  // A VALIDATION_ERROR lists each refused value as {"isValid":false,…,"name":"<property>"} inside its message.
-  return [...error.message.matchAll(/"name"\s*:\s*"([^"]+)"/g)].map((match) => match[1]!);
-}
-
-interface Isolated<T> {
-  results: HubSpotBatchOutcome['results'];
-  /** Inputs refused as a whole. */
-  refused: Array<{ input: T; error: VendorError }>;
-  /** Inputs written without the properties HubSpot refused: those are sync errors, the rest synced. */
-  partly: Array<{ input: T; properties: string[]; error: VendorError }>;
-}
-
-/**
- * Sends inputs in one batch call; when HubSpot refuses the call as a whole for what one input holds, halves it
- * until each refused input stands alone, so the others still go through. An input refused for some of its
- * properties is sent once more without them (`without`), so one unacceptable value (a Lead Status HubSpot has no
- * option for) does not keep the whole person out of HubSpot. Refusals that are not about the data (rate limits,
- * outages, authentication) are not the inputs' fault and end the cycle: the intents stay pending.
- */
-async function isolateRefusals<T>(
-  inputs: readonly T[],
-  send: (inputs: T[]) => Promise<HubSpotBatchOutcome>,
-  keys: { input: (input: T) => string | null; result: (result: HubSpotBatchOutcome['results'][number]) => string | null },
-  without: (input: T, properties: readonly string[]) => T | null,
-): Promise<Isolated<T>> {
-  const isolated: Isolated<T> = { results: [], refused: [], partly: [] };
-  const sendOnce = async (part: T[]): Promise<{ results: HubSpotBatchOutcome['results']; errors: ReadonlyArray<{ error: VendorError }> }> => {
-    try {
-      return await send(part);
-    } catch (error) {
-      const dataRefusal = error instanceof HubSpotRequestError && (error.vendorError.reaction.kind === 'record_error' || error.vendorError.reaction.kind === 'reconcile');
-      if (!dataRefusal) throw error;
-      return { results: [], errors: [{ error: error.vendorError }] };
-    }
-  };
-  const answeredIn = (outcome: { results: HubSpotBatchOutcome['results'] }, part: readonly T[]) => {
-    const answered = new Set(outcome.results.map(keys.result));
-    return part.filter((input) => !answered.has(keys.input(input)));
-  };
-  const attempt = async (part: T[]): Promise<void> => {
-    if (part.length === 0) return;
-    const outcome = await sendOnce(part);
-    isolated.results.push(...outcome.results);
-    const unanswered = answeredIn(outcome, part);
-    if (unanswered.length === 0) return;
-    if (part.length > 1) {
-      // Which input HubSpot objected to is not always said: halve what was not answered until it stands alone.
-      const middle = Math.ceil(unanswered.length / 2);
-      await attempt(unanswered.slice(0, middle));
-      await attempt(unanswered.slice(middle));
-      return;
-    }
-    const input = part[0]!;
-    const error = outcome.errors[0]?.error;
-    const properties = error ? refusedProperties(error) : [];
-    const reduced = error && properties.length > 0 ? without(input, properties) : null;
-    if (reduced !== null && error) {
-      const retried = await sendOnce([reduced]);
-      if (answeredIn(retried, [reduced]).length === 0) {
-        isolated.results.push(...retried.results);
-        isolated.partly.push({ input, properties, error });
-        return;
-      }
-    }
-    isolated.refused.push(...outcome.errors.map((refusal) => ({ input, error: refusal.error })));
-  };
-  for (const part of chunk(inputs, BATCH_LIMIT)) await attempt(part);
-  return isolated;
-}
-
-/** The properties without the refused ones, or null when nothing but the identity would be left to write. */
-function withoutProperties(properties: Record<string, string>, refused: readonly string[], keep: readonly string[]): Record<string, string> | null {
-  if (refused.some((property) => keep.includes(property))) return null;
-  const rest = Object.fromEntries(Object.entries(properties).filter(([property]) => !refused.includes(property)));
-  return Object.keys(rest).some((property) => !keep.includes(property)) ? rest : null;
 }
 
 function emptyCounts(): SideCounts {

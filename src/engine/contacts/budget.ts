@@ -14,7 +14,8 @@ import type { TypedFieldMapping } from '../../core/mapping/model.ts';
 import { COLLECTION_WRITE_LIMIT } from '../../connectors/salesforce/client.ts';
 import type { SyncErrorReport } from './ports.ts';
 import { HUBSPOT_CONTACTS } from './records.ts';
-import { BUDGET_WAIT_CODE, PlanEditor } from './retry.ts';
+import { PlanEditor } from '../../core/refused-values.ts';
+import { BUDGET_WAIT_CODE } from './retry.ts';
 
 const CALLS_PER_CREATE_BATCH = 2;
 const CALLS_PER_UPDATE_BATCH = 1;

@@ -13,7 +13,8 @@
  * - after the writes, schedules retryable errors with exponential back-off and resolves retried errors that did
  *   not come back.
  */
-import { planContactSync, type ContactSyncInput, type ContactSyncPlan, type HubspotContactRecord } from '../../core/plan.ts';
+import { planContactSync, type ContactSyncInput, type HubspotContactRecord } from '../../core/plan.ts';
+import { PlanEditor, recordsWritten, withholdRefusedValues } from '../../core/refused-values.ts';
 import { liveMappingSchema, type MappingTypeRefusal } from '../mapping-types.ts';
 import { readSettings } from '../settings.ts';
 import { applyContactPlan, type SideCounts } from './apply.ts';
@@ -22,7 +23,7 @@ import { companyLifecycleContext } from './company-lifecycle.ts';
 import { DEFAULT_OVERLAP_MS, gatherContactChanges } from './gather.ts';
 import type { ContactSyncDeps } from './ports.ts';
 import { FORM_SUBMISSION_PROPERTY, HUBSPOT_CONTACTS, contactMappings, salesforceFieldsToRead, toSalesforcePerson } from './records.ts';
-import { readDueRetries, retryDelayMs, withholdRefusedValues } from './retry.ts';
+import { readDueRetries, retryDelayMs } from './retry.ts';
 
 export interface SystemSummary extends SideCounts {
   /** Changed records read by polling (re-reads in the overlap window and retried records included). */
@@ -86,8 +87,9 @@ export async function runContactSyncCycle(deps: ContactSyncDeps): Promise<Contac
     const lifecycleContext = await companyLifecycleContext(deps.hubspot, gathered.input);
     if (lifecycleContext) plan = planContactSync({ ...gathered.input, lifecycleContext });
 
-    const open = await store.syncErrors.openForRecords(HUBSPOT_CONTACTS, recordsWritten(plan));
-    const { withheld: withheldValues, standing } = withholdRefusedValues(plan, open, started, mappings);
+    const editor = new PlanEditor(plan, mappings);
+    const open = await store.syncErrors.openForRecords(HUBSPOT_CONTACTS, recordsWritten(plan, editor));
+    const { withheld: withheldValues, standing } = withholdRefusedValues(plan, open, started, editor, { salesforce: 'Email', hubspot: 'email' });
     const budget = (await deps.calls.salesforce.remainingCalls?.()) ?? null;
     const formSince = hubspotCheckpoint ? hubspotCheckpoint.cursorTime.getTime() - overlapMs : started.getTime() - 86_400_000;
     const cut: BudgetCut = budget
@@ -142,14 +144,6 @@ export async function runContactSyncCycle(deps: ContactSyncDeps): Promise<Contac
     await store.syncRuns.finish(run.runId, { outcome: 'failed', counts: {}, failure: (error as Error).message }, clock()).catch(() => undefined);
     throw error;
   }
-}
-
-/** Both ids of every record the plan writes, for looking up their open errors. */
-function recordsWritten(plan: ContactSyncPlan): { hubspotIds: string[]; salesforceIds: string[] } {
-  return {
-    hubspotIds: [...plan.hubspotUpdates.map((update) => update.id), ...plan.salesforceCreates.map((create) => create.hubspotId)],
-    salesforceIds: [...plan.salesforceUpdates.map((update) => update.id), ...plan.hubspotCreates.map((create) => create.salesforceId)],
-  };
 }
 
 /** HubSpot contacts whose latest form submission came after `since`: what a form changed goes first. */

@@ -5,6 +5,7 @@
  */
 import type { OwnerDirectoryCache } from '../owners.ts';
 import type { FieldSyncRule } from '../../core/mapping/model.ts';
+import type { RefusedValue } from '../../core/refused-values.ts';
 import type { SyncErrorCategory } from '../../core/sync-error.ts';
 import type { HubSpotClient } from '../../connectors/hubspot/client.ts';
 import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
@@ -46,12 +47,8 @@ export interface SyncErrorReport {
   refused?: RefusedValue | null;
 }
 
-export interface RefusedValue {
-  system: 'salesforce' | 'hubspot';
-  /** The Salesforce field or HubSpot property as written. */
-  field: string;
-  value: unknown;
-}
+// What a system refused, as sent: the core's shape (src/core/refused-values.ts decides what is not sent again).
+export type { RefusedValue };
 
 /** One write, link or unlink crmsync made, where, and why: the answer to "who changed this field?". */
 export interface AuditEntry {

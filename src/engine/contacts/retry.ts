@@ -8,10 +8,10 @@
  *   Salesforce allocation; records that only waited for budget are pending changes, not failures, and go on.
  * - A value a system refused (a picklist value, a text too long) is not sent again while it is unchanged and its
  *   error is not due: the rest of the record still syncs, and the field's last-synced value is left alone so the
- *   value is sent once it changes, or when an admin asks for a resync (`retryNow` makes the error due).
+ *   value is sent once it changes, or when an admin asks for a resync (`retryNow` makes the error due). The rule is
+ *   the core's, shared with the link-matched objects (src/core/refused-values.ts).
  */
-import type { ContactSyncPlan } from '../../core/plan.ts';
-import { mappingsForSalesforceObject, type TypedFieldMapping } from '../../core/mapping/model.ts';
+import type { TypedFieldMapping } from '../../core/mapping/model.ts';
 import type { SalesforcePersonObject } from '../../core/rules/contact-identity.ts';
 import type { HubSpotClient, HubSpotObject } from '../../connectors/hubspot/client.ts';
 import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
@@ -92,91 +92,4 @@ export async function readDueRetries(
     for (const record of await clients.salesforce.retrieve(object, ids, salesforceFieldsToRead(object, options.mappings))) if (record) salesforce.push(toSalesforcePerson(object, record));
   }
   return { errors: due, hubspot, salesforce };
-}
-
-/**
- * The plan without the values a system refused before and that are unchanged since: the same payload would be
- * refused again. Errors that are due (a resync by hand, a retry) do not hold anything back. Returns how many
- * values were held back and the errors that still stand for them (to be kept open once the record syncs).
- */
-export function withholdRefusedValues(plan: ContactSyncPlan, open: readonly SyncError[], now: Date, mappings: readonly TypedFieldMapping[]): { withheld: number; standing: number[] } {
-  let withheld = 0;
-  const standing = new Set<number>();
-  const refusals = (select: (error: SyncError) => boolean, system: 'salesforce' | 'hubspot') => {
-    const values = new Map<string, { value: unknown; errorId: number }>();
-    for (const error of open) {
-      if (error.retryable || (error.nextRetryAt !== null && error.nextRetryAt.getTime() <= now.getTime()) || !select(error)) continue;
-      for (const refused of error.refusedValues) if (refused.system === system) values.set(refused.field, { value: refused.value, errorId: error.id });
-    }
-    return values;
-  };
-  const withhold = <T extends Record<string, unknown>>(payload: T, refused: ReadonlyMap<string, { value: unknown; errorId: number }>, identity: string): string[] => {
-    const dropped = Object.keys(payload).filter((field) => field !== identity && refused.has(field) && sameValue(refused.get(field)?.value, payload[field]));
-    for (const field of dropped) {
-      delete payload[field];
-      standing.add(refused.get(field)!.errorId);
-    }
-    withheld += dropped.length;
-    return dropped;
-  };
-  const editor = new PlanEditor(plan, mappings);
-
-  for (const update of plan.salesforceUpdates) {
-    const dropped = withhold(update.fields, refusals((error) => error.salesforceId === update.id, 'salesforce'), 'Email');
-    editor.forgetSalesforceFields(update.object, update.id, dropped);
-  }
-  for (const create of plan.salesforceCreates) {
-    const dropped = withhold(create.fields, refusals((error) => error.salesforceId === null && error.hubspotId === create.hubspotId, 'salesforce'), 'Email');
-    for (const property of editor.propertiesOf(create.object, dropped)) delete create.syncedValues[property];
-  }
-  for (const update of plan.hubspotUpdates) {
-    const dropped = withhold(update.properties, refusals((error) => error.hubspotId === update.id, 'hubspot'), 'email');
-    editor.forgetHubspotProperties(update.id, dropped);
-  }
-  for (const create of plan.hubspotCreates) {
-    const dropped = withhold(create.properties, refusals((error) => error.hubspotId === null && error.salesforceId === create.salesforceId, 'hubspot'), 'email');
-    for (const property of dropped) delete create.syncedValues[property];
-  }
-  plan.salesforceUpdates = plan.salesforceUpdates.filter((update) => Object.keys(update.fields).length > 0);
-  plan.hubspotUpdates = plan.hubspotUpdates.filter((update) => Object.keys(update.properties).length > 0);
-  return { withheld, standing: [...standing] };
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return a === b || JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-}
-
-/**
- * Edits a plan so a write left out is not remembered as synced: the pair's last-synced values must keep the old
- * value for every field not written, or the unwritten side would later look like a change and be overwritten.
- */
-export class PlanEditor {
-  constructor(
-    private readonly plan: ContactSyncPlan,
-    private readonly mappings: readonly TypedFieldMapping[],
-  ) {}
-
-  /** The HubSpot properties a Salesforce payload's fields carry (a state's `StateCode` is its `State`'s). */
-  propertiesOf(object: string, fields: readonly string[]): string[] {
-    const resolved = mappingsForSalesforceObject(this.mappings, object);
-    return fields.flatMap((field) => resolved.filter((mapping) => mapping.salesforceField === field || `${mapping.salesforceField}Code` === field).map((mapping) => mapping.hubspotProperty));
-  }
-
-  forgetSalesforceFields(object: string, id: string, fields: readonly string[]): void {
-    const properties = this.propertiesOf(object, fields);
-    for (const entry of this.plan.syncedValues) {
-      if (entry.pair.salesforceObject === object && entry.pair.salesforceId === id) for (const property of properties) delete entry.values[property];
-    }
-  }
-
-  forgetHubspotProperties(hubspotId: string, properties: readonly string[]): void {
-    for (const entry of this.plan.syncedValues) {
-      if (entry.pair.hubspotId === hubspotId) for (const property of properties) delete entry.values[property];
-    }
-  }
-
-  /** The HubSpot contact a Salesforce record is paired with in this plan, when it is. */
-  hubspotIdOf(object: string, id: string): string | null {
-    return this.plan.syncedValues.find((entry) => entry.pair.salesforceObject === object && entry.pair.salesforceId === id)?.pair.hubspotId ?? null;
-  }
 }

@@ -1,6 +1,8 @@
 /**
  * Apply and record a link-matched plan, in batches: sObject Collections of 200 (allOrNone=false: one refused
- * record is a sync error, the other 199 sync) and HubSpot batches of 100.
+ * record is a sync error, the other 199 sync) and HubSpot batches of 100, a record HubSpot refuses for some of its
+ * properties written without them (src/engine/refusals.ts). A refusal keeps the value sent, so the cycle does not
+ * send it again while it is unchanged.
  *
  * - Every create is a write intent, with the plan's idempotency key, before its batch is sent, and is settled with
  *   its link in one transaction after. A key already done is not sent again. A Salesforce create left pending by
@@ -16,12 +18,14 @@ import type { SalesforceValue } from '../../core/mapping/convert.ts';
 import { BATCH_LIMIT, type HubSpotClient } from '../../connectors/hubspot/client.ts';
 import { COLLECTION_WRITE_LIMIT, type SalesforceClient, type SalesforceRecord } from '../../connectors/salesforce/client.ts';
 import type { VendorError } from '../../connectors/vendor-error.ts';
+import { PlanEditor } from '../../core/refused-values.ts';
 import type { LinkedObjectDescription } from '../../objects/index.ts';
 import { soqlDateTime } from '../detect/salesforce-poll.ts';
 import type { SideCounts } from '../contacts/apply.ts';
 import type { AuditEntry, ContactRepositories, ContactSyncStore, NewLink, SyncErrorReport } from '../contacts/ports.ts';
 import { PARTNER_DELETED_ACTION } from './gather.ts';
 import { chunk } from '../../core/chunk.ts';
+import { batchUpdateIsolated, isolateRefusals, partlyRefusedReports, vendorErrorReports, withoutRefused, type SentPayload } from '../refusals.ts';
 import { salesforceFieldsToRead, toLinkedSalesforce } from './records.ts';
 
 export interface LinkedApplyContext {
@@ -53,7 +57,10 @@ class LinkedPlanWriter {
   private readonly linkIds = new Map<string, string>();
   /** Records with a failed write this cycle: their pair keeps its old last-synced values. */
   private readonly failed = new Set<string>();
+  /** Records HubSpot took without some properties this cycle: written, but their errors stand. */
+  private readonly partlyRefused = new Set<string>();
   private readonly hubspotUpdates = new Map<string, Record<string, string>>();
+  private readonly editor: PlanEditor;
 
   constructor(
     private readonly context: LinkedApplyContext,
@@ -63,6 +70,7 @@ class LinkedPlanWriter {
     this.object = context.input.pair.salesforceObject;
     for (const link of context.input.links) this.linkIds.set(`${link.hubspotId}|${link.salesforceId}`, link.linkId);
     for (const update of plan.hubspotUpdates) this.hubspotUpdates.set(update.id, { ...update.properties });
+    this.editor = new PlanEditor(plan, context.input.mappings, { salesforceObject: this.object });
   }
 
   async apply(): Promise<AppliedLinkedPlan> {
@@ -135,7 +143,7 @@ class LinkedPlanWriter {
             this.counts.salesforce.failed += 1;
             this.failed.add(create.hubspotId);
             abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { errors: errors.get(create.idempotencyKey) ?? [] } });
-            reports.push(...this.vendorErrors(errors.get(create.idempotencyKey) ?? [], create.hubspotId, null));
+            reports.push(...this.vendorErrors(errors.get(create.idempotencyKey) ?? [], create.hubspotId, null, { sent: { system: 'salesforce', payload: create.fields } }));
             continue;
           }
           this.counts.salesforce.created += results.some((result) => result.id === id) ? 1 : 0;
@@ -219,7 +227,7 @@ class LinkedPlanWriter {
         } else {
           this.counts.salesforce.failed += 1;
           this.failed.add(update.id);
-          reports.push(...this.vendorErrors(result.errors, this.hubspotIdOf(update.id), update.id));
+          reports.push(...this.vendorErrors(result.errors, this.hubspotIdOf(update.id), update.id, { sent: { system: 'salesforce', payload: update.fields } }));
         }
       });
       await this.record(audit, reports);
@@ -231,19 +239,28 @@ class LinkedPlanWriter {
   private async createInHubspot(): Promise<void> {
     const stage = this.context.description.pipelineStage;
     for (const part of chunk(this.plan.hubspotCreates, BATCH_LIMIT)) {
-      const inputs = part.map((create) => {
+      const inputs = part.map((create, index) => {
         const properties = { ...create.properties };
         // A stage belongs to one pipeline: HubSpot refuses a stage outside the record's pipeline.
         const pipeline = stage ? this.context.pipelineOfStage.get(properties[stage.hubspotProperty] ?? '') : undefined;
         if (stage && pipeline) properties[stage.pipelineProperty] = pipeline;
-        return { properties };
+        return { index, properties };
       });
       await this.context.store.writeIntents.recordMany(
         part.map((create, index) => ({ idempotencyKey: create.idempotencyKey, system: 'hubspot' as const, object: this.type, operation: 'create', recordId: null, linkId: null, payload: inputs[index]!.properties })),
         this.context.now,
       );
-      const outcome = await this.context.hubspot.batchCreate(this.type, inputs);
-      const byIndex = new Map(outcome.results.map((result, position) => [result.inputIndex ?? position, result.id]));
+      const { results, refused, partly } = await isolateRefusals(
+        inputs,
+        async (sent) => {
+          const outcome = await this.context.hubspot.batchCreate(this.type, sent.map(({ properties }) => ({ properties })));
+          // A result names its input by its place in this call; a halved call's places are not the batch's.
+          return { ...outcome, results: outcome.results.map((result, position) => ({ ...result, inputIndex: sent[result.inputIndex ?? position]?.index })) };
+        },
+        { input: (input) => String(input.index), result: (result) => String(result.inputIndex) },
+        withoutRefused(),
+      );
+      const byIndex = new Map(results.map((result) => [result.inputIndex, result.id]));
       const associations = new Map<string, Array<{ fromId: string; toId: string }>>();
       const reports: SyncErrorReport[] = [];
       await this.context.store.transaction(async (store) => {
@@ -254,18 +271,20 @@ class LinkedPlanWriter {
         const created: Array<{ hubspotId: string; salesforceId: string; values: Record<string, SalesforceValue> }> = [];
         part.forEach((create, index) => {
           const id = byIndex.get(index);
+          const sent = inputs[index]!.properties;
           if (!id) {
             this.counts.hubspot.failed += 1;
             this.failed.add(create.salesforceId);
-            const refused = outcome.errors.filter((error) => error.inputIndexes.includes(index)).map((error) => error.error);
-            reports.push(...this.vendorErrors(refused, null, create.salesforceId));
+            const errors = refused.filter((refusal) => refusal.input.index === index).map((refusal) => refusal.error);
+            reports.push(...this.vendorErrors(errors, null, create.salesforceId, { sent: { system: 'hubspot', payload: sent } }));
             return;
           }
+          const unwritten = this.partlyWritten(reports, partly.find((entry) => entry.input.index === index), { hubspotId: id, salesforceId: create.salesforceId }, sent);
           this.counts.hubspot.created += 1;
           links.push(this.newLink(id, create.salesforceId));
           done.push({ idempotencyKey: create.idempotencyKey, outcome: { id } });
-          audit.push(this.audit('hubspot', id, 'create', inputs[index]!.properties, `${this.object} ${create.salesforceId} has no HubSpot ${this.type} yet`));
-          created.push({ hubspotId: id, salesforceId: create.salesforceId, values: create.syncedValues });
+          audit.push(this.audit('hubspot', id, 'create', without(sent, unwritten), `${this.object} ${create.salesforceId} has no HubSpot ${this.type} yet`));
+          created.push({ hubspotId: id, salesforceId: create.salesforceId, values: without(create.syncedValues, unwritten) });
           for (const [parentType, parentId] of Object.entries(create.parents)) associations.set(parentType, [...(associations.get(parentType) ?? []), { fromId: id, toId: parentId }]);
           for (const contactId of this.context.hubspotContactsOf.get(create.salesforceId) ?? []) associations.set('contacts', [...(associations.get('contacts') ?? []), { fromId: id, toId: contactId }]);
         });
@@ -283,21 +302,24 @@ class LinkedPlanWriter {
   private async updateInHubspot(): Promise<void> {
     const updates = [...this.hubspotUpdates].map(([id, properties]) => ({ id, properties })).filter((update) => Object.keys(update.properties).length > 0);
     for (const part of chunk(updates, BATCH_LIMIT)) {
-      const outcome = await this.context.hubspot.batchUpdate(this.type, part);
-      const written = new Set(outcome.results.map((result) => result.id));
+      const { results, refused, partly } = await batchUpdateIsolated(this.context.hubspot, this.type, part);
+      const written = new Set(results.map((result) => result.id));
       const reports: SyncErrorReport[] = [];
       const audit: AuditEntry[] = [];
-      part.forEach((update, index) => {
+      for (const update of part) {
+        const salesforceId = this.salesforceIdOf(update.id);
         if (written.has(update.id)) {
           this.counts.hubspot.updated += 1;
-          audit.push(this.audit('hubspot', update.id, 'update', update.properties, `changed in Salesforce (${this.object})`));
-          return;
+          const unwritten = this.partlyWritten(reports, partly.find((entry) => entry.input === update), { hubspotId: update.id, salesforceId }, update.properties);
+          this.editor.forgetHubspotProperties(update.id, unwritten);
+          audit.push(this.audit('hubspot', update.id, 'update', without(update.properties, unwritten), `changed in Salesforce (${this.object})`));
+          continue;
         }
         this.counts.hubspot.failed += 1;
         this.failed.add(update.id);
-        const refused = outcome.errors.filter((error) => error.inputIndexes.includes(index) || error.ids.includes(update.id)).map((error) => error.error);
-        reports.push(...this.vendorErrors(refused, update.id, this.salesforceIdOf(update.id)));
-      });
+        const errors = refused.filter((refusal) => refusal.input === update).map((refusal) => refusal.error);
+        reports.push(...this.vendorErrors(errors, update.id, salesforceId, { sent: { system: 'hubspot', payload: update.properties } }));
+      }
       await this.record(audit, reports);
     }
   }
@@ -319,7 +341,7 @@ class LinkedPlanWriter {
   private async associate(toType: string, pairs: ReadonlyArray<{ fromId: string; toId: string }>): Promise<void> {
     if (pairs.length === 0) return;
     const errors = await this.context.hubspot.associateDefault(this.type, toType, pairs);
-    const reports = errors.flatMap((error) => error.ids.map((id) => ({ id, error: error.error }))).flatMap(({ id, error }) => this.vendorErrors([error], id, this.salesforceIdOf(id), 'associations'));
+    const reports = errors.flatMap((error) => error.ids.map((id) => ({ id, error: error.error }))).flatMap(({ id, error }) => this.vendorErrors([error], id, this.salesforceIdOf(id), { category: 'associations' }));
     for (const report of reports) if (report.hubspotId) this.failed.add(report.hubspotId);
     await this.record(
       pairs.map((pair) => this.audit('hubspot', pair.fromId, 'associate', { [toType]: pair.toId }, 'follows the Salesforce lookup')),
@@ -347,13 +369,13 @@ class LinkedPlanWriter {
       if (this.failed.has(hubspotId) || this.failed.has(salesforceId)) continue;
       rows.push(...this.valueRows(hubspotId, salesforceId, entry.values, entry.linkId));
     }
+    // Errors stand for records that failed, that the plan found in error, or that HubSpot took without some values.
+    const clean = (...ids: string[]) => ids.every((id) => !this.failed.has(id) && !erred.has(id) && !this.partlyRefused.has(id));
     for (const link of [...this.context.input.links, ...this.plan.linkChanges.filter((change) => change.change === 'create')]) {
-      if (!this.failed.has(link.hubspotId) && !this.failed.has(link.salesforceId) && !erred.has(link.hubspotId) && !erred.has(link.salesforceId)) {
-        synced.push({ object: this.type, hubspotId: link.hubspotId, salesforceId: link.salesforceId });
-      }
+      if (clean(link.hubspotId, link.salesforceId)) synced.push({ object: this.type, hubspotId: link.hubspotId, salesforceId: link.salesforceId });
     }
-    for (const { hubspotId } of this.plan.salesforceCreates) if (!this.failed.has(hubspotId) && !erred.has(hubspotId)) synced.push({ object: this.type, hubspotId, salesforceId: null });
-    for (const { salesforceId } of this.plan.hubspotCreates) if (!this.failed.has(salesforceId) && !erred.has(salesforceId)) synced.push({ object: this.type, hubspotId: null, salesforceId });
+    for (const { hubspotId } of this.plan.salesforceCreates) if (clean(hubspotId)) synced.push({ object: this.type, hubspotId, salesforceId: null });
+    for (const { salesforceId } of this.plan.hubspotCreates) if (clean(salesforceId)) synced.push({ object: this.type, hubspotId: null, salesforceId });
     await this.context.store.transaction(async (store) => {
       await store.syncedValues.upsertMany(rows, this.context.now);
       await store.syncErrors.resolveForRecords(synced, this.context.now);
@@ -426,29 +448,31 @@ class LinkedPlanWriter {
     return { at: this.context.now, system, object, recordId, linkId: null, action, changes, reason, runId: this.context.runId };
   }
 
-  private vendorErrors(errors: readonly VendorError[], hubspotId: string | null, salesforceId: string | null, category?: SyncErrorReport['category']): SyncErrorReport[] {
-    return vendorErrorReports(errors, { object: this.type, hubspotId, salesforceId }, category);
+  private vendorErrors(errors: readonly VendorError[], hubspotId: string | null, salesforceId: string | null, options: { category?: SyncErrorReport['category']; sent?: SentPayload } = {}): SyncErrorReport[] {
+    return vendorErrorReports(errors, { object: this.type, hubspotId, salesforceId }, options);
   }
-}
 
-/** A vendor's refusal of one record as sync errors; a refusal without a reason is still one, never dropped. */
-export function vendorErrorReports(errors: readonly VendorError[], record: { object: string; hubspotId: string | null; salesforceId: string | null }, category?: SyncErrorReport['category']): SyncErrorReport[] {
-  const reports = errors.length > 0 ? errors : [{ system: 'salesforce', code: 'UNKNOWN', message: 'the write was refused without a reason', fields: [], category: 'connection', reaction: { kind: 'retry' } } satisfies VendorError];
-  return reports.map((error) => ({
-    ...record,
-    category: category ?? error.category,
-    vendorCode: error.code,
-    field: error.fields[0] ?? null,
-    message: error.message,
-    nextRetryAt: null,
-    retryable: error.reaction.kind === 'retry' || error.reaction.kind === 'resubmit',
-  }));
+  /**
+   * A record HubSpot took without the properties it refused: each is a sync error on its field (src/engine/refusals.ts)
+   * and is left out of the pair's last-synced values by the caller. Returns the properties left out.
+   */
+  private partlyWritten(reports: SyncErrorReport[], partly: { properties: string[]; error: VendorError } | undefined, ids: { hubspotId: string; salesforceId: string | null }, payload: Record<string, string>): string[] {
+    if (!partly) return [];
+    reports.push(...partlyRefusedReports(partly, { object: this.type, ...ids }, payload));
+    this.partlyRefused.add(ids.hubspotId);
+    if (ids.salesforceId) this.partlyRefused.add(ids.salesforceId);
+    return partly.properties;
+  }
 }
 
 /** The record id a settled create intent names. */
 export function idOf(outcome: unknown): string | null {
   const id = (outcome as { id?: unknown } | null)?.id;
   return typeof id === 'string' ? id : null;
+}
+
+function without<T>(values: Record<string, T>, left: readonly string[]): Record<string, T> {
+  return left.length === 0 ? values : Object.fromEntries(Object.entries(values).filter(([key]) => !left.includes(key)));
 }
 
 function counts(): SideCounts {

@@ -5,8 +5,13 @@
  *
  * Checkpoints move only after every write of the cycle was applied and recorded: a cycle cut short re-reads its
  * window, and what it had already synced plans no writes (links and last-synced values went with each batch).
+ *
+ * Between plan and apply, values a system refused before and that have not changed are left out (as for contacts,
+ * src/core/refused-values.ts): the rest of the record syncs, and their errors, resolved when the record syncs, are
+ * opened again after it.
  */
-import { planLinkedSync } from '../../core/linked/plan.ts';
+import { fillRequiredOnCreate, planLinkedSync } from '../../core/linked/plan.ts';
+import { PlanEditor, recordsWritten, withholdRefusedValues } from '../../core/refused-values.ts';
 import type { Settings } from '../../core/settings.ts';
 import type { LinkedObjectDescription } from '../../objects/index.ts';
 import type { SideCounts } from '../contacts/apply.ts';
@@ -36,6 +41,8 @@ export interface LinkedSyncSummary {
   waitingForParent: number;
   /** Records read again because their sync errors were due (back-off run out, a parent awaited, a resync). */
   retried: number;
+  /** Values held back because the system refused them before and they have not changed (absent: none can be). */
+  withheldValues?: number;
   refusedMappings: MappingTypeRefusal[];
   /** Fields that do not sync because no default mapping could be made for them (custom objects). */
   unmappedFields?: ReadonlyArray<{ salesforceField: string; reason: string }>;
@@ -66,7 +73,15 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
     ...(context.importIds ? { importIds: context.importIds } : {}),
     ...(context.importScope ? { importScope: context.importScope } : {}),
   });
-  const plan = planLinkedSync(gathered.input);
+  const { input } = gathered;
+  const plan = planLinkedSync(input);
+  // A value a system refused and that has not changed is not sent again (src/core/refused-values.ts): the rest of
+  // the record syncs, and the field's last-synced value (a parent lookup's under its key) is left alone.
+  const editor = new PlanEditor(plan, input.mappings, { salesforceObject: input.pair.salesforceObject, keyOfField: new Map(input.pair.parents.map((parent) => [parent.salesforceField, parent.key])), links: input.links });
+  const open = await store.syncErrors.openForRecords(description.hubspotObjectType, recordsWritten(plan, editor));
+  const idProperty = input.pair.salesforceIdProperty;
+  const { withheld: withheldValues, standing } = withholdRefusedValues(plan, open, started, editor, idProperty ? { hubspot: idProperty } : {});
+  for (const create of plan.salesforceCreates) fillRequiredOnCreate(create.fields, input.pair);
   const writes = plan.salesforceCreates.length + plan.salesforceUpdates.length + plan.hubspotCreates.length + plan.hubspotUpdates.length + plan.hubspotDeletes.length;
   progress({ step: `${description.name}: writing`, done: 0, total: writes });
   const applied = await applyLinkedPlan(
@@ -84,7 +99,6 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
     },
     plan,
   );
-  const { input } = gathered;
   const associations = await syncAssociations(description, deps, {
     now: clock(),
     runId: context.runId,
@@ -100,6 +114,8 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
   await store.syncErrors.scheduleRetries(clock(), (attempts) => retryDelayMs(attempts, jitter()));
   // Records retried this cycle and not found failing or waiting again have synced (or are gone).
   await store.syncErrors.resolveUnlessSeenSince(gathered.retriedErrorIds, started, clock());
+  // A record whose other fields synced had its errors resolved; the refusals held back still stand.
+  await store.syncErrors.reopen(standing, started);
   await store.transaction(async (repositories) => {
     for (const checkpoint of [...gathered.checkpoints, ...associations.checkpoints]) await repositories.checkpoints.advance(checkpoint.system, checkpoint.object, checkpoint.cursor, clock());
   });
@@ -110,6 +126,7 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
     planErrors: plan.errors.length,
     waitingForParent: plan.errors.filter((error) => error.error.category === 'associations').length,
     retried: gathered.retriedErrorIds.length,
+    withheldValues,
     refusedMappings: mapped.refused,
     ...(description.unmappedFields ? { unmappedFields: description.unmappedFields } : {}),
     associations: associations.summary,
