@@ -3,7 +3,8 @@
  * link, then by the Account of the company's linked contacts; never by domain alone (HubSpot's integration
  * does the same: https://knowledge.hubspot.com/salesforce/sync-salesforce-accounts-to-hubspot).
  */
-import { defaultMapping, ownerMapping, type SyncObjectDescription } from './description.ts';
+import { industryValues } from '../core/mapping/picklist-values.ts';
+import { defaultMapping, ownerMapping, withValueMap, type SyncObjectDescription } from './description.ts';
 
 export const companiesDescription: SyncObjectDescription = {
   name: 'companies',
@@ -19,8 +20,9 @@ export const companiesDescription: SyncObjectDescription = {
     defaultMapping('state', 'BillingState', 'text', 'string', { meaning: 'state' }),
     defaultMapping('zip', 'BillingPostalCode', 'text', 'string'),
     defaultMapping('country', 'BillingCountry', 'text', 'string', { meaning: 'country' }),
-    // HubSpot's company industry is a dropdown with its own values (COMPUTER_SOFTWARE); unmatched values surface as errors.
-    defaultMapping('industry', 'Industry', 'choice', 'picklist'),
+    // HubSpot's company industry is a dropdown with its own values (COMPUTER_SOFTWARE): they meet Salesforce's
+    // Industry picklist through the same standard pairs as a lead's industry (Technology ↔ COMPUTER_SOFTWARE).
+    withValueMap(defaultMapping('industry', 'Industry', 'choice', 'picklist'), industryValues),
     defaultMapping('annualrevenue', 'AnnualRevenue', 'number', 'currency'),
     defaultMapping('numberofemployees', 'NumberOfEmployees', 'number', 'int'),
     defaultMapping('description', 'Description', 'text', 'textarea'),

@@ -23,6 +23,21 @@ describe('companies ⇄ Accounts', () => {
     expect(objectWrites(await fullCycle(world))).toBe(0);
   });
 
+  it('meets Salesforce\'s Industry picklist through the standard industry pairs, both ways, with no error and no bounce', async () => {
+    await saveSettings(world, { companies: { enabled: true } });
+    await createInSalesforce(world, 'Account', { Name: 'Initech', Industry: 'Technology' });
+    await createInSalesforce(world, 'Account', { Name: 'Umbrella' });
+    await fullCycle(world);
+    const companies = new Map((await hubspotRecords(world, 'companies')).map((company) => [company.properties.name, company]));
+    expect(companies.get('Initech')?.properties.industry).toBe('COMPUTER_SOFTWARE');
+    // HubSpot fills the Account's blank industry (prefer_salesforce_unless_blank), in Salesforce's value.
+    await world.hubspot.batchUpdate('companies', [{ id: companies.get('Umbrella')!.id, properties: { industry: 'BANKING' } }]);
+    await fullCycle(world);
+    expect((await salesforceRecords(world, 'Account')).find((account) => account.Name === 'Umbrella')?.Industry).toBe('Banking');
+    expect((await world.store.syncErrors.list({ status: 'open' }, { limit: 10 })).errors).toEqual([]);
+    expect(objectWrites(await fullCycle(world))).toBe(0);
+  });
+
   it('does not sync companies while companies.enabled is off (the default)', async () => {
     await createInSalesforce(world, 'Account', { Name: 'Acme' });
     expect((await fullCycle(world)).objects).toEqual([]);
