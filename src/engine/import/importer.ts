@@ -189,10 +189,11 @@ export class Importer implements ImportControl {
             const settings = (await readSettings(store.settings)).settings;
             const refusal = target.refusal(settings);
             if (refusal) throw new Error(refusal);
-            const rows = await this.readPage(target, where, after);
+            const prepared = target.preparePage ? await target.preparePage(settings) : undefined;
+            const rows = await this.readPage(target, where, after, prepared?.fields ?? target.pageFields);
             const last = rows.at(-1)?.Id;
             const scope = [`Id >= '${String(rows[0]?.Id)}'`, `Id <= '${String(last)}'`, ...where].join(' AND ');
-            return { rows: rows.length, last, counts: last === undefined ? null : await target.syncPage(rows, { settings, importId, scope, ownerCache }) };
+            return { rows: rows.length, last, counts: last === undefined ? null : await target.syncPage(rows, { settings, importId, scope, ownerCache, ...(prepared ? { prepared } : {}) }) };
           }),
         );
         if (!page.result.counts || page.result.last === undefined) {
@@ -215,11 +216,11 @@ export class Importer implements ImportControl {
     return (await this.status(importId))!;
   }
 
-  private async readPage(target: ImportTarget, where: readonly string[], after: string | null) {
+  private async readPage(target: ImportTarget, where: readonly string[], after: string | null, fields: readonly string[]) {
     if (after !== null && !SALESFORCE_ID.test(after)) throw new Error(`the import's cursor "${after}" is not a Salesforce id: the store row was altered`);
     const conditions = [...(after === null ? [] : [`Id > '${after}'`]), ...where];
     const filter = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
-    const soql = `SELECT ${['Id', ...target.pageFields].join(', ')} FROM ${target.pageObject}${filter} ORDER BY Id LIMIT ${IMPORT_PAGE_SIZE}`;
+    const soql = `SELECT ${['Id', ...fields].join(', ')} FROM ${target.pageObject}${filter} ORDER BY Id LIMIT ${IMPORT_PAGE_SIZE}`;
     const rows = [];
     for await (const page of this.deps.salesforce.queryPages(soql, target.pageObject)) rows.push(...page);
     return rows;

@@ -13,7 +13,7 @@ import { soqlDateTime } from '../detect/salesforce-poll.ts';
 import { runActivitySyncCycle } from '../activities/cycle.ts';
 import { customObjectPairs } from '../custom-objects.ts';
 import { runLinkedSyncCycle, type LinkedSyncSummary } from '../linked/cycle.ts';
-import { isEnabled, salesforceObjectOf } from '../linked/records.ts';
+import { isEnabled, linkedMappings, pairFacts, salesforceFieldsToRead, salesforceObjectOf, type LinkedMappings } from '../linked/records.ts';
 import { runUnlessSuspended } from '../suspension.ts';
 import type { OwnerDirectoryCache } from '../owners.ts';
 
@@ -38,13 +38,23 @@ export interface ImportTarget {
   pageObject: string;
   /** Fields read with each page's ids (a campaign member's person). */
   pageFields: readonly string[];
+  /**
+   * Read before each page: the fields the pair's cycle needs, so the page query is the record read (one SOQL page,
+   * no second call to retrieve the same records by id), and what the cycle would otherwise work out again.
+   */
+  preparePage?(settings: Settings): Promise<PreparedPage>;
   /** SOQL conditions on `pageObject` besides the cursor: the bounds, and what never syncs anyway. */
   conditions(bounds: ImportBounds): string[];
   /** Why the object cannot be imported with these settings, naming the setting; null: it can. */
   refusal(settings: Settings): string | null;
   /** `scope`: a SOQL condition on `pageObject` selecting exactly this page's rows. */
   /** `ownerCache`: one per import run, so the owner directory is read once per import, not once per page. */
-  syncPage(rows: readonly SalesforceRecord[], context: { settings: Settings; importId: string; scope: string; ownerCache: OwnerDirectoryCache }): Promise<ImportPageResult>;
+  syncPage(rows: readonly SalesforceRecord[], context: { settings: Settings; importId: string; scope: string; ownerCache: OwnerDirectoryCache; prepared?: PreparedPage }): Promise<ImportPageResult>;
+}
+
+export interface PreparedPage {
+  fields: readonly string[];
+  mapped: LinkedMappings;
 }
 
 export function importTargets(deps: SyncCycleDeps): ImportTarget[] {
@@ -136,13 +146,27 @@ function contactTarget(deps: SyncCycleDeps, object: 'Lead' | 'Contact'): ImportT
 
 function linkedTarget(deps: SyncCycleDeps, description: LinkedObjectDescription): ImportTarget {
   const object = salesforceObjectOf(description);
-  return pairTarget(
+  const target = pairTarget(
     deps,
     object,
     // HubSpot's rule too: the pair's sync must be on before its import, or nothing would be created.
     (settings) => (isEnabled(description, settings) ? null : `importing ${object} needs ${description.enabledSettingKey} to be true (it is off): turn ${description.name} sync on first`),
-    (ids, context) => runLinkedSyncCycle({ ...deps, ownerCache: context.ownerCache }, description, { settings: context.settings, runId: context.importId, importIds: ids, importScope: context.scope }),
+    (ids, context, rows) =>
+      runLinkedSyncCycle({ ...deps, ownerCache: context.ownerCache }, description, {
+        settings: context.settings,
+        runId: context.importId,
+        importIds: ids,
+        importScope: context.scope,
+        ...(context.prepared ? { importRecords: rows, mapped: context.prepared.mapped } : {}),
+      }),
   );
+  return {
+    ...target,
+    preparePage: async (settings) => {
+      const mapped = await linkedMappings(description, deps.store, deps.salesforce, deps.hubspot);
+      return { fields: salesforceFieldsToRead(pairFacts(description, settings), mapped.mappings).filter((field) => field !== 'Id'), mapped };
+    },
+  };
 }
 
 /** An object paged by itself, each page of ids through a pair's cycle (linked or activities). */
@@ -150,7 +174,7 @@ function pairTarget(
   deps: SyncCycleDeps,
   object: string,
   refusal: ImportTarget['refusal'],
-  cycle: (ids: readonly string[], context: Parameters<ImportTarget['syncPage']>[1]) => Promise<LinkedSyncSummary>,
+  cycle: (ids: readonly string[], context: Parameters<ImportTarget['syncPage']>[1], rows: readonly SalesforceRecord[]) => Promise<LinkedSyncSummary>,
 ): ImportTarget {
   return {
     object,
@@ -158,7 +182,7 @@ function pairTarget(
     pageFields: [],
     conditions: (bounds) => dateConditions(bounds),
     refusal,
-    syncPage: (rows, context) => pairPage(deps, rows, (ids) => cycle(ids, context)),
+    syncPage: (rows, context) => pairPage(deps, rows, (ids) => cycle(ids, context, rows)),
   };
 }
 

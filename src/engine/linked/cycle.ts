@@ -22,7 +22,8 @@ import type { MappingTypeRefusal } from '../mapping-types.ts';
 import { applyLinkedPlan } from './apply.ts';
 import { gatherLinkedChanges, type LinkedStore } from './gather.ts';
 import { syncAssociations, type AssociationSummary } from './junctions.ts';
-import { linkedMappings } from './records.ts';
+import { linkedMappings, type LinkedMappings } from './records.ts';
+import type { SalesforceRecord } from '../../connectors/salesforce/client.ts';
 
 export interface LinkedSystemSummary extends SideCounts {
   /** Changed records read (re-reads in the overlap window and records waiting for a parent included). */
@@ -55,12 +56,24 @@ export interface LinkedSyncSummary {
 
 export type LinkedSyncDeps = Omit<ContactSyncDeps, 'store'> & { store: ContactSyncDeps['store'] & LinkedStore };
 
-export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: LinkedObjectDescription, context: { settings: Settings; runId: string; importIds?: readonly string[]; importScope?: string }): Promise<LinkedSyncSummary> {
+export async function runLinkedSyncCycle(
+  deps: LinkedSyncDeps,
+  description: LinkedObjectDescription,
+  context: {
+    settings: Settings;
+    runId: string;
+    importIds?: readonly string[];
+    importScope?: string;
+    /** With `importIds`: those records as an import page read them, with the fields `mapped` needs. */
+    importRecords?: readonly SalesforceRecord[];
+    mapped?: LinkedMappings;
+  },
+): Promise<LinkedSyncSummary> {
   const { store, clock } = deps;
   const started = clock();
   const progress = deps.onProgress ?? (() => undefined);
   progress({ step: `${description.name}: reading changes`, done: 0, total: null });
-  const mapped = await linkedMappings(description, store, deps.salesforce, deps.hubspot);
+  const mapped = context.mapped ?? (await linkedMappings(description, store, deps.salesforce, deps.hubspot));
   const gathered = await gatherLinkedChanges(description, deps, {
     now: started,
     settings: context.settings,
@@ -72,6 +85,7 @@ export async function runLinkedSyncCycle(deps: LinkedSyncDeps, description: Link
     mayRetryFailed: (await deps.calls.salesforce.mayRetryFailedRecords?.()) ?? true,
     ...(context.importIds ? { importIds: context.importIds } : {}),
     ...(context.importScope ? { importScope: context.importScope } : {}),
+    ...(context.importRecords ? { importRecords: context.importRecords } : {}),
   });
   const { input } = gathered;
   const plan = planLinkedSync(input);

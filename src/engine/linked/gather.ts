@@ -17,7 +17,7 @@ import type { LinkedHubspotRecord, LinkedSalesforceRecord, LinkedSyncInput, Pare
 import type { SalesforceValue } from '../../core/mapping/convert.ts';
 import type { Settings } from '../../core/settings.ts';
 import type { HubSpotClient } from '../../connectors/hubspot/client.ts';
-import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
+import type { SalesforceClient, SalesforceRecord } from '../../connectors/salesforce/client.ts';
 import type { LinkedObjectDescription } from '../../objects/index.ts';
 import type { PollCursor } from '../detect/cursor.ts';
 import type { RecordHint } from '../detect/triggers.ts';
@@ -71,6 +71,8 @@ export interface LinkedGatherOptions {
   importIds?: readonly string[];
   /** With `importIds`: a SOQL condition on the object selecting those records, to ask about them in one query. */
   importScope?: string;
+  /** With `importIds`: the records themselves, read with `fields` by the import's page query (not read again). */
+  importRecords?: readonly SalesforceRecord[];
 }
 
 export async function gatherLinkedChanges(
@@ -146,7 +148,8 @@ export async function gatherLinkedChanges(
   const retrySalesforce = due.flatMap((error) => (error.salesforceId && !salesforceChanges.has(error.salesforceId) ? [error.salesforceId] : []));
   for (const record of await readHubspot(hubspot, type, retryHubspot, properties)) if (!record.deleted) hubspotChanges.set(record.id, record);
   for (const record of await readSalesforce(salesforce, object, retrySalesforce, fields)) if (!record.deleted) salesforceChanges.set(record.id, record);
-  for (const record of await readSalesforce(salesforce, object, options.importIds ?? [], fields)) if (!record.deleted) salesforceChanges.set(record.id, record);
+  const imported = options.importRecords ? options.importRecords.map(toLinkedSalesforce) : await readSalesforce(salesforce, object, options.importIds ?? [], fields);
+  for (const record of imported) if (!record.deleted) salesforceChanges.set(record.id, record);
   if (importing) for (const record of await createdUnrecorded(sources, type, facts.salesforceIdProperty, salesforceChanges, { properties, overlapMs: options.overlapMs })) hubspotChanges.set(record.id, record);
 
   // ---- links and partners ----------------------------------------------------------------------------------

@@ -54,17 +54,25 @@ describe('import of accounts and opportunities', () => {
     expect((await world.store.imports.find(stopped.importId))?.cursor).toMatch(/^001/);
     expect(await hubspotRecords(world, 'companies')).toHaveLength(2_000);
 
-    // The owner directory (Salesforce's users, HubSpot's owners) is read once per import run, not once per page.
+    // The owner directory (Salesforce's users, HubSpot's owners) is read once per import run, not once per page, and
+    // each page's query reads the fields the sync needs: the Accounts are not retrieved a second time by id.
     const userQueries: string[] = [];
-    const queryPages = world.salesforce.queryPages.bind(world.salesforce);
+    const retrieved: string[] = [];
+    const { queryPages, retrieve } = world.salesforce;
     world.salesforce.queryPages = (soql, ...rest) => {
       if (/\bFROM User\b/.test(soql)) userQueries.push(soql);
-      return queryPages(soql, ...rest);
+      return queryPages.call(world.salesforce, soql, ...rest);
+    };
+    world.salesforce.retrieve = (object, ...rest) => {
+      retrieved.push(object);
+      return retrieve.call(world.salesforce, object, ...rest);
     };
     const resumed = await imported(importerOf(world), { object: 'Account' }).finally(() => {
       world.salesforce.queryPages = queryPages;
+      world.salesforce.retrieve = retrieve;
     });
     expect(userQueries).toHaveLength(1);
+    expect(retrieved.filter((object) => object === 'Account')).toEqual([]);
     expect(resumed).toMatchObject({ importId: stopped.importId, state: 'succeeded', read: 4_500, total: 4_500, created: 4_500, failed: 0, failure: null });
     const companies = await hubspotRecords(world, 'companies');
     expect(companies).toHaveLength(4_500);
