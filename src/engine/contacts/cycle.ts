@@ -64,12 +64,12 @@ export async function runContactSyncCycle(deps: ContactSyncDeps): Promise<Contac
     const progress = deps.onProgress ?? (() => undefined);
     progress({ step: 'contacts: reading changes', done: 0, total: null });
     const { settings } = await readSettings(store.settings);
-    const { mappings, refused } = await contactMappings(store, liveMappingSchema(deps.salesforce, deps.hubspot));
+    const { mappings, refused } = deps.importIds?.read?.mapped ?? (await contactMappings(store, liveMappingSchema(deps.salesforce, deps.hubspot)));
     const mayRetryFailed = (await deps.calls.salesforce.mayRetryFailedRecords?.()) ?? true;
     const retries = await readDueRetries(store.syncErrors, deps, { now: started, mappings, mayRetryFailed });
     if (deps.importIds && deps.importIds.ids.length > 0) {
-      const { object, ids } = deps.importIds;
-      const imported = await deps.salesforce.retrieve(object, ids, salesforceFieldsToRead(object, mappings));
+      const { object, ids, read } = deps.importIds;
+      const imported = read ? read.records : await deps.salesforce.retrieve(object, ids, salesforceFieldsToRead(object, mappings));
       for (const record of imported) if (record) retries.salesforce.push(toSalesforcePerson(object, record));
     }
     const gathered = await gatherContactChanges(deps, {

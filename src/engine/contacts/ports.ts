@@ -8,7 +8,8 @@ import type { FieldSyncRule } from '../../core/mapping/model.ts';
 import type { RefusedValue } from '../../core/refused-values.ts';
 import type { SyncErrorCategory } from '../../core/sync-error.ts';
 import type { HubSpotClient } from '../../connectors/hubspot/client.ts';
-import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
+import type { SalesforceClient, SalesforceRecord } from '../../connectors/salesforce/client.ts';
+import type { ContactMappings } from './records.ts';
 import type { TriggerBatch } from '../detect/triggers.ts';
 import type { SettingsStorePort } from '../settings.ts';
 import type { RetryErrorsPort } from './retry.ts';
@@ -147,7 +148,12 @@ export interface ContactSyncDeps {
    */
   triggers?: TriggerBatch;
   /** Salesforce records to sync this cycle as if they had changed: a page of an import (src/engine/import). */
-  importIds?: { object: 'Lead' | 'Contact'; ids: readonly string[] };
+  importIds?: {
+    object: 'Lead' | 'Contact';
+    ids: readonly string[];
+    /** The records themselves, as the import's page query read them with the fields `mapped` needs: not read again. */
+    read?: { records: readonly SalesforceRecord[]; mapped: ContactMappings };
+  };
   /** False: this cycle leaves Salesforce's changes for a later one (gather.ts, `pollSalesforce`). Default true. */
   pollSalesforce?: boolean;
   /** How often the whole HubSpot archived-contacts listing is read; default 15 minutes (gather.ts). */

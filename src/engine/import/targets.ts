@@ -15,6 +15,8 @@ import { customObjectPairs } from '../custom-objects.ts';
 import { runLinkedSyncCycle, type LinkedSyncSummary } from '../linked/cycle.ts';
 import { isEnabled, linkedMappings, pairFacts, salesforceFieldsToRead, salesforceObjectOf, type LinkedMappings } from '../linked/records.ts';
 import { runUnlessSuspended } from '../suspension.ts';
+import { contactMappings, salesforceFieldsToRead as salesforceFieldsToReadFor, type ContactMappings } from '../contacts/records.ts';
+import { liveMappingSchema } from '../mapping-types.ts';
 import type { OwnerDirectoryCache } from '../owners.ts';
 
 export interface ImportBounds {
@@ -52,10 +54,7 @@ export interface ImportTarget {
   syncPage(rows: readonly SalesforceRecord[], context: { settings: Settings; importId: string; scope: string; ownerCache: OwnerDirectoryCache; prepared?: PreparedPage }): Promise<ImportPageResult>;
 }
 
-export interface PreparedPage {
-  fields: readonly string[];
-  mapped: LinkedMappings;
-}
+export type PreparedPage = { fields: readonly string[] } & ({ kind: 'linked'; mapped: LinkedMappings } | { kind: 'contacts'; mapped: ContactMappings });
 
 export function importTargets(deps: SyncCycleDeps): ImportTarget[] {
   return [
@@ -118,9 +117,9 @@ function dateConditions(bounds: ImportBounds, prefix = ''): string[] {
   ];
 }
 
-function contactPage(deps: SyncCycleDeps, object: 'Lead' | 'Contact', ids: readonly string[]): Promise<ContactSyncSummary> {
+function contactPage(deps: SyncCycleDeps, object: 'Lead' | 'Contact', ids: readonly string[], read?: { records: readonly SalesforceRecord[]; mapped: ContactMappings }): Promise<ContactSyncSummary> {
   // Salesforce is not polled: the page is the change. HubSpot is, which is cheap and keeps its cursor moving.
-  return runUnlessSuspended(deps.store.integrationState, deps.clock, () => runContactSyncCycle({ ...deps, importIds: { object, ids }, pollSalesforce: false }), deps.notify);
+  return runUnlessSuspended(deps.store.integrationState, deps.clock, () => runContactSyncCycle({ ...deps, importIds: { object, ids, ...(read ? { read } : {}) }, pollSalesforce: false }), deps.notify);
 }
 
 function contactCounts(summary: ContactSyncSummary): Omit<ImportPageResult, 'read'> {
@@ -140,7 +139,14 @@ function contactTarget(deps: SyncCycleDeps, object: 'Lead' | 'Contact'): ImportT
     // A person with no email never syncs (SPEC section 5), and a converted lead lives on as its contact.
     conditions: (bounds) => [...dateConditions(bounds), 'Email != null', ...(object === 'Lead' ? ['IsConverted = false'] : [])],
     refusal: () => null,
-    syncPage: async (rows, { ownerCache }) => ({ read: rows.length, ...contactCounts(await contactPage({ ...deps, ownerCache }, object, rows.map((row) => String(row.Id)))) }),
+    preparePage: async () => {
+      const mapped = await contactMappings(deps.store, liveMappingSchema(deps.salesforce, deps.hubspot));
+      return { kind: 'contacts', fields: salesforceFieldsToReadFor(object, mapped.mappings).filter((field) => field !== 'Id'), mapped };
+    },
+    syncPage: async (rows, { ownerCache, prepared }) => {
+      const read = prepared && prepared.kind === 'contacts' ? { records: rows, mapped: prepared.mapped } : undefined;
+      return { read: rows.length, ...contactCounts(await contactPage({ ...deps, ownerCache }, object, rows.map((row) => String(row.Id)), read)) };
+    },
   };
 }
 
@@ -157,14 +163,14 @@ function linkedTarget(deps: SyncCycleDeps, description: LinkedObjectDescription)
         runId: context.importId,
         importIds: ids,
         importScope: context.scope,
-        ...(context.prepared ? { importRecords: rows, mapped: context.prepared.mapped } : {}),
+        ...(context.prepared?.kind === 'linked' ? { importRecords: rows, mapped: context.prepared.mapped } : {}),
       }),
   );
   return {
     ...target,
     preparePage: async (settings) => {
       const mapped = await linkedMappings(description, deps.store, deps.salesforce, deps.hubspot);
-      return { fields: salesforceFieldsToRead(pairFacts(description, settings), mapped.mappings).filter((field) => field !== 'Id'), mapped };
+      return { kind: 'linked', fields: salesforceFieldsToRead(pairFacts(description, settings), mapped.mappings).filter((field) => field !== 'Id'), mapped };
     },
   };
 }
