@@ -121,6 +121,7 @@ export async function runLinkedSyncCycle(
     hints: deps.triggers?.records ?? [],
     hubspotIds: [...input.hubspotChanges, ...(input.hubspotPartners ?? [])].map((record) => record.id),
     salesforceIds: [...input.salesforceChanges, ...(input.salesforcePartners ?? [])].map((record) => record.id),
+    ...(context.importScope && context.importIds ? { importScope: { condition: context.importScope, ids: context.importIds } } : {}),
   });
   progress({ step: `${description.name}: writing`, done: writes, total: writes });
   // Transient refusals recorded this cycle get their next try by back-off, as contacts' do (contacts/retry.ts).

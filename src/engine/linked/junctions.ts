@@ -46,6 +46,8 @@ export interface AssociationContext {
   /** The pair's records this cycle read, on each side. */
   hubspotIds: readonly string[];
   salesforceIds: readonly string[];
+  /** An import page: a SOQL condition on the pair's object selecting the page's records (src/engine/import). */
+  importScope?: { condition: string; ids: readonly string[] };
 }
 
 export type AssociationSources = { salesforce: SalesforceClient; hubspot: HubSpotClient; store: LinkedStore & ContactSyncStore };
@@ -136,10 +138,17 @@ async function syncJunction(
   const pairs = [...links.values()];
   const associated = await hubspot.associationsOf(type, otherType, pairs.map((pair) => pair.hubspotId));
   const rows = new Map<string, Array<{ rowId: string; otherId: string }>>();
-  for (const list of soqlInLists(pairs.map((pair) => pair.salesforceId))) {
-    const soql = `SELECT Id, ${junction.thisSideField}, ${junction.otherSideField} FROM ${junction.object} WHERE ${junction.thisSideField} IN (${list})`;
-    for await (const page of salesforce.queryPages(soql, junction.object)) {
-      for (const row of page) {
+  const select = `SELECT Id, ${junction.thisSideField}, ${junction.otherSideField} FROM ${junction.object} WHERE ${junction.thisSideField}`;
+  // An import page of 2,000 records is one semi-join on the page's scope, not a dozen id lists of 4,000 characters.
+  const page = context.importScope;
+  const inPage = new Set(page?.ids ?? []);
+  const conditions = [
+    ...(page ? [`IN (SELECT Id FROM ${object} WHERE ${page.condition})`] : []),
+    ...soqlInLists(pairs.map((pair) => pair.salesforceId).filter((id) => !inPage.has(id))).map((list) => `IN (${list})`),
+  ];
+  for (const condition of conditions) {
+    for await (const found of salesforce.queryPages(`${select} ${condition}`, junction.object)) {
+      for (const row of found) {
         const thisId = String(row[junction.thisSideField]);
         rows.set(thisId, [...(rows.get(thisId) ?? []), { rowId: String(row.Id), otherId: String(row[junction.otherSideField]) }]);
       }

@@ -30,7 +30,17 @@ describe('import of accounts and opportunities', () => {
     expect(company?.properties).toMatchObject({ name: 'Acme' });
     expect((await world.store.idLinks.findBySalesforceIds([acme])).get(acme)?.hubspotId).toBe(company?.id);
 
-    const deals = await imported(importerOf(world), { object: 'Opportunity', modifiedAfter: since });
+    // The page's contact roles are read with one semi-join on the page, not lists of its ids.
+    const roleQueries: string[] = [];
+    const { queryPages } = world.salesforce;
+    world.salesforce.queryPages = (soql, ...rest) => {
+      if (/FROM OpportunityContactRole WHERE OpportunityId IN/.test(soql)) roleQueries.push(soql);
+      return queryPages.call(world.salesforce, soql, ...rest);
+    };
+    const deals = await imported(importerOf(world), { object: 'Opportunity', modifiedAfter: since }).finally(() => {
+      world.salesforce.queryPages = queryPages;
+    });
+    expect(roleQueries).toEqual([expect.stringContaining('OpportunityId IN (SELECT Id FROM Opportunity WHERE Id >=')]);
     expect(deals).toMatchObject({ object: 'Opportunity', state: 'succeeded', total: 1, read: 1, created: 1, failed: 0 });
     const [deal] = await hubspotRecords(world, 'deals');
     expect(deal?.properties).toMatchObject({ dealname: 'Acme renewal', salesforceopportunityid: renewal });
