@@ -85,6 +85,9 @@ const maxRestartsWithoutProgress = 3;
  * tie-break id is therefore not used to skip anything. Within one run nothing is yielded twice: a query locator
  * that expires mid-run restarts the window at the last yielded SystemModstamp, skipping what was yielded there.
  */
+/** A poll that is not made (an import page reads its own records): no pages, no call. */
+export async function* noPages<T>(): AsyncGenerator<T> {}
+
 export async function* pollSalesforceChanges(client: SalesforceClient, poll: SalesforceChangePoll): AsyncGenerator<SalesforceChangedBatch> {
   const overlap = validOverlap(poll.overlapMs);
   const yielded = new YieldedAtNewestTime();

@@ -18,7 +18,7 @@ import { planLinkedSync, type LinkedHubspotRecord, type LinkedSalesforceRecord, 
 import type { LinkedObjectDescription } from '../../objects/index.ts';
 import type { CheckpointAdvance } from '../contacts/gather.ts';
 import type { AuditEntry, SyncErrorReport } from '../contacts/ports.ts';
-import { pollSalesforceChanges } from '../detect/salesforce-poll.ts';
+import { noPages, pollSalesforceChanges, type SalesforceChangedBatch } from '../detect/salesforce-poll.ts';
 import { readCursor } from './gather.ts';
 import { auditEntry, type AssociationContext, type AssociationSources } from './junctions.ts';
 import { salesforceObjectOf, toLinkedSalesforce } from './records.ts';
@@ -45,7 +45,9 @@ export async function syncChildLookup(
   const cursorKey = `${description.name}/${child.salesforceObject}`;
   const checkpoints: CheckpointAdvance[] = [];
   const salesforceIds = new Set<string>();
-  for await (const batch of pollSalesforceChanges(salesforce, { object: child.salesforceObject, fields, checkpoint: await readCursor(store, 'salesforce', cursorKey), overlapMs: context.overlapMs })) {
+  // An import page is its own records: children changed elsewhere are the sync cycles' to poll.
+  const polled = context.importScope === undefined ? pollSalesforceChanges(salesforce, { object: child.salesforceObject, fields, checkpoint: await readCursor(store, 'salesforce', cursorKey), overlapMs: context.overlapMs }) : noPages<SalesforceChangedBatch>();
+  for await (const batch of polled) {
     for (const record of batch.records) salesforceIds.add(String(record.Id));
     checkpoints[0] = { system: 'salesforce', object: cursorKey, cursor: batch.checkpoint };
   }

@@ -22,7 +22,7 @@ import type { LinkedObjectDescription } from '../../objects/index.ts';
 import type { PollCursor } from '../detect/cursor.ts';
 import type { RecordHint } from '../detect/triggers.ts';
 import { pollHubSpotChanges } from '../detect/hubspot-poll.ts';
-import { parseSalesforceDateTime, pollSalesforceChanges, soqlDateTime } from '../detect/salesforce-poll.ts';
+import { noPages, parseSalesforceDateTime, pollSalesforceChanges, soqlDateTime } from '../detect/salesforce-poll.ts';
 import { ARCHIVED_SCAN_INTERVAL_MS, type CheckpointAdvance } from '../contacts/gather.ts';
 import type { ContactRepositories, StoredLink } from '../contacts/ports.ts';
 import { soqlInLists } from '../contacts/records.ts';
@@ -390,7 +390,6 @@ async function createdUnrecorded(
   return found;
 }
 
-async function* noPages<T>(): AsyncGenerator<T> {}
 
 export async function readCursor(store: ContactRepositories, system: 'salesforce' | 'hubspot', object: string): Promise<PollCursor | null> {
   const checkpoint = await store.checkpoints.read(system, object);

@@ -24,7 +24,7 @@ import type { AuditEntry, ContactSyncStore, SyncErrorReport } from '../contacts/
 import type { RecordHint } from '../detect/triggers.ts';
 import { syncChildLookup, type ChildLookupSummary } from './child-lookups.ts';
 import { soqlInLists } from '../contacts/records.ts';
-import { pollSalesforceChanges, soqlDateTime } from '../detect/salesforce-poll.ts';
+import { noPages, pollSalesforceChanges, soqlDateTime, type SalesforceChangedBatch } from '../detect/salesforce-poll.ts';
 import { readCursor, type LinkedStore } from './gather.ts';
 import { salesforceObjectOf } from './records.ts';
 
@@ -118,11 +118,13 @@ async function syncJunction(
   const checkpoint = await readCursor(store, 'salesforce', cursorKey);
   const checkpoints: CheckpointAdvance[] = [];
   const fields = ['Id', junction.thisSideField, junction.otherSideField, 'SystemModstamp'];
-  for await (const batch of pollSalesforceChanges(salesforce, { object: junction.object, fields, checkpoint, overlapMs: context.overlapMs })) {
+  // An import page is its own records: the junction's changes elsewhere are the sync cycles' to poll.
+  const polls = context.importScope === undefined;
+  for await (const batch of polls ? pollSalesforceChanges(salesforce, { object: junction.object, fields, checkpoint, overlapMs: context.overlapMs }) : noPages<SalesforceChangedBatch>()) {
     for (const row of batch.records) touched.add(String(row[junction.thisSideField]));
     checkpoints[0] = { system: 'salesforce', object: cursorKey, cursor: batch.checkpoint };
   }
-  if (checkpoint) {
+  if (checkpoint && polls) {
     const since = soqlDateTime(new Date(checkpoint.time.getTime() - context.overlapMs));
     for await (const page of salesforce.queryAllPages(`SELECT ${fields.join(', ')} FROM ${junction.object} WHERE IsDeleted = true AND SystemModstamp >= ${since}`, junction.object)) {
       for (const row of page) touched.add(String(row[junction.thisSideField]));

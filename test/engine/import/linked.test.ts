@@ -24,23 +24,27 @@ describe('import of accounts and opportunities', () => {
     const renewal = await createInSalesforce(world, 'Opportunity', { Name: 'Acme renewal', StageName: 'Closed Won', CloseDate: '2026-03-31', Amount: 1200, AccountId: acme });
     await saveSettings(world, { companies: { enabled: true }, deals: { enabled: true } });
 
+    // An import page is its own records: the related objects are read for the page only (one semi-join each), and
+    // their changes elsewhere are left for the sync cycles to poll.
+    const queries: string[] = [];
+    const { queryPages } = world.salesforce;
+    world.salesforce.queryPages = (soql, ...rest) => {
+      queries.push(soql);
+      return queryPages.call(world.salesforce, soql, ...rest);
+    };
     const accounts = await imported(importerOf(world), { object: 'Account', createdAfter: since });
+    expect(queries.filter((soql) => /\bFROM Contact\b/.test(soql))).toEqual([expect.stringContaining('AccountId IN (SELECT Id FROM Account WHERE Id >=')]);
     expect(accounts).toMatchObject({ object: 'Account', state: 'succeeded', total: 1, read: 1, created: 1, failed: 0 });
     const [company] = await hubspotRecords(world, 'companies');
     expect(company?.properties).toMatchObject({ name: 'Acme' });
     expect((await world.store.idLinks.findBySalesforceIds([acme])).get(acme)?.hubspotId).toBe(company?.id);
 
-    // The page's contact roles are read with one semi-join on the page, not lists of its ids.
-    const roleQueries: string[] = [];
-    const { queryPages } = world.salesforce;
-    world.salesforce.queryPages = (soql, ...rest) => {
-      if (/FROM OpportunityContactRole WHERE OpportunityId IN/.test(soql)) roleQueries.push(soql);
-      return queryPages.call(world.salesforce, soql, ...rest);
-    };
+    // The page's contact roles: one semi-join on the page, not lists of its ids.
+    queries.length = 0;
     const deals = await imported(importerOf(world), { object: 'Opportunity', modifiedAfter: since }).finally(() => {
       world.salesforce.queryPages = queryPages;
     });
-    expect(roleQueries).toEqual([expect.stringContaining('OpportunityId IN (SELECT Id FROM Opportunity WHERE Id >=')]);
+    expect(queries.filter((soql) => /\bFROM OpportunityContactRole\b/.test(soql))).toEqual([expect.stringContaining('OpportunityId IN (SELECT Id FROM Opportunity WHERE Id >=')]);
     expect(deals).toMatchObject({ object: 'Opportunity', state: 'succeeded', total: 1, read: 1, created: 1, failed: 0 });
     const [deal] = await hubspotRecords(world, 'deals');
     expect(deal?.properties).toMatchObject({ dealname: 'Acme renewal', salesforceopportunityid: renewal });
