@@ -297,7 +297,7 @@ class ContactPlanner {
   }
 
   private planSalesforceFate(record: SalesforcePersonRecord): void {
-    const fate = this.finalFate(salesforceFate(record));
+    const { fate, lastModifiedAt } = this.finalFate(salesforceFate(record), record.modifiedAt);
     if (!fate) return;
     const link = this.linkBySalesforce.get(sfKey(record.object, record.id));
     if (!link) {
@@ -319,7 +319,8 @@ class ContactPlanner {
       this.contacts,
     );
     // SystemModstamp has whole seconds: the end of that second, so a HubSpot change in it counts as before (held).
-    if (change.change === 'unlink' && change.partnerGone) change.partnerGoneAt = record.modifiedAt + 999;
+    // Through a merge chain, the person went with the last record of it.
+    if (change.change === 'unlink' && change.partnerGone) change.partnerGoneAt = lastModifiedAt + 999;
     this.applyLinkChange(change, link);
   }
 
@@ -329,22 +330,24 @@ class ContactPlanner {
    * Moved onto the converted lead instead, it would be unlinked again next cycle (the Contact is someone else's
    * link by then) and the contact would recreate the person as a second Lead.
    */
-  private finalFate(fate: SalesforcePersonFate | undefined): SalesforcePersonFate | undefined {
-    if (fate?.kind !== 'merged') return fate;
+  private finalFate(fate: SalesforcePersonFate | undefined, modifiedAt: Millis): { fate: SalesforcePersonFate | undefined; lastModifiedAt: Millis } {
+    if (fate?.kind !== 'merged') return { fate, lastModifiedAt: modifiedAt };
     let resolved = fate;
+    let lastModifiedAt = modifiedAt;
     const seen = new Set<string>();
     for (;;) {
       const key = sfKey(resolved.masterObject, resolved.masterId);
       const master = this.salesforceByKey.get(key);
-      if (!master || seen.has(key)) return resolved;
+      if (!master || seen.has(key)) return { fate: resolved, lastModifiedAt };
       seen.add(key);
       const next = salesforceFate(master);
+      if (next) lastModifiedAt = Math.max(lastModifiedAt, master.modifiedAt);
       if (next?.kind === 'converted') resolved = { kind: 'merged', masterObject: 'Contact', masterId: next.convertedContactId };
       else if (next?.kind === 'merged') resolved = next;
       // The master was deleted too: the person is gone from Salesforce, and the loser's contact follows the delete
       // setting as the master's does (merged into the master's contact, it would leave a survivor nothing holds).
-      else if (next?.kind === 'deleted') return next;
-      else return resolved;
+      else if (next?.kind === 'deleted') return { fate: next, lastModifiedAt };
+      else return { fate: resolved, lastModifiedAt };
     }
   }
 

@@ -127,12 +127,13 @@ describe('planContactSync: merges', () => {
   it('a merge whose master was then deleted is a delete: the contacts are not merged, both are unlinked and held', () => {
     const result = plan({
       links: [link, master],
-      salesforceChanges: [lead('00Q1', {}, { deleted: true, masterRecordId: '00Q2' }), lead('00Q2', {}, { deleted: true })],
+      salesforceChanges: [lead('00Q1', {}, { deleted: true, masterRecordId: '00Q2' }), lead('00Q2', {}, { deleted: true, modifiedAt: 7_000 })],
       hubspotChanges: [contact('101', { ...ada, salesforceleadid: '00Q1' }), contact('202', { email: 'grace@x.com', lastname: 'H', salesforceleadid: '00Q2' })],
     });
+    // The person went with the master: a HubSpot edit between the merge and the master's delete is still held.
     expect(result.linkChanges).toEqual([
-      expect.objectContaining({ change: 'unlink', hubspotId: '101', salesforceId: '00Q1', partnerGone: true }),
-      expect.objectContaining({ change: 'unlink', hubspotId: '202', salesforceId: '00Q2', partnerGone: true }),
+      expect.objectContaining({ change: 'unlink', hubspotId: '101', salesforceId: '00Q1', partnerGone: true, partnerGoneAt: 7_999 }),
+      expect.objectContaining({ change: 'unlink', hubspotId: '202', salesforceId: '00Q2', partnerGone: true, partnerGoneAt: 7_999 }),
     ]);
     expect(result.salesforceCreates).toEqual([]);
   });
