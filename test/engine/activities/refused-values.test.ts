@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SyncCycleSummary } from '../../../src/engine/cycle.ts';
 import { emulatorAdmin } from '../../helpers/emulator-admin.ts';
 import { writeCalls } from '../contacts/world.ts';
-import { activitiesOf, createEngagement, fullCycle, salesforceRecords, syncedPeople, useLinkedWorld, type LinkedWorld } from './world.ts';
+import { activitiesOf, createEngagement, createInSalesforce, fullCycle, hubspotRecords, salesforceRecords, syncedPeople, useLinkedWorld, type LinkedWorld } from './world.ts';
 
 const world = useLinkedWorld();
 
@@ -19,8 +19,8 @@ function activities(summary: SyncCycleSummary) {
   return found;
 }
 
-async function openErrors(target: LinkedWorld) {
-  return (await target.store.syncErrors.list({ object: 'calls' }, { limit: 50 })).errors;
+async function openErrors(target: LinkedWorld, type = 'calls') {
+  return (await target.store.syncErrors.list({ object: type }, { limit: 50 })).errors;
 }
 
 /** The engine's writes to Salesforce so far (sObject Collections creates and updates), by endpoint. */
@@ -97,5 +97,39 @@ describe('activities: a value the other side refuses', () => {
     const sum = (writes: Record<string, number>) => Object.values(writes).reduce((total, count) => total + count, 0);
     expect(sum(await salesforceWrites(world))).toBe(sum(before) + 1);
     expect(await openErrors(world)).toMatchObject([{ field: 'Subject', refusedValues: [{ system: 'salesforce', field: 'Subject', value: 'Follow-up' }] }]);
+  });
+
+  it('an engagement update HubSpot refused for one property lets the rest through next cycle, and the property is not sent again while unchanged', async () => {
+    const people = await syncedPeople(world, { activities: { fromSalesforce: { tasks: true } } });
+    const taskId = await createInSalesforce(world, 'Task', { Subject: 'Send contract', WhoId: people.contactId, Priority: 'Normal', Status: 'Not Started', ActivityDate: '2026-03-09' });
+    await cycle(world);
+    // An option taken away from the priority property since: HubSpot refuses HIGH with INVALID_OPTION.
+    const options = [{ label: 'Low', value: 'LOW', displayOrder: 0 }, { label: 'Medium', value: 'MEDIUM', displayOrder: 1 }];
+    const patched = await fetch(`${world.hubspotEmulator.url}/crm/v3/properties/tasks/hs_task_priority`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: 'Bearer token' }, body: JSON.stringify({ options }) });
+    expect(patched.status).toBe(200);
+    await world.salesforce.update('Task', [{ Id: taskId, Priority: 'High', Subject: 'Send contract now' }]);
+    const refused = await cycle(world);
+    expect(activities(refused).hubspot).toMatchObject({ updated: 0, failed: 1 });
+    const [error] = await openErrors(world, 'tasks');
+    expect(error).toMatchObject({ salesforceId: taskId, field: 'hs_task_priority', refusedValues: [{ system: 'hubspot', field: 'hs_task_priority', value: 'HIGH' }] });
+
+    const rest = await cycle(world);
+    expect(activities(rest)).toMatchObject({ withheldValues: 1, hubspot: { updated: 1, failed: 0 } });
+    expect((await hubspotRecords(world, 'tasks'))[0]?.properties).toMatchObject({ hs_task_subject: 'Send contract now', hs_task_priority: 'MEDIUM' });
+    // The refused priority is not remembered as synced (activities keep Salesforce's form): it is tried again when due.
+    const [link] = [...(await world.store.idLinks.findBySalesforceIds([taskId])).values()];
+    const synced = (await world.store.syncedValues.readForLinks([link!.linkId])).get(link!.linkId);
+    expect([synced?.get('Subject')?.value, synced?.get('Priority')?.value]).toEqual(['Send contract now', 'Normal']);
+    const before = (await writeCalls(world)).hubspot;
+    await cycle(world);
+    expect((await writeCalls(world)).hubspot).toEqual(before);
+    expect(await openErrors(world, 'tasks')).toMatchObject([{ id: error!.id, attempts: 1 }]);
+
+    // Back to a priority HubSpot has: sent, taken, and the error goes.
+    await world.salesforce.update('Task', [{ Id: taskId, Priority: 'Low' }]);
+    const fixed = await cycle(world);
+    expect(activities(fixed).hubspot).toMatchObject({ updated: 1, failed: 0 });
+    expect((await hubspotRecords(world, 'tasks'))[0]?.properties).toMatchObject({ hs_task_priority: 'LOW' });
+    expect(await openErrors(world, 'tasks')).toEqual([]);
   });
 });
