@@ -1,7 +1,8 @@
 /**
  * Values a system refused, and the plan edits that keep them from being sent again: one rule for every pair
- * (contacts, and the link-matched objects), over the shape their plans share. Pure; the engine reads the open
- * errors before applying a plan and reopens the ones still standing after it.
+ * (contacts, the link-matched objects, and activities through src/core/activities/refused-values.ts), over the
+ * shape their plans share. Pure; the engine reads the open errors before applying a plan and reopens the ones still
+ * standing after it.
  *
  * - A refused value is remembered on its sync error as sent (`RefusedValue`). While that error is open, not
  *   retryable and not due, the same value is left out of the payload: it would be refused again (an API call spent,
@@ -53,6 +54,8 @@ export interface PlanEditorOptions {
   keyOfField?: ReadonlyMap<string, string>;
   /** Pairs known besides the plan's last-synced values (stored links), for finding a record's partner. */
   links?: ReadonlyArray<{ hubspotId: string; salesforceId: string }>;
+  /** HubSpot properties kept in the last-synced values under another key (activities keep Salesforce fields). */
+  keyOfProperty?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -82,9 +85,15 @@ export class PlanEditor {
   }
 
   forgetHubspotProperties(hubspotId: string, properties: readonly string[]): void {
+    const keys = this.keysOfProperties(properties);
     for (const entry of this.plan.syncedValues) {
-      if (entry.pair.hubspotId === hubspotId) for (const property of properties) delete entry.values[property];
+      if (entry.pair.hubspotId === hubspotId) for (const key of keys) delete entry.values[key];
     }
+  }
+
+  /** The keys HubSpot properties' values are kept under in the last-synced values. */
+  keysOfProperties(properties: readonly string[]): string[] {
+    return properties.map((property) => this.options.keyOfProperty?.get(property) ?? property);
   }
 
   /** The HubSpot record a Salesforce record is paired with in this plan (or by a stored link), when it is. */
@@ -174,7 +183,7 @@ export function withholdRefusedValues(
   }
   for (const create of plan.hubspotCreates) {
     const dropped = withhold(create.properties, refusals((error) => error.hubspotId === null && error.salesforceId === create.salesforceId, 'hubspot'), identity.hubspot);
-    for (const property of dropped) delete create.syncedValues[property];
+    for (const key of editor.keysOfProperties(dropped)) delete create.syncedValues[key];
   }
   removeWhere(plan.salesforceUpdates, (update) => Object.keys(update.fields).length === 0);
   removeWhere(plan.hubspotUpdates, (update) => Object.keys(update.properties).length === 0);

@@ -7,6 +7,8 @@
  * last-synced values (with the activity's origin) and settled intents are recorded in one transaction right after
  * it. The link keeps later cycles from creating the activity again, on either side; the intent covers a process
  * killed between the vendor's answer and that transaction (its record is found and linked, not made twice).
+ *
+ * A refusal keeps the value sent (src/engine/refusals.ts), so the cycle does not send it again while it is unchanged.
  */
 import type { ActivityHubspotUpdate, ActivityPlan, ActivityPlanError, ActivitySalesforceUpdate } from '../../core/activities/plan.ts';
 import type { SalesforceValue } from '../../core/mapping/convert.ts';
@@ -78,7 +80,7 @@ export async function applyActivityPlan(context: ActivityApplyContext, plan: Act
         if (!id) {
           counts.salesforce.failed += 1;
           recorded.abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { errors: refusals.get(create.idempotencyKey) ?? [] } });
-          recorded.reports.push(...vendorErrorReports(refusals.get(create.idempotencyKey) ?? [], { object: create.hubspotObjectType, hubspotId: create.hubspotId, salesforceId: null }));
+          recorded.reports.push(...vendorErrorReports(refusals.get(create.idempotencyKey) ?? [], { object: create.hubspotObjectType, hubspotId: create.hubspotId, salesforceId: null }, { sent: { system: 'salesforce', payload: create.fields } }));
           continue;
         }
         counts.salesforce.created += 1;
@@ -106,7 +108,7 @@ export async function applyActivityPlan(context: ActivityApplyContext, plan: Act
           recorded.synced.push({ object: update.hubspotObjectType, hubspotId: update.hubspotId, salesforceId: update.id });
         } else {
           counts.salesforce.failed += 1;
-          recorded.reports.push(...vendorErrorReports(result?.errors ?? [], { object: update.hubspotObjectType, hubspotId: update.hubspotId, salesforceId: update.id }));
+          recorded.reports.push(...vendorErrorReports(result?.errors ?? [], { object: update.hubspotObjectType, hubspotId: update.hubspotId, salesforceId: update.id }, { sent: { system: 'salesforce', payload: update.fields } }));
         }
       });
       await record(context, recorded);
@@ -128,7 +130,7 @@ export async function applyActivityPlan(context: ActivityApplyContext, plan: Act
           const index = toSend.indexOf(create);
           const refused = outcome.errors.filter((error) => error.inputIndexes.includes(index)).map((error) => error.error);
           recorded.abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { errors: refused } });
-          recorded.reports.push(...vendorErrorReports(refused, { object: type, hubspotId: null, salesforceId: create.salesforceId }));
+          recorded.reports.push(...vendorErrorReports(refused, { object: type, hubspotId: null, salesforceId: create.salesforceId }, { sent: { system: 'hubspot', payload: create.properties } }));
           continue;
         }
         counts.hubspot.created += 1;
@@ -158,7 +160,7 @@ export async function applyActivityPlan(context: ActivityApplyContext, plan: Act
         if (index >= 0 && !written.has(update.id)) {
           counts.hubspot.failed += 1;
           const refused = outcome.errors.filter((error) => error.inputIndexes.includes(index) || error.ids.includes(update.id)).map((error) => error.error);
-          recorded.reports.push(...vendorErrorReports(refused, { object: type, hubspotId: update.id, salesforceId: update.salesforceId }));
+          recorded.reports.push(...vendorErrorReports(refused, { object: type, hubspotId: update.id, salesforceId: update.salesforceId }, { sent: { system: 'hubspot', payload: update.properties } }));
           continue;
         }
         counts.hubspot.updated += 1;
