@@ -27,6 +27,13 @@ async function syncedLead(target: ContactSyncWorld, fields: Record<string, strin
   return { leadId: String(lead!.id), contactId: contact!.id };
 }
 
+/** A cycle told of a lead's delete by a change event: no minute to wait for getDeleted, so every clock stays put. */
+function cycleToldOfLeadDelete(leadId: string): ReturnType<typeof runContactSyncCycle> {
+  const { store, salesforce, hubspot, calls } = world;
+  const deleted = { system: 'salesforce' as const, object: 'Lead', recordId: leadId, happenings: { deleted: new Date() }, changedFields: [] };
+  return runContactSyncCycle({ store, salesforce, hubspot, calls, clock: () => new Date(), archivedScanIntervalMs: 0, triggers: { records: [deleted], reconciliations: [] } });
+}
+
 /** Cycles until nothing is written: every write converged, none bounces. */
 async function settles(): Promise<void> {
   await cycle(world);
@@ -62,10 +69,7 @@ describe('a Salesforce lead or contact deleted', () => {
     await cycle(world);
     const [lead] = await salesforceRecords(world, 'Lead');
     await world.salesforce.delete('Lead', [String(lead!.Id)]);
-    // Told by a change event (no minute to wait for getDeleted, so every clock stays where it is).
-    const { store, salesforce, hubspot, calls } = world;
-    const deleted = { system: 'salesforce' as const, object: 'Lead', recordId: String(lead!.Id), happenings: { deleted: new Date() }, changedFields: [] };
-    await runContactSyncCycle({ store, salesforce, hubspot, calls, clock: () => new Date(), archivedScanIntervalMs: 0, triggers: { records: [deleted], reconciliations: [] } });
+    await cycleToldOfLeadDelete(String(lead!.Id));
     expect(await linksOf(world, [contactId])).toEqual([]);
     const [entry] = await world.store.auditTrail.listForRecord(contactId, 1);
     expect(entry).toMatchObject({ action: 'unlink', changes: { partnerGone: true, partnerGoneAt: expect.any(Number) } });
@@ -98,9 +102,7 @@ describe('a Salesforce lead or contact deleted', () => {
     const other = await world.hubspot.batchCreate('contacts', [{ properties: { email: 'unseen@example.com', lastname: 'Unseen' } }]);
     const merged = (await hubspotAdmin('merge', { objectType: 'contacts', primaryObjectId: heldId, objectIdToMerge: other.results[0]!.id })) as { id: string };
     await world.salesforce.delete('Lead', [String(lead!.Id)]);
-    const { store, salesforce, hubspot, calls } = world;
-    const deleted = { system: 'salesforce' as const, object: 'Lead', recordId: String(lead!.Id), happenings: { deleted: new Date() }, changedFields: [] };
-    const summary = await runContactSyncCycle({ store, salesforce, hubspot, calls, clock: () => new Date(), archivedScanIntervalMs: 0, triggers: { records: [deleted], reconciliations: [] } });
+    const summary = await cycleToldOfLeadDelete(String(lead!.Id));
     expect(summary.salesforce.created).toBe(0);
     expect(await linksOf(world, [heldId, merged.id])).toEqual([]);
 
