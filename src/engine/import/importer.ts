@@ -220,7 +220,8 @@ export class Importer implements ImportControl {
     if (after !== null && !SALESFORCE_ID.test(after)) throw new Error(`the import's cursor "${after}" is not a Salesforce id: the store row was altered`);
     const conditions = [...(after === null ? [] : [`Id > '${after}'`]), ...where];
     const filter = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
-    const soql = `SELECT ${['Id', ...fields].join(', ')} FROM ${target.pageObject}${filter} ORDER BY Id LIMIT ${IMPORT_PAGE_SIZE}`;
+    // Id leads every page (the cursor is read from it); a target's fields may name it too, which SOQL refuses twice.
+    const soql = `SELECT ${['Id', ...fields.filter((field) => field !== 'Id')].join(', ')} FROM ${target.pageObject}${filter} ORDER BY Id LIMIT ${IMPORT_PAGE_SIZE}`;
     const rows = [];
     for await (const page of this.deps.salesforce.queryPages(soql, target.pageObject)) rows.push(...page);
     return rows;

@@ -141,7 +141,7 @@ function contactTarget(deps: SyncCycleDeps, object: 'Lead' | 'Contact'): ImportT
     refusal: () => null,
     preparePage: async () => {
       const mapped = await contactMappings(deps.store, liveMappingSchema(deps.salesforce, deps.hubspot));
-      return { kind: 'contacts', fields: salesforceFieldsToReadFor(object, mapped.mappings).filter((field) => field !== 'Id'), mapped };
+      return { kind: 'contacts', fields: salesforceFieldsToReadFor(object, mapped.mappings), mapped };
     },
     syncPage: async (rows, { ownerCache, prepared }) => {
       const read = prepared && prepared.kind === 'contacts' ? { records: rows, mapped: prepared.mapped } : undefined;
@@ -170,7 +170,7 @@ function linkedTarget(deps: SyncCycleDeps, description: LinkedObjectDescription)
     ...target,
     preparePage: async (settings) => {
       const mapped = await linkedMappings(description, deps.store, deps.salesforce, deps.hubspot);
-      return { kind: 'linked', fields: salesforceFieldsToRead(pairFacts(description, settings), mapped.mappings).filter((field) => field !== 'Id'), mapped };
+      return { kind: 'linked', fields: salesforceFieldsToRead(pairFacts(description, settings), mapped.mappings), mapped };
     },
   };
 }
