@@ -25,7 +25,7 @@ import { gatherOpportunityRoles } from './lifecycle.ts';
 import { pollSalesforceChanges } from '../detect/salesforce-poll.ts';
 import type { RecordHint } from '../detect/triggers.ts';
 import { carriesSalesforceId, deletedFormerPartners, hubspotDeletions, salesforceDeletions } from './fates.ts';
-import type { ContactRepositories, StoredLink } from './ports.ts';
+import type { AuditEntry, ContactRepositories, StoredLink } from './ports.ts';
 import {
   HUBSPOT_CONTACTS,
   PERSON_OBJECTS,
@@ -412,20 +412,17 @@ async function unlinkedWhenPartnerWent(store: ContactRepositories, contacts: rea
   // What happened last to the contact's link: the unlink of a conversion into a taken Contact is followed by a
   // write clearing the lead id, which must not hide it.
   const latest = await store.auditTrail.latestForRecords([...new Set(contacts.flatMap(ownIds))], LINK_ACTIONS);
+  const partnerGone = (entry: AuditEntry | undefined): NonNullable<HubspotContactRecord['formerPartner']> | null => {
+    const from = entry?.changes.from as { salesforceObject?: unknown; salesforceId?: unknown } | undefined;
+    if (!entry || entry.action !== 'unlink' || entry.changes.partnerGone !== true || !from || !isPersonObject(String(from.salesforceObject))) return null;
+    const deletedAt = typeof entry.changes.partnerGoneAt === 'number' ? entry.changes.partnerGoneAt : entry.at.getTime();
+    return { salesforceObject: from.salesforceObject as SalesforcePersonObject, salesforceId: String(from.salesforceId), deletedAt };
+  };
   for (const contact of contacts) {
-    for (const id of ownIds(contact)) {
-      const entry = latest.get(id);
-      if (!entry) continue;
-      const from = entry.changes.from as { salesforceObject?: unknown; salesforceId?: unknown } | undefined;
-      // The contact's own latest entry decides when it has one; a merged-away id is looked at only without it.
-      if (entry.action !== 'unlink' || entry.changes.partnerGone !== true || !from || !isPersonObject(String(from.salesforceObject))) {
-        if (id === contact.id) break;
-        continue;
-      }
-      const goneAt = typeof entry.changes.partnerGoneAt === 'number' ? entry.changes.partnerGoneAt : entry.at.getTime();
-      held.set(contact.id, { salesforceObject: from.salesforceObject as SalesforcePersonObject, salesforceId: String(from.salesforceId), deletedAt: goneAt });
-      break;
-    }
+    // The contact's own latest entry decides when it has one; its merged-away ids are looked at only without it.
+    const merged = ownIds(contact).slice(1);
+    const former = latest.has(contact.id) ? partnerGone(latest.get(contact.id)) : (merged.map((id) => partnerGone(latest.get(id))).find((found) => found !== null) ?? null);
+    if (former) held.set(contact.id, former);
   }
   return held;
 }
