@@ -399,12 +399,46 @@ class ContactPlanner {
     if (!link) return;
     if (record.mergedIntoId) {
       const winnerLink = this.linkByHubspot.get(record.mergedIntoId);
+      const primaryRecord = winnerLink ? undefined : this.unlinkedRecordOfSurvivor(record.mergedIntoId, link);
+      if (primaryRecord) {
+        this.applyLinkChange(
+          linkChangeForHubspotMerge(link, { hubspotId: record.mergedIntoId, link: { hubspotId: record.mergedIntoId, salesforceObject: primaryRecord.object, salesforceId: primaryRecord.id } }),
+          link,
+        );
+        this.claimedEmails.add(normaliseEmail(primaryRecord.fields.Email)!);
+        this.linkByEmail({ hubspotId: record.mergedIntoId, salesforceObject: primaryRecord.object, salesforceId: primaryRecord.id });
+        return;
+      }
       this.applyLinkChange(linkChangeForHubspotMerge(link, { hubspotId: record.mergedIntoId, link: winnerLink ?? null }), link);
       return;
     }
     const outcome = hubspotDeleteOutcome();
     const because = outcome.action === 'unlink' ? outcome.reason : 'the HubSpot contact was deleted';
     this.applyLinkChange({ change: 'unlink', hubspotId: link.hubspotId, salesforceObject: link.salesforceObject, salesforceId: link.salesforceId, because, hubspotProperties: {} }, link);
+  }
+
+  /**
+   * The survivor of a HubSpot merge is the primary's person (it has the primary's email). When the primary's own
+   * Salesforce record stands unlinked (a run killed between creating the primary's partner and storing the link,
+   * or a record not synced yet) and the merged-away contact's partner is someone else, the survivor links to the
+   * primary's record: moving the other person's link onto it would overwrite the primary's email with theirs, and
+   * the primary's record would then come back as a second contact.
+   */
+  private unlinkedRecordOfSurvivor(survivorId: string, loser: PairRef): SalesforcePersonRecord | undefined {
+    const survivor = this.hubspotById.get(survivorId);
+    const email = normaliseEmail(survivor?.properties.email);
+    if (!survivor || survivor.deleted || email === null) return undefined;
+    const loserPartner = this.salesforceByKey.get(sfKey(loser.salesforceObject, loser.salesforceId));
+    if (loserPartner && normaliseEmail(loserPartner.fields.Email) === email) return undefined;
+    const candidates = [...this.salesforceByKey.values()].filter(
+      (candidate) =>
+        !candidate.deleted &&
+        !candidate.converted &&
+        normaliseEmail(candidate.fields.Email) === email &&
+        !this.linkBySalesforce.has(sfKey(candidate.object, candidate.id)) &&
+        !this.unlinkedNow.has(`sf:${sfKey(candidate.object, candidate.id)}`),
+    );
+    return chooseSalesforceMatch(candidates, 'later_sync');
   }
 
   private applyLinkChange(change: LinkChange, current: PairRef): void {

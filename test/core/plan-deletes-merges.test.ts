@@ -196,6 +196,40 @@ describe('planContactSync: merges', () => {
     expect(result.salesforceUpdates).toEqual([]);
     expect(result.hubspotCreates).toEqual([]);
   });
+
+  it('a HubSpot merge whose primary\'s lead stands unlinked links the survivor to that lead, not to the other person\'s', () => {
+    // Found by the convergence test (seed 16): a run killed after creating the primary's contact, before storing
+    // its link, then the merge. Moving the other's link onto the survivor overwrote the primary's email with
+    // theirs, and the primary's lead came back as a second contact.
+    const otherLink: StoredContactLink = { linkId: 'L8', hubspotId: '202', salesforceObject: 'Lead', salesforceId: '00QO' };
+    const otherLead = lead('00QO', { Email: 'bo@x.com', FirstName: 'Bo', LastName: 'O' });
+    const primaryLead = lead('00QP', adaLead, { modifiedAt: 5_000 });
+    const survivor = contact('303', { ...ada, salesforceleadid: '00QP', hs_additional_emails: 'bo@x.com' }, { modifiedAt: 9_000 });
+    const result = plan({
+      links: [otherLink],
+      salesforceChanges: [primaryLead],
+      salesforceMatches: [otherLead],
+      hubspotChanges: [contact('202', {}, { deleted: true, mergedIntoId: '303' }), survivor],
+    });
+    expect(result.linkChanges).toMatchObject([
+      { change: 'unlink', hubspotId: '202', salesforceId: '00QO' },
+      { change: 'create', hubspotId: '303', salesforceObject: 'Lead', salesforceId: '00QP', because: 'matched_by_email' },
+    ]);
+    expect(result.hubspotUpdates.flatMap((update) => Object.keys(update.properties))).not.toContain('email');
+    expect(result.hubspotCreates).toEqual([]);
+    expect(result.salesforceCreates).toEqual([]);
+  });
+
+  it('a HubSpot merge moves the other\'s link when no Salesforce record has the survivor\'s email', () => {
+    const otherLink: StoredContactLink = { linkId: 'L8', hubspotId: '202', salesforceObject: 'Lead', salesforceId: '00QO' };
+    const survivor = contact('303', { ...ada, salesforceleadid: '00QO', hs_additional_emails: 'bo@x.com' }, { modifiedAt: 9_000 });
+    const result = plan({
+      links: [otherLink],
+      salesforceMatches: [lead('00QO', { Email: 'bo@x.com', FirstName: 'Bo', LastName: 'O' })],
+      hubspotChanges: [contact('202', {}, { deleted: true, mergedIntoId: '303' }), survivor],
+    });
+    expect(result.linkChanges).toMatchObject([{ change: 'move', hubspotId: '303', fromHubspotId: '202', to: { salesforceId: '00QO' } }]);
+  });
 });
 
 // ---- the invariant: apply a cycle with deletes, then plan again: nothing left to do ------------------------------

@@ -269,6 +269,24 @@ describe('a HubSpot merge', () => {
     await settles();
     expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
   });
+
+  it('whose primary a killed run created without storing its link: the merged contact keeps the primary\'s lead and email', async () => {
+    await alignLeadStatus(world);
+    const other = await syncedLead(world, { LastName: 'Other', Email: 'other@example.com' });
+    // What a run killed between HubSpot's answer and the store's transaction leaves: the lead, a contact that
+    // names it, and no link.
+    const [lead] = await world.salesforce.create('Lead', [{ Company: 'Acme', LastName: 'Primary', Email: 'primary@example.com' }]);
+    const created = await world.hubspot.batchCreate('contacts', [{ properties: { email: 'primary@example.com', lastname: 'Primary', salesforceleadid: String(lead!.id) } }]);
+    const merged = (await hubspotAdmin('merge', { objectType: 'contacts', primaryObjectId: created.results[0]!.id, objectIdToMerge: other.contactId })) as { id: string };
+
+    await cycle(world);
+    expect(await linksOf(world, [merged.id])).toMatchObject([{ salesforceObject: 'Lead', salesforceId: String(lead!.id) }]);
+    await settles();
+    const contacts = await hubspotContacts(world);
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]).toMatchObject({ id: merged.id, properties: { email: 'primary@example.com', hs_additional_emails: 'other@example.com' } });
+    expect(await salesforceRecords(world, 'Lead')).toHaveLength(2);
+  });
 });
 
 describe('a Salesforce merge', () => {
