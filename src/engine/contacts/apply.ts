@@ -26,7 +26,8 @@ import {
 import type { SalesforceValue } from '../../core/mapping/convert.ts';
 import { normaliseEmail, type SalesforcePersonObject } from '../../core/rules/contact-identity.ts';
 import { HubSpotRequestError, type HubSpotClient } from '../../connectors/hubspot/client.ts';
-import { COLLECTION_WRITE_LIMIT, type SalesforceClient, type SalesforceWriteResult } from '../../connectors/salesforce/client.ts';
+import { COLLECTION_WRITE_LIMIT, type SalesforceClient, type SalesforceRecord, type SalesforceWriteResult } from '../../connectors/salesforce/client.ts';
+import { parseSalesforceDateTime } from '../detect/salesforce-poll.ts';
 import { BATCH_LIMIT } from '../../connectors/hubspot/client.ts';
 import type { VendorError } from '../../connectors/vendor-error.ts';
 import type { AuditEntry, ContactRepositories, ContactSyncStore, NewLink, SyncErrorReport } from './ports.ts';
@@ -284,8 +285,24 @@ class ContactPlanWriter {
         part.map((create) => ({ idempotencyKey: create.idempotencyKey, system: 'salesforce' as const, object, operation: 'create', recordId: null, linkId: null, payload: create.fields })),
         this.now,
       );
-      const existing = await this.createdBefore(object, part, intents);
-      const toSend = part.filter((create) => !existing.has(create.idempotencyKey));
+      const { existing, gone } = await this.createdBefore(object, part, intents);
+      for (const [key, record] of gone) {
+        const create = part.find((candidate) => candidate.idempotencyKey === key)!;
+        batch.abandoned.push({ idempotencyKey: key, outcome: { id: record.id, goneAt: record.goneAt } });
+        // The contact is held as one whose partner was deleted (gather.ts, unlinkedWhenPartnerWent): sending it
+        // again would recreate the person Salesforce deleted or merged away.
+        batch.audit.push(
+          this.audit(
+            'hubspot',
+            create.hubspotId,
+            null,
+            'unlink',
+            { from: { salesforceObject: object, salesforceId: record.id }, partnerGone: true, partnerGoneAt: record.goneAt },
+            `the ${object} ${record.id} made for this contact by a run that did not finish was ${record.masterId ? `merged into ${record.masterId}` : 'deleted'} in Salesforce before it was linked`,
+          ),
+        );
+      }
+      const toSend = part.filter((create) => !existing.has(create.idempotencyKey) && !gone.has(create.idempotencyKey));
       const results = toSend.length > 0 ? await this.context.salesforce.create(object, toSend.map((create) => create.fields)) : [];
       const outcomes = new Map<string, { id: string | null; errors: VendorError[] }>(existing);
       results.forEach((result, index) => outcomes.set(toSend[index]!.idempotencyKey, { id: result.success ? result.id : null, errors: result.errors }));
@@ -355,14 +372,17 @@ class ContactPlanWriter {
 
   /**
    * Creates this batch already made: an intent settled as done names the record; one left pending by a process
-   * that died mid-call may or may not have reached Salesforce, so the record is looked up by its email.
+   * that died mid-call may or may not have reached Salesforce, so the record is looked up by its email. A record
+   * with that email created since the intent, and deleted or merged away since, is `gone`: the create did reach
+   * Salesforce, and someone removed what it made before any run could link it.
    */
   private async createdBefore(
     object: SalesforcePersonObject,
     creates: readonly SalesforceCreate[],
     intents: ReadonlyMap<string, { state: string; outcome: unknown; createdAt: Date }>,
-  ): Promise<Map<string, { id: string; errors: VendorError[] }>> {
+  ): Promise<{ existing: Map<string, { id: string; errors: VendorError[] }>; gone: Map<string, { id: string; goneAt: number; masterId: string | null }> }> {
     const found = new Map<string, { id: string; errors: VendorError[] }>();
+    const gone = new Map<string, { id: string; goneAt: number; masterId: string | null }>();
     const uncertain: SalesforceCreate[] = [];
     for (const create of creates) {
       const intent = intents.get(create.idempotencyKey);
@@ -371,24 +391,37 @@ class ContactPlanWriter {
       else if (intent?.state === 'pending' && intent.createdAt.getTime() < this.now.getTime()) uncertain.push(create);
     }
     const emails = uncertain.map((create) => normaliseEmail(create.fields.Email)).filter((email): email is string => email !== null);
-    if (emails.length === 0) return found;
-    const byEmail = new Map<string, string>();
+    if (emails.length === 0) return { existing: found, gone };
+    const liveByEmail = new Map<string, string>();
+    const deletedByEmail = new Map<string, SalesforceRecord[]>();
     for (const list of soqlInLists(emails)) {
       // A converted lead keeps its email but is not a record this create could have made (nor a person's live
       // record): matched, the contact would be linked to it, unlinked as converted next cycle, and so on forever.
-      const live = object === 'Lead' ? ' AND IsConverted = false' : '';
-      for await (const page of this.context.salesforce.queryPages(`SELECT Id, Email FROM ${object} WHERE Email IN (${list})${live} ORDER BY CreatedDate, Id`, object)) {
+      const unconverted = object === 'Lead' ? ' AND IsConverted = false' : '';
+      const soql = `SELECT Id, Email, IsDeleted, MasterRecordId, CreatedDate, SystemModstamp FROM ${object} WHERE Email IN (${list})${unconverted} ORDER BY CreatedDate, Id`;
+      for await (const page of this.context.salesforce.queryAllPages(soql, object)) {
         for (const record of page) {
           const email = normaliseEmail(record.Email);
-          if (email && !byEmail.has(email)) byEmail.set(email, String(record.Id));
+          if (!email) continue;
+          if (record.IsDeleted === true) deletedByEmail.set(email, [...(deletedByEmail.get(email) ?? []), record]);
+          else if (!liveByEmail.has(email)) liveByEmail.set(email, String(record.Id));
         }
       }
     }
     for (const create of uncertain) {
-      const id = byEmail.get(normaliseEmail(create.fields.Email) ?? '');
-      if (id) found.set(create.idempotencyKey, { id, errors: [] });
+      const email = normaliseEmail(create.fields.Email) ?? '';
+      const id = liveByEmail.get(email);
+      if (id) {
+        found.set(create.idempotencyKey, { id, errors: [] });
+        continue;
+      }
+      // A minute's slack for the two clocks (and CreatedDate's whole seconds): another record with this email made
+      // and deleted within that minute is the only thing it could be mistaken for.
+      const since = intents.get(create.idempotencyKey)!.createdAt.getTime() - 60_000;
+      const made = (deletedByEmail.get(email) ?? []).find((record) => parseSalesforceDateTime(record.CreatedDate) >= since);
+      if (made) gone.set(create.idempotencyKey, { id: String(made.Id), goneAt: parseSalesforceDateTime(made.SystemModstamp) + 999, masterId: typeof made.MasterRecordId === 'string' ? made.MasterRecordId : null });
     }
-    return found;
+    return { existing: found, gone };
   }
 
   private async updateInSalesforce(updates: readonly SalesforceUpdate[], object: SalesforcePersonObject): Promise<void> {

@@ -153,6 +153,27 @@ describe('a Salesforce lead or contact deleted', () => {
     expect((await linksOf(world, [contactId]))[0]?.salesforceId).toBe(link?.salesforceId);
   });
 
+  it('a create left pending by a dead process whose lead was then merged away: the contact is held, no second lead', async () => {
+    await alignLeadStatus(world);
+    const master = await syncedLead(world, { LastName: 'Master', Email: 'master@example.com' });
+    const created = await world.hubspot.batchCreate('contacts', [{ properties: { email: 'merged@example.com', lastname: 'Merged' } }]);
+    const contactId = created.results[0]!.id;
+    // A process recorded the create's intent, Salesforce made the Lead, and the process died before storing the
+    // link. Someone then merged that Lead into another person's before any run came back.
+    await world.store.writeIntents.recordMany([{ idempotencyKey: `contacts:hubspot:${contactId}:Lead`, system: 'salesforce', object: 'Lead', operation: 'create', recordId: null, linkId: null, payload: {} }], new Date(engineNow(world).getTime() - 1_000));
+    const [made] = await world.salesforce.create('Lead', [{ Company: 'Acme', LastName: 'Merged', Email: 'merged@example.com' }]);
+    await salesforceAdmin('merge', { masterRecordId: master.leadId, recordIdsToMerge: [String(made!.id)] });
+
+    const summary = await cycle(world);
+    expect(summary.salesforce.created).toBe(0);
+    expect(await linksOf(world, [contactId])).toEqual([]);
+    const [entry] = await world.store.auditTrail.listForRecord(contactId, 1);
+    expect(entry).toMatchObject({ action: 'unlink', changes: { from: { salesforceObject: 'Lead', salesforceId: String(made!.id) }, partnerGone: true } });
+    // Re-read in the overlap window, cycle after cycle, the contact stays out of Salesforce.
+    await settles();
+    expect((await salesforceRecords(world, 'Lead')).map((lead) => lead.Email)).toEqual(['master@example.com']);
+  });
+
   it('with delete_contact archives the HubSpot contact, also outside the inclusion list, and recreates nothing', async () => {
     await alignLeadStatus(world);
     await settings({ onSalesforceDelete: 'delete_contact' });
