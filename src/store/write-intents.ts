@@ -72,10 +72,14 @@ export class WriteIntentsRepository {
     await this.settle(settled, 'abandoned', now);
   }
 
-  /** Intents never settled, oldest first: after a crash, each one's fate must be looked up at the vendor. */
-  async listPending(limit: number, createdBefore?: Date): Promise<WriteIntent[]> {
+  /**
+   * Intents never settled, oldest first: after a crash, each one's fate must be looked up at the vendor.
+   * `operations` keeps to those (creates), so that a pile of other pending writes cannot crowd them out of `limit`.
+   */
+  async listPending(limit: number, createdBefore?: Date, operations?: readonly string[]): Promise<WriteIntent[]> {
     let query = this.context.db.selectFrom('writeIntents').selectAll().where('state', '=', 'pending');
     if (createdBefore) query = query.where('createdAt', '<', createdBefore.toISOString());
+    if (operations && operations.length > 0) query = query.where('operation', 'in', [...operations]);
     const rows = await query.orderBy('createdAt').orderBy('idempotencyKey').limit(limit).execute();
     return rows.map(toWriteIntent);
   }

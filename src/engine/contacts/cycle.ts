@@ -21,6 +21,7 @@ import { applyContactPlan, type SideCounts } from './apply.ts';
 import { fitPlanToBudget, type BudgetCut } from './budget.ts';
 import { companyLifecycleContext } from './company-lifecycle.ts';
 import { DEFAULT_OVERLAP_MS, gatherContactChanges } from './gather.ts';
+import { recoverUnrecordedCreates } from './recover.ts';
 import type { ContactSyncDeps } from './ports.ts';
 import { FORM_SUBMISSION_PROPERTY, HUBSPOT_CONTACTS, contactMappings, salesforceFieldsToRead, toSalesforcePerson } from './records.ts';
 import { readDueRetries, retryDelayMs } from './retry.ts';
@@ -72,6 +73,8 @@ export async function runContactSyncCycle(deps: ContactSyncDeps): Promise<Contac
       const imported = read ? read.records : await deps.salesforce.retrieve(object, ids, salesforceFieldsToRead(object, mappings));
       for (const record of imported) if (record) retries.salesforce.push(toSalesforcePerson(object, record));
     }
+    // Before anything is read: what a killed run created but never linked is linked now (recover.ts).
+    await recoverUnrecordedCreates(deps, { now: started, runId: run.runId });
     const gathered = await gatherContactChanges(deps, {
       now: started,
       settings,

@@ -94,6 +94,11 @@ export interface ContactRepositories {
     ): Promise<Map<string, { state: 'pending' | 'done' | 'abandoned'; outcome: unknown; createdAt: Date }>>;
     markDone(settled: ReadonlyArray<{ idempotencyKey: string; outcome: unknown }>, now: Date): Promise<void>;
     markAbandoned(settled: ReadonlyArray<{ idempotencyKey: string; outcome: unknown }>, now: Date): Promise<void>;
+    listPending(
+      limit: number,
+      createdBefore?: Date,
+      operations?: readonly string[],
+    ): Promise<Array<{ idempotencyKey: string; system: string; object: string; operation: string; payload: unknown; createdAt: Date }>>;
   };
   syncErrors: {
     recordMany(reports: readonly SyncErrorReport[], now: Date): Promise<unknown>;

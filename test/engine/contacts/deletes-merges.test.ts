@@ -3,7 +3,7 @@ import { planContactSync } from '../../../src/core/plan.ts';
 import { hubspotDeletions } from '../../../src/engine/contacts/fates.ts';
 import { runContactSyncCycle } from '../../../src/engine/cycle.ts';
 import { emulatorAdmin } from '../../helpers/emulator-admin.ts';
-import { alignLeadStatus, allHubspotContacts, cycle, editInHubspot, engineNow, hubspotContacts, linksOf, passMinute, salesforceRecords, useContactSyncWorld, writeCalls, type ContactSyncWorld } from './world.ts';
+import { alignLeadStatus, allHubspotContacts, cycle, editInHubspot, engineNow, hubspotContacts, linksOf, passMinute, salesforceRecords, settles, useContactSyncWorld, type ContactSyncWorld } from './world.ts';
 
 // SPEC section 5, "Deletes" and "Merges": the real engine against both emulators, through the official clients.
 const world = useContactSyncWorld({ freshEmulators: true });
@@ -32,14 +32,6 @@ function cycleToldOfLeadDelete(leadId: string): ReturnType<typeof runContactSync
   const { store, salesforce, hubspot, calls } = world;
   const deleted = { system: 'salesforce' as const, object: 'Lead', recordId: leadId, happenings: { deleted: new Date() }, changedFields: [] };
   return runContactSyncCycle({ store, salesforce, hubspot, calls, clock: () => new Date(), archivedScanIntervalMs: 0, triggers: { records: [deleted], reconciliations: [] } });
-}
-
-/** Cycles until nothing is written: every write converged, none bounces. */
-async function settles(): Promise<void> {
-  await cycle(world);
-  const before = await writeCalls(world);
-  await cycle(world);
-  expect(await writeCalls(world)).toEqual(before);
 }
 
 describe('a Salesforce lead or contact deleted', () => {
@@ -149,7 +141,7 @@ describe('a Salesforce lead or contact deleted', () => {
     const [link] = await linksOf(world, [contactId]);
     expect(link?.salesforceObject).toBe('Lead');
     expect(link?.salesforceId).not.toBe(String(old!.id));
-    await settles();
+    await settles(world);
     expect((await linksOf(world, [contactId]))[0]?.salesforceId).toBe(link?.salesforceId);
   });
 
@@ -170,7 +162,7 @@ describe('a Salesforce lead or contact deleted', () => {
     const [entry] = await world.store.auditTrail.listForRecord(contactId, 1);
     expect(entry).toMatchObject({ action: 'unlink', changes: { from: { salesforceObject: 'Lead', salesforceId: String(made!.id) }, partnerGone: true } });
     // Re-read in the overlap window, cycle after cycle, the contact stays out of Salesforce.
-    await settles();
+    await settles(world);
     expect((await salesforceRecords(world, 'Lead')).map((lead) => lead.Email)).toEqual(['master@example.com']);
   });
 
@@ -191,7 +183,7 @@ describe('a Salesforce lead or contact deleted', () => {
     expect(summary.hubspot.deleted).toBe(2);
     expect(await hubspotContacts(world)).toEqual([]);
     expect(await linksOf(world, contacts.map((record) => record.id))).toEqual([]);
-    await settles();
+    await settles(world);
     expect(await hubspotContacts(world)).toEqual([]);
     expect(await salesforceRecords(world, 'Contact')).toEqual([]);
   });
@@ -221,7 +213,7 @@ describe('a HubSpot contact deleted', () => {
     expect((await cycle(world)).hubspot.created).toBe(1);
     const [again] = await hubspotContacts(world);
     expect(again?.properties).toMatchObject({ email: 'kept@example.com', jobtitle: 'Still here', salesforceleadid: leadId });
-    await settles();
+    await settles(world);
   });
 
   it('restored in HubSpot, relinks to its lead without creating anyone', async () => {
@@ -236,7 +228,7 @@ describe('a HubSpot contact deleted', () => {
     expect(summary.hubspot.created).toBe(0);
     expect(await linksOf(world, [contactId])).toMatchObject([{ salesforceObject: 'Lead', salesforceId: leadId }]);
     expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
-    await settles();
+    await settles(world);
   });
 
   it('is found from a webhook hint even when the archived listing is not read', async () => {
@@ -273,7 +265,7 @@ describe('a HubSpot merge', () => {
     expect(await linksOf(world, [primary.contactId, other.contactId])).toEqual([]);
     expect(await salesforceRecords(world, 'Lead')).toHaveLength(2);
     // The other lead, re-read, finds its email on the merged contact (an additional email) and is left alone.
-    await settles();
+    await settles(world);
     expect(await salesforceRecords(world, 'Lead')).toHaveLength(2);
     expect(await hubspotContacts(world)).toHaveLength(1);
   });
@@ -287,7 +279,7 @@ describe('a HubSpot merge', () => {
     await cycle(world);
     expect(await linksOf(world, [merged.id])).toMatchObject([{ salesforceId: linked.leadId }]);
     expect((await hubspotContacts(world))[0]?.properties.salesforceleadid).toBe(linked.leadId);
-    await settles();
+    await settles(world);
     expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
   });
 
@@ -302,7 +294,7 @@ describe('a HubSpot merge', () => {
 
     await cycle(world);
     expect(await linksOf(world, [merged.id])).toMatchObject([{ salesforceObject: 'Lead', salesforceId: String(lead!.id) }]);
-    await settles();
+    await settles(world);
     const contacts = await hubspotContacts(world);
     expect(contacts).toHaveLength(1);
     expect(contacts[0]).toMatchObject({ id: merged.id, properties: { email: 'primary@example.com', hs_additional_emails: 'other@example.com' } });
@@ -326,7 +318,7 @@ describe('a Salesforce merge', () => {
     // The contact now stands for the master, which was never read before (no email, never synced, not changed by
     // the merge): its values are synced in the same cycle, Salesforce winning.
     expect((await hubspotContacts(world)).find((record) => record.id === contactId)?.properties).toMatchObject({ salesforceleadid: master!.id, lastname: 'Master' });
-    await settles();
+    await settles(world);
     expect(await hubspotContacts(world)).toHaveLength(1);
     expect(await salesforceRecords(world, 'Lead')).toMatchObject([{ Id: master!.id, LastName: 'Master' }]);
   });
@@ -348,7 +340,7 @@ describe('a Salesforce merge', () => {
     // The loser's contact stays as it was, unlinked, still naming its merged-away lead (so it is never sent back).
     expect(contacts.get('loser@example.com')).toMatchObject({ id: loser.contactId, properties: { lastname: 'Loser', salesforceleadid: loser.leadId } });
     expect(await linksOf(world, [loser.contactId])).toEqual([]);
-    await settles();
+    await settles(world);
     expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
   });
 
@@ -368,7 +360,7 @@ describe('a Salesforce merge', () => {
     expect(contacts.get('other@example.com')?.properties).toMatchObject({ lastname: 'Other', salesforcecontactid: other!.id });
     expect(contacts.get('converted@example.com')?.id).toBe(converted.contactId);
     expect(await linksOf(world, [converted.contactId])).toEqual([]);
-    await settles();
+    await settles(world);
   });
 
   it('into a master not linked yet whose email HubSpot already holds: the two contacts become one, linked to the master', async () => {
@@ -389,7 +381,7 @@ describe('a Salesforce merge', () => {
     expect(contacts[0]?.properties).toMatchObject({ email: 'master@example.com', lastname: 'Master', phone: '+1 555 0101', salesforceleadid: master!.id });
     expect(await linksOf(world, [contacts[0]!.id])).toMatchObject([{ salesforceObject: 'Lead', salesforceId: master!.id }]);
     expect(contacts[0]!.id).not.toBe(holder!.id);
-    await settles();
+    await settles(world);
     expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
   });
 
@@ -413,7 +405,7 @@ describe('a Salesforce merge', () => {
     await cycle(world);
     expect(await linksOf(world, [master.contactId])).toEqual([]);
     expect(await world.store.syncErrors.list({ status: 'open' }, { limit: 10 })).toMatchObject({ errors: [] });
-    await settles();
+    await settles(world);
     expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
   });
 
@@ -436,7 +428,7 @@ describe('a Salesforce merge', () => {
     expect(await world.store.idLinks.findBySalesforceIds([loser.leadId])).toEqual(new Map());
     const audit = await world.store.auditTrail.listForRecord(survivor!.id, 10);
     expect(audit.map((entry) => entry.action)).toContain('merge');
-    await settles();
+    await settles(world);
     expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
     expect(await hubspotContacts(world)).toHaveLength(1);
   });
@@ -455,7 +447,7 @@ describe('conversions, merges and restores together', () => {
 
     await cycle(world);
     expect(await linksOf(world, [contactId])).toMatchObject([{ salesforceObject: 'Contact', salesforceId: masterContact!.id }]);
-    await settles();
+    await settles(world);
     expect(await allHubspotContacts(world)).toHaveLength(1);
     expect((await hubspotContacts(world))[0]?.properties.salesforcecontactid).toBe(masterContact!.id);
   });
@@ -471,7 +463,7 @@ describe('conversions, merges and restores together', () => {
     await salesforceAdmin('undelete', { ids: [leadId] });
     await cycle(world);
     expect(await linksOf(world, [contactId])).toMatchObject([{ salesforceId: leadId }]);
-    await settles();
+    await settles(world);
     expect(await hubspotContacts(world)).toHaveLength(1);
     expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
   });
@@ -490,7 +482,7 @@ describe('conversions, merges and restores together', () => {
     const contacts = await hubspotContacts(world);
     expect(contacts).toHaveLength(1);
     expect(await linksOf(world, [contacts[0]!.id])).toMatchObject([{ salesforceId: leadId }]);
-    await settles();
+    await settles(world);
     expect(await hubspotContacts(world)).toHaveLength(1);
   });
 });

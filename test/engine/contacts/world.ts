@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { HubSpotClient, type HubSpotObject } from '../../../src/connectors/hubspot/client.ts';
 import { SalesforceClient, type SalesforceRecord } from '../../../src/connectors/salesforce/client.ts';
 import { startHubSpotEmulator } from '../../../src/emulators/hubspot/index.ts';
@@ -135,6 +135,14 @@ function writes(byEndpoint: Record<string, number>): Record<string, number> {
 export async function writeCalls(world: ContactSyncWorld): Promise<{ salesforce: Record<string, number>; hubspot: Record<string, number> }> {
   const read = async (url: string) => writes(((await emulatorAdmin(url, 'stats')) as { byEndpoint: Record<string, number> }).byEndpoint);
   return { salesforce: await read(world.salesforceEmulator.url), hubspot: await read(world.hubspotEmulator.url) };
+}
+
+/** Cycles until nothing is written: every write converged, none bounces. */
+export async function settles(world: ContactSyncWorld): Promise<void> {
+  await cycle(world);
+  const before = await writeCalls(world);
+  await cycle(world);
+  expect(await writeCalls(world)).toEqual(before);
 }
 
 /** Every API call each emulator has counted so far. */

@@ -1,0 +1,167 @@
+/**
+ * Creates a run sent but never recorded: a process killed between a vendor's answer and the store's transaction
+ * leaves a pending intent, a record at the vendor, and no link. Until now such a create was looked up only when
+ * the plan proposed it again; by then the other side may have moved on: the record was converted, merged into
+ * another, or another person's link was moved onto it (a lead converted into that Contact), and the plan, not
+ * knowing the record was taken, made a second contact or wrote another person's email onto the first.
+ *
+ * So at the start of each contacts cycle, before anything is read, the pending creates of earlier runs are looked
+ * up at the vendor they were sent to, by email:
+ * - a HubSpot contact that carries the intent's Salesforce id is what the upsert made (or the survivor of a merge
+ *   that kept its values): the two are linked;
+ * - a Salesforce record with the email, made since the intent (converted or not), is what the create made: it is
+ *   linked to the contact, when the contact still stands under its own id.
+ * Linked only when neither side is linked by now; the intent is then done. Found nowhere, the intent is abandoned:
+ * the create never arrived, and the plan sends it again when it still should. A record made and since deleted is
+ * left to the apply step, which holds the contact (apply.ts, `createdBefore`).
+ */
+import { normaliseEmail, type SalesforcePersonObject } from '../../core/rules/contact-identity.ts';
+import type { HubSpotClient } from '../../connectors/hubspot/client.ts';
+import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
+import { parseSalesforceDateTime } from '../detect/salesforce-poll.ts';
+import type { AuditEntry, ContactSyncStore, NewLink } from './ports.ts';
+import { HUBSPOT_CONTACTS, contactPairFacts, isPersonObject, soqlInLists } from './records.ts';
+
+/** A create older than this is not looked for among records made since (the two clocks may differ by this). */
+const CLOCK_SLACK_MS = 60_000;
+const MAX_PENDING = 2_000;
+
+interface PendingCreate {
+  idempotencyKey: string;
+  createdAt: Date;
+  email: string;
+  hubspotId: string | null;
+  salesforceObject: SalesforcePersonObject;
+  salesforceId: string | null;
+}
+
+export interface RecoveredCreates {
+  linked: number;
+  abandoned: number;
+}
+
+export async function recoverUnrecordedCreates(
+  sources: { salesforce: SalesforceClient; hubspot: HubSpotClient; store: ContactSyncStore },
+  options: { now: Date; runId: string },
+): Promise<RecoveredCreates> {
+  const pending = (await sources.store.writeIntents.listPending(MAX_PENDING, options.now, ['create', 'upsert'])).flatMap((intent) => {
+    const create = pendingCreate(intent);
+    return create ? [create] : [];
+  });
+  const result: RecoveredCreates = { linked: 0, abandoned: 0 };
+  if (pending.length === 0) return result;
+
+  const found = new Map<string, NewLink>();
+  const unresolved = new Set<string>();
+  await findInHubspot(sources.hubspot, pending.filter((create) => create.salesforceId !== null), found, unresolved);
+  await findInSalesforce(sources, pending.filter((create) => create.hubspotId !== null), found, unresolved);
+
+  const links = [...found.values()];
+  const linkedHubspot = await sources.store.idLinks.findByHubspotIds(HUBSPOT_CONTACTS, links.map((link) => link.hubspotId));
+  const linkedSalesforce = await sources.store.idLinks.findBySalesforceIds(links.map((link) => link.salesforceId));
+  const done: Array<{ idempotencyKey: string; outcome: unknown }> = [];
+  const abandoned: Array<{ idempotencyKey: string; outcome: unknown }> = [];
+  const toLink: NewLink[] = [];
+  const audit: AuditEntry[] = [];
+  for (const create of pending) {
+    const link = found.get(create.idempotencyKey);
+    if (!link) {
+      if (!unresolved.has(create.idempotencyKey)) abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { recovered: 'not found' } });
+      continue;
+    }
+    if (linkedHubspot.has(link.hubspotId) || linkedSalesforce.has(link.salesforceId) || toLink.some((other) => other.hubspotId === link.hubspotId || other.salesforceId === link.salesforceId)) {
+      abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { recovered: 'linked elsewhere', hubspotId: link.hubspotId, salesforceId: link.salesforceId } });
+      continue;
+    }
+    toLink.push(link);
+    done.push({ idempotencyKey: create.idempotencyKey, outcome: { id: create.salesforceId === null ? link.salesforceId : link.hubspotId } });
+    audit.push({
+      at: options.now,
+      system: 'hubspot',
+      object: HUBSPOT_CONTACTS,
+      recordId: link.hubspotId,
+      linkId: null,
+      action: 'link',
+      changes: { salesforceObject: link.salesforceObject, salesforceId: link.salesforceId },
+      reason: `recovered: made by a create of a run that did not finish (${create.idempotencyKey})`,
+      runId: options.runId,
+    });
+  }
+  await sources.store.transaction(async (store) => {
+    const { linked } = await store.idLinks.linkMany(toLink, options.now);
+    result.linked = linked.length;
+    await store.writeIntents.markDone(done, options.now);
+    await store.writeIntents.markAbandoned(abandoned, options.now);
+    await store.auditTrail.append(audit);
+  });
+  result.abandoned = abandoned.length;
+  return result;
+}
+
+/**
+ * Contact creates only, by the keys apply.ts gives them: `contacts:salesforce:<Object>:<id>` for a HubSpot upsert
+ * made from a Salesforce record, `contacts:hubspot:<contactId>:<Object>` for a Salesforce create made from a contact.
+ */
+function pendingCreate(intent: { idempotencyKey: string; system: string; object: string; operation: string; payload: unknown; createdAt: Date }): PendingCreate | null {
+  const parts = intent.idempotencyKey.split(':');
+  const payload = (intent.payload ?? {}) as Record<string, unknown>;
+  if (intent.system === 'hubspot' && intent.object === HUBSPOT_CONTACTS && intent.operation === 'upsert' && parts[0] === 'contacts' && parts[1] === 'salesforce') {
+    const [object, id] = [parts[2] ?? '', parts[3] ?? ''];
+    const email = normaliseEmail(typeof payload.email === 'string' ? payload.email : null);
+    if (!isPersonObject(object) || id === '' || email === null) return null;
+    return { idempotencyKey: intent.idempotencyKey, createdAt: intent.createdAt, email, hubspotId: null, salesforceObject: object, salesforceId: id };
+  }
+  if (intent.system === 'salesforce' && intent.operation === 'create' && isPersonObject(intent.object) && parts[0] === 'contacts' && parts[1] === 'hubspot') {
+    const email = normaliseEmail(typeof payload.Email === 'string' ? payload.Email : null);
+    if (!parts[2] || email === null) return null;
+    return { idempotencyKey: intent.idempotencyKey, createdAt: intent.createdAt, email, hubspotId: parts[2], salesforceObject: intent.object, salesforceId: null };
+  }
+  return null;
+}
+
+/** HubSpot finds a contact by any of its emails: a merge's survivor answers for the contact merged into it. */
+async function findInHubspot(hubspot: HubSpotClient, creates: readonly PendingCreate[], found: Map<string, NewLink>, unresolved: Set<string>): Promise<void> {
+  if (creates.length === 0) return;
+  const idProperties = Object.values(contactPairFacts.salesforceIdProperty).filter((property): property is string => !!property);
+  const read = await hubspot.batchRead(HUBSPOT_CONTACTS, [...new Set(creates.map((create) => create.email))], ['email', ...idProperties], { idProperty: 'email' });
+  for (const create of creates) {
+    const property = contactPairFacts.salesforceIdProperty[create.salesforceObject];
+    const contact = read.results.find((candidate) => !!property && candidate.properties[property] === create.salesforceId);
+    if (contact) found.set(create.idempotencyKey, { hubspotObjectType: HUBSPOT_CONTACTS, hubspotId: contact.id, salesforceObject: create.salesforceObject, salesforceId: create.salesforceId! });
+    // A contact with the email that names another record may be this create's, its id property overwritten since:
+    // not provably this create's, and not provably absent either, so the intent stays for the apply step.
+    else if (read.results.length > 0 && read.results.some((candidate) => normaliseEmail(candidate.properties.email) === create.email)) unresolved.add(create.idempotencyKey);
+  }
+}
+
+async function findInSalesforce(
+  sources: { salesforce: SalesforceClient; hubspot: HubSpotClient },
+  creates: readonly PendingCreate[],
+  found: Map<string, NewLink>,
+  unresolved: Set<string>,
+): Promise<void> {
+  if (creates.length === 0) return;
+  // The contact must still stand under its own id: a link to a contact merged away or deleted since would point
+  // at nothing (a merged-away contact's survivor is linked when the plan sees the merge).
+  const standing = await sources.hubspot.batchRead(HUBSPOT_CONTACTS, [...new Set(creates.map((create) => create.hubspotId!))], ['email']);
+  const standingIds = new Set(standing.results.map((contact) => contact.id));
+  for (const object of ['Lead', 'Contact'] as const) {
+    const ofObject = creates.filter((create) => create.salesforceObject === object);
+    if (ofObject.length === 0) continue;
+    const records: Array<{ id: string; email: string; createdAt: number; deleted: boolean }> = [];
+    for (const list of soqlInLists([...new Set(ofObject.map((create) => create.email))])) {
+      for await (const page of sources.salesforce.queryAllPages(`SELECT Id, Email, IsDeleted, CreatedDate FROM ${object} WHERE Email IN (${list}) ORDER BY CreatedDate, Id`, object)) {
+        for (const record of page) {
+          const email = normaliseEmail(record.Email);
+          if (email) records.push({ id: String(record.Id), email, createdAt: parseSalesforceDateTime(record.CreatedDate), deleted: record.IsDeleted === true });
+        }
+      }
+    }
+    for (const create of ofObject) {
+      const made = records.filter((record) => record.email === create.email && record.createdAt >= create.createdAt.getTime() - CLOCK_SLACK_MS);
+      const live = made.find((record) => !record.deleted);
+      if (live && standingIds.has(create.hubspotId!)) found.set(create.idempotencyKey, { hubspotObjectType: HUBSPOT_CONTACTS, hubspotId: create.hubspotId!, salesforceObject: object, salesforceId: live.id });
+      else if (made.length > 0) unresolved.add(create.idempotencyKey);
+    }
+  }
+}
