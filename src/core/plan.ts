@@ -430,15 +430,15 @@ class ContactPlanner {
     if (!survivor || survivor.deleted || email === null) return undefined;
     const loserPartner = this.salesforceByKey.get(sfKey(loser.salesforceObject, loser.salesforceId));
     if (loserPartner && normaliseEmail(loserPartner.fields.Email) === email) return undefined;
-    const candidates = [...this.salesforceByKey.values()].filter(
-      (candidate) =>
-        !candidate.deleted &&
-        !candidate.converted &&
-        normaliseEmail(candidate.fields.Email) === email &&
-        !this.linkBySalesforce.has(sfKey(candidate.object, candidate.id)) &&
-        !this.unlinkedNow.has(`sf:${sfKey(candidate.object, candidate.id)}`),
-    );
+    const candidates = this.unlinkedSalesforceWithEmail(email).filter((candidate) => !this.unlinkedNow.has(`sf:${sfKey(candidate.object, candidate.id)}`));
     return chooseSalesforceMatch(candidates, 'later_sync');
+  }
+
+  /** Live, unconverted Salesforce people with this email that no contact is linked to: who a contact may match. */
+  private unlinkedSalesforceWithEmail(email: string): SalesforcePersonRecord[] {
+    return [...this.salesforceByKey.values()].filter(
+      (candidate) => !candidate.deleted && !candidate.converted && normaliseEmail(candidate.fields.Email) === email && !this.linkBySalesforce.has(sfKey(candidate.object, candidate.id)),
+    );
   }
 
   private applyLinkChange(change: LinkChange, current: PairRef): void {
@@ -497,9 +497,7 @@ class ContactPlanner {
     if (this.claimedEmails.has(email)) return this.skip('hubspot', record.id, `another record with email ${email} is being synced in this cycle`);
     this.claimedEmails.add(email);
 
-    const candidates = [...this.salesforceByKey.values()].filter(
-      (candidate) => !candidate.deleted && !candidate.converted && normaliseEmail(candidate.fields.Email) === email && !this.linkBySalesforce.has(sfKey(candidate.object, candidate.id)),
-    );
+    const candidates = this.unlinkedSalesforceWithEmail(email);
     const linkedBefore = Object.values(this.input.pair.salesforceIdProperty).some((property) => (record.properties[property] ?? '') !== '');
     const match = chooseSalesforceMatch(candidates, linkedBefore ? 'later_sync' : 'first_sync');
     if (match) return this.linkByEmail({ hubspotId: record.id, salesforceObject: match.object, salesforceId: match.id });
@@ -539,9 +537,7 @@ class ContactPlanner {
       return this.skip('salesforce', record.id, `another record with email ${email} is being synced in this cycle`);
     }
     // Several unlinked records with one email: the first sync takes the oldest (SPEC section 5).
-    const rivals = [...this.salesforceByKey.values()].filter(
-      (candidate) => !candidate.deleted && !candidate.converted && normaliseEmail(candidate.fields.Email) === email && !this.linkBySalesforce.has(sfKey(candidate.object, candidate.id)),
-    );
+    const rivals = this.unlinkedSalesforceWithEmail(email);
     const chosen = chooseSalesforceMatch(rivals, 'first_sync') ?? record;
     if (chosen.id !== record.id || chosen.object !== record.object) {
       return this.skip('salesforce', record.id, `${chosen.object} ${chosen.id} is the older record with email ${email}; it is the one synced`);
