@@ -26,13 +26,13 @@ import {
 import type { SalesforceValue } from '../../core/mapping/convert.ts';
 import { normaliseEmail, type SalesforcePersonObject } from '../../core/rules/contact-identity.ts';
 import { HubSpotRequestError, type HubSpotClient } from '../../connectors/hubspot/client.ts';
-import { COLLECTION_WRITE_LIMIT, type SalesforceClient, type SalesforceRecord, type SalesforceWriteResult } from '../../connectors/salesforce/client.ts';
-import { parseSalesforceDateTime } from '../detect/salesforce-poll.ts';
+import { COLLECTION_WRITE_LIMIT, type SalesforceClient, type SalesforceWriteResult } from '../../connectors/salesforce/client.ts';
 import { BATCH_LIMIT } from '../../connectors/hubspot/client.ts';
 import type { VendorError } from '../../connectors/vendor-error.ts';
 import type { AuditEntry, ContactRepositories, ContactSyncStore, NewLink, SyncErrorReport } from './ports.ts';
-import { HUBSPOT_CONTACTS, PERSON_OBJECTS, contactPairFacts, salesforceFieldsToRead, salesforceKey, soqlInLists, toSalesforcePerson } from './records.ts';
+import { HUBSPOT_CONTACTS, PERSON_OBJECTS, contactPairFacts, salesforceFieldsToRead, salesforceKey, toSalesforcePerson } from './records.ts';
 import { chunk } from '../../core/chunk.ts';
+import { madeSince, recordsWithEmails } from './recover.ts';
 import { batchUpdateIsolated, isolateRefusals, partlyRefusedReports, vendorErrorReports, withoutRefused, type SentPayload } from '../refusals.ts';
 
 export interface SideCounts {
@@ -286,9 +286,10 @@ class ContactPlanWriter {
         this.now,
       );
       const { existing, gone } = await this.createdBefore(object, part, intents);
-      for (const [key, record] of gone) {
-        const create = part.find((candidate) => candidate.idempotencyKey === key)!;
-        batch.abandoned.push({ idempotencyKey: key, outcome: { id: record.id, goneAt: record.goneAt } });
+      for (const create of part) {
+        const record = gone.get(create.idempotencyKey);
+        if (!record) continue;
+        batch.abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { id: record.id, goneAt: record.goneAt } });
         // The contact is held as one whose partner was deleted (gather.ts, unlinkedWhenPartnerWent): sending it
         // again would recreate the person Salesforce deleted or merged away.
         batch.audit.push(
@@ -392,34 +393,18 @@ class ContactPlanWriter {
     }
     const emails = uncertain.map((create) => normaliseEmail(create.fields.Email)).filter((email): email is string => email !== null);
     if (emails.length === 0) return { existing: found, gone };
-    const liveByEmail = new Map<string, string>();
-    const deletedByEmail = new Map<string, SalesforceRecord[]>();
-    for (const list of soqlInLists(emails)) {
-      // A converted lead keeps its email but is not a record this create could have made (nor a person's live
-      // record): matched, the contact would be linked to it, unlinked as converted next cycle, and so on forever.
-      const unconverted = object === 'Lead' ? ' AND IsConverted = false' : '';
-      const soql = `SELECT Id, Email, IsDeleted, MasterRecordId, CreatedDate, SystemModstamp FROM ${object} WHERE Email IN (${list})${unconverted} ORDER BY CreatedDate, Id`;
-      for await (const page of this.context.salesforce.queryAllPages(soql, object)) {
-        for (const record of page) {
-          const email = normaliseEmail(record.Email);
-          if (!email) continue;
-          if (record.IsDeleted === true) deletedByEmail.set(email, [...(deletedByEmail.get(email) ?? []), record]);
-          else if (!liveByEmail.has(email)) liveByEmail.set(email, String(record.Id));
-        }
-      }
-    }
+    // A converted lead keeps its email but is not a record this create could have made (nor a person's live
+    // record): matched, the contact would be linked to it, unlinked as converted next cycle, and so on forever.
+    const records = (await recordsWithEmails(this.context.salesforce, object, emails)).filter((record) => !record.converted);
     for (const create of uncertain) {
       const email = normaliseEmail(create.fields.Email) ?? '';
-      const id = liveByEmail.get(email);
-      if (id) {
-        found.set(create.idempotencyKey, { id, errors: [] });
+      const live = records.find((record) => record.email === email && !record.deleted);
+      if (live) {
+        found.set(create.idempotencyKey, { id: live.id, errors: [] });
         continue;
       }
-      // A minute's slack for the two clocks (and CreatedDate's whole seconds): another record with this email made
-      // and deleted within that minute is the only thing it could be mistaken for.
-      const since = intents.get(create.idempotencyKey)!.createdAt.getTime() - 60_000;
-      const made = (deletedByEmail.get(email) ?? []).find((record) => parseSalesforceDateTime(record.CreatedDate) >= since);
-      if (made) gone.set(create.idempotencyKey, { id: String(made.Id), goneAt: parseSalesforceDateTime(made.SystemModstamp) + 999, masterId: typeof made.MasterRecordId === 'string' ? made.MasterRecordId : null });
+      const made = records.find((record) => record.email === email && record.deleted && madeSince(record, intents.get(create.idempotencyKey)!.createdAt));
+      if (made) gone.set(create.idempotencyKey, { id: made.id, goneAt: made.stampedAt + 999, masterId: made.masterId });
     }
     return { existing: found, gone };
   }

@@ -22,9 +22,49 @@ import { parseSalesforceDateTime } from '../detect/salesforce-poll.ts';
 import type { AuditEntry, ContactSyncStore, NewLink } from './ports.ts';
 import { HUBSPOT_CONTACTS, contactPairFacts, isPersonObject, soqlInLists } from './records.ts';
 
-/** A create older than this is not looked for among records made since (the two clocks may differ by this). */
+/** A minute's slack for the two clocks (and CreatedDate's whole seconds) when a record is dated against an intent. */
 const CLOCK_SLACK_MS = 60_000;
 const MAX_PENDING = 2_000;
+
+/** A Salesforce person found by email, deleted or not: what a pending create may have made. */
+export interface RecordWithEmail {
+  id: string;
+  email: string;
+  createdAt: number;
+  deleted: boolean;
+  converted: boolean;
+  masterId: string | null;
+  stampedAt: number;
+}
+
+/** The records of `object` with these emails, deleted and merged-away ones included (`queryAll`), oldest first. */
+export async function recordsWithEmails(salesforce: SalesforceClient, object: SalesforcePersonObject, emails: readonly string[]): Promise<RecordWithEmail[]> {
+  const records: RecordWithEmail[] = [];
+  const fields = ['Id', 'Email', 'IsDeleted', 'MasterRecordId', 'CreatedDate', 'SystemModstamp', ...(object === 'Lead' ? ['IsConverted'] : [])];
+  for (const list of soqlInLists([...new Set(emails)])) {
+    for await (const page of salesforce.queryAllPages(`SELECT ${fields.join(', ')} FROM ${object} WHERE Email IN (${list}) ORDER BY CreatedDate, Id`, object)) {
+      for (const record of page) {
+        const email = normaliseEmail(record.Email);
+        if (!email) continue;
+        records.push({
+          id: String(record.Id),
+          email,
+          createdAt: parseSalesforceDateTime(record.CreatedDate),
+          deleted: record.IsDeleted === true,
+          converted: record.IsConverted === true,
+          masterId: typeof record.MasterRecordId === 'string' ? record.MasterRecordId : null,
+          stampedAt: parseSalesforceDateTime(record.SystemModstamp),
+        });
+      }
+    }
+  }
+  return records;
+}
+
+/** Whether a record was made after a create's intent was recorded, and so may be what that create made. */
+export function madeSince(record: RecordWithEmail, intentCreatedAt: Date): boolean {
+  return record.createdAt >= intentCreatedAt.getTime() - CLOCK_SLACK_MS;
+}
 
 interface PendingCreate {
   idempotencyKey: string;
@@ -35,21 +75,15 @@ interface PendingCreate {
   salesforceId: string | null;
 }
 
-export interface RecoveredCreates {
-  linked: number;
-  abandoned: number;
-}
-
 export async function recoverUnrecordedCreates(
   sources: { salesforce: SalesforceClient; hubspot: HubSpotClient; store: ContactSyncStore },
   options: { now: Date; runId: string },
-): Promise<RecoveredCreates> {
+): Promise<void> {
   const pending = (await sources.store.writeIntents.listPending(MAX_PENDING, options.now, ['create', 'upsert'])).flatMap((intent) => {
     const create = pendingCreate(intent);
     return create ? [create] : [];
   });
-  const result: RecoveredCreates = { linked: 0, abandoned: 0 };
-  if (pending.length === 0) return result;
+  if (pending.length === 0) return;
 
   const found = new Map<string, NewLink>();
   const unresolved = new Set<string>();
@@ -88,14 +122,11 @@ export async function recoverUnrecordedCreates(
     });
   }
   await sources.store.transaction(async (store) => {
-    const { linked } = await store.idLinks.linkMany(toLink, options.now);
-    result.linked = linked.length;
+    await store.idLinks.linkMany(toLink, options.now);
     await store.writeIntents.markDone(done, options.now);
     await store.writeIntents.markAbandoned(abandoned, options.now);
     await store.auditTrail.append(audit);
   });
-  result.abandoned = abandoned.length;
-  return result;
 }
 
 /**
@@ -130,7 +161,7 @@ async function findInHubspot(hubspot: HubSpotClient, creates: readonly PendingCr
     if (contact) found.set(create.idempotencyKey, { hubspotObjectType: HUBSPOT_CONTACTS, hubspotId: contact.id, salesforceObject: create.salesforceObject, salesforceId: create.salesforceId! });
     // A contact with the email that names another record may be this create's, its id property overwritten since:
     // not provably this create's, and not provably absent either, so the intent stays for the apply step.
-    else if (read.results.length > 0 && read.results.some((candidate) => normaliseEmail(candidate.properties.email) === create.email)) unresolved.add(create.idempotencyKey);
+    else if (read.results.some((candidate) => normaliseEmail(candidate.properties.email) === create.email)) unresolved.add(create.idempotencyKey);
   }
 }
 
@@ -148,17 +179,9 @@ async function findInSalesforce(
   for (const object of ['Lead', 'Contact'] as const) {
     const ofObject = creates.filter((create) => create.salesforceObject === object);
     if (ofObject.length === 0) continue;
-    const records: Array<{ id: string; email: string; createdAt: number; deleted: boolean }> = [];
-    for (const list of soqlInLists([...new Set(ofObject.map((create) => create.email))])) {
-      for await (const page of sources.salesforce.queryAllPages(`SELECT Id, Email, IsDeleted, CreatedDate FROM ${object} WHERE Email IN (${list}) ORDER BY CreatedDate, Id`, object)) {
-        for (const record of page) {
-          const email = normaliseEmail(record.Email);
-          if (email) records.push({ id: String(record.Id), email, createdAt: parseSalesforceDateTime(record.CreatedDate), deleted: record.IsDeleted === true });
-        }
-      }
-    }
+    const records = await recordsWithEmails(sources.salesforce, object, ofObject.map((create) => create.email));
     for (const create of ofObject) {
-      const made = records.filter((record) => record.email === create.email && record.createdAt >= create.createdAt.getTime() - CLOCK_SLACK_MS);
+      const made = records.filter((record) => record.email === create.email && madeSince(record, create.createdAt));
       const live = made.find((record) => !record.deleted);
       if (live && standingIds.has(create.hubspotId!)) found.set(create.idempotencyKey, { hubspotObjectType: HUBSPOT_CONTACTS, hubspotId: create.hubspotId!, salesforceObject: object, salesforceId: live.id });
       else if (made.length > 0) unresolved.add(create.idempotencyKey);
