@@ -27,6 +27,15 @@ async function syncedLead(target: ContactSyncWorld, fields: Record<string, strin
   return { leadId: String(lead!.id), contactId: contact!.id };
 }
 
+/** One HubSpot contact synced to a new Lead: the pair the tests of a contact made in HubSpot start from. */
+async function syncedContact(target: ContactSyncWorld, properties: Record<string, string>): Promise<{ contactId: string; leadId: string }> {
+  await alignLeadStatus(target);
+  const created = await target.hubspot.batchCreate('contacts', [{ properties }]);
+  await cycle(target);
+  const [lead] = await salesforceRecords(target, 'Lead');
+  return { contactId: created.results[0]!.id, leadId: String(lead!.Id) };
+}
+
 /** A cycle told of a lead's delete by a change event: no minute to wait for getDeleted, so every clock stays put. */
 function cycleToldOfLeadDelete(leadId: string): ReturnType<typeof runContactSyncCycle> {
   const { store, salesforce, hubspot, calls } = world;
@@ -55,13 +64,9 @@ describe('a Salesforce lead or contact deleted', () => {
   });
 
   it('holds the contact by what the store remembers when it no longer carries the deleted record\'s id', async () => {
-    await alignLeadStatus(world);
-    const created = await world.hubspot.batchCreate('contacts', [{ properties: { email: 'forgotten@example.com', lastname: 'Forgotten' } }]);
-    const contactId = created.results[0]!.id;
-    await cycle(world);
-    const [lead] = await salesforceRecords(world, 'Lead');
-    await world.salesforce.delete('Lead', [String(lead!.Id)]);
-    await cycleToldOfLeadDelete(String(lead!.Id));
+    const { contactId, leadId } = await syncedContact(world, { email: 'forgotten@example.com', lastname: 'Forgotten' });
+    await world.salesforce.delete('Lead', [leadId]);
+    await cycleToldOfLeadDelete(leadId);
     expect(await linksOf(world, [contactId])).toEqual([]);
     const [entry] = await world.store.auditTrail.listForRecord(contactId, 1);
     expect(entry).toMatchObject({ action: 'unlink', changes: { partnerGone: true, partnerGoneAt: expect.any(Number) } });
@@ -85,16 +90,12 @@ describe('a Salesforce lead or contact deleted', () => {
   });
 
   it('holds the survivor of a HubSpot merge as its merged-away contact was held: the merge does not recreate the person', async () => {
-    await alignLeadStatus(world);
-    const created = await world.hubspot.batchCreate('contacts', [{ properties: { email: 'held@example.com', lastname: 'Held' } }]);
-    const heldId = created.results[0]!.id;
-    await cycle(world);
-    const [lead] = await salesforceRecords(world, 'Lead');
+    const { contactId: heldId, leadId } = await syncedContact(world, { email: 'held@example.com', lastname: 'Held' });
     // Merged in HubSpot with a contact crmsync never saw, and the lead deleted: one cycle sees both.
     const other = await world.hubspot.batchCreate('contacts', [{ properties: { email: 'unseen@example.com', lastname: 'Unseen' } }]);
     const merged = (await hubspotAdmin('merge', { objectType: 'contacts', primaryObjectId: heldId, objectIdToMerge: other.results[0]!.id })) as { id: string };
-    await world.salesforce.delete('Lead', [String(lead!.Id)]);
-    const summary = await cycleToldOfLeadDelete(String(lead!.Id));
+    await world.salesforce.delete('Lead', [leadId]);
+    const summary = await cycleToldOfLeadDelete(leadId);
     expect(summary.salesforce.created).toBe(0);
     expect(await linksOf(world, [heldId, merged.id])).toEqual([]);
 
