@@ -32,7 +32,7 @@ import type { VendorError } from '../../connectors/vendor-error.ts';
 import type { AuditEntry, ContactRepositories, ContactSyncStore, NewLink, SyncErrorReport } from './ports.ts';
 import { HUBSPOT_CONTACTS, PERSON_OBJECTS, contactPairFacts, salesforceFieldsToRead, salesforceKey, toSalesforcePerson } from './records.ts';
 import { chunk } from '../../core/chunk.ts';
-import { madeSince, recordsWithEmails } from './recover.ts';
+import { goneRecordOf, partnerGoneAudit, recordsWithEmails, type GoneRecord } from './recover.ts';
 import { batchUpdateIsolated, isolateRefusals, partlyRefusedReports, vendorErrorReports, withoutRefused, type SentPayload } from '../refusals.ts';
 
 export interface SideCounts {
@@ -292,16 +292,7 @@ class ContactPlanWriter {
         batch.abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { id: record.id, goneAt: record.goneAt } });
         // The contact is held as one whose partner was deleted (gather.ts, unlinkedWhenPartnerWent): sending it
         // again would recreate the person Salesforce deleted or merged away.
-        batch.audit.push(
-          this.audit(
-            'hubspot',
-            create.hubspotId,
-            null,
-            'unlink',
-            { from: { salesforceObject: object, salesforceId: record.id }, partnerGone: true, partnerGoneAt: record.goneAt },
-            `the ${object} ${record.id} made for this contact by a run that did not finish was ${record.masterId ? `merged into ${record.masterId}` : 'deleted'} in Salesforce before it was linked`,
-          ),
-        );
+        batch.audit.push(partnerGoneAudit(create.hubspotId, object, record, { now: this.now, runId: this.context.runId }));
       }
       const toSend = part.filter((create) => !existing.has(create.idempotencyKey) && !gone.has(create.idempotencyKey));
       const results = toSend.length > 0 ? await this.context.salesforce.create(object, toSend.map((create) => create.fields)) : [];
@@ -381,9 +372,9 @@ class ContactPlanWriter {
     object: SalesforcePersonObject,
     creates: readonly SalesforceCreate[],
     intents: ReadonlyMap<string, { state: string; outcome: unknown; createdAt: Date }>,
-  ): Promise<{ existing: Map<string, { id: string; errors: VendorError[] }>; gone: Map<string, { id: string; goneAt: number; masterId: string | null }> }> {
+  ): Promise<{ existing: Map<string, { id: string; errors: VendorError[] }>; gone: Map<string, GoneRecord> }> {
     const found = new Map<string, { id: string; errors: VendorError[] }>();
-    const gone = new Map<string, { id: string; goneAt: number; masterId: string | null }>();
+    const gone = new Map<string, GoneRecord>();
     const uncertain: SalesforceCreate[] = [];
     for (const create of creates) {
       const intent = intents.get(create.idempotencyKey);
@@ -403,8 +394,8 @@ class ContactPlanWriter {
         found.set(create.idempotencyKey, { id: live.id, errors: [] });
         continue;
       }
-      const made = records.find((record) => record.email === email && record.deleted && madeSince(record, intents.get(create.idempotencyKey)!.createdAt));
-      if (made) gone.set(create.idempotencyKey, { id: made.id, goneAt: made.stampedAt + 999, masterId: made.masterId });
+      const made = goneRecordOf(records, email, intents.get(create.idempotencyKey)!.createdAt);
+      if (made) gone.set(create.idempotencyKey, made);
     }
     return { existing: found, gone };
   }

@@ -12,8 +12,11 @@
  * - a Salesforce record with the email, made since the intent (converted or not), is what the create made: it is
  *   linked to the contact, when the contact still stands under its own id.
  * Linked only when neither side is linked by now; the intent is then done. Found nowhere, the intent is abandoned:
- * the create never arrived, and the plan sends it again when it still should. A record made and since deleted is
- * left to the apply step, which holds the contact (apply.ts, `createdBefore`).
+ * the create never arrived, and the plan sends it again when it still should. A Salesforce record made and since
+ * deleted or merged away settles the intent too: the contact is held as one whose partner was deleted, as the apply
+ * step holds it when it meets the same record (apply.ts, `createdBefore`), so the deleted person is not sent again.
+ * A contact deleted or merged away in HubSpot since ends its intent: no plan proposes a create for it again (its
+ * survivor is matched to the record by email when the plan sees the merge).
  */
 import { normaliseEmail, type SalesforcePersonObject } from '../../core/rules/contact-identity.ts';
 import type { HubSpotClient } from '../../connectors/hubspot/client.ts';
@@ -66,6 +69,40 @@ export function madeSince(record: RecordWithEmail, intentCreatedAt: Date): boole
   return record.createdAt >= intentCreatedAt.getTime() - CLOCK_SLACK_MS;
 }
 
+/** A record a pending create made and Salesforce has since deleted or merged away, dated for the contact's hold. */
+export interface GoneRecord {
+  id: string;
+  /** The end of the second of the record's last stamp: the contact is held unless edited after it. */
+  goneAt: number;
+  masterId: string | null;
+}
+
+/** What a create sent for `email` since `intentCreatedAt` made and Salesforce has since deleted, if anything. */
+export function goneRecordOf(records: readonly RecordWithEmail[], email: string, intentCreatedAt: Date): GoneRecord | null {
+  const made = records.find((record) => record.email === email && record.deleted && !record.converted && madeSince(record, intentCreatedAt));
+  return made ? { id: made.id, goneAt: made.stampedAt + 999, masterId: made.masterId } : null;
+}
+
+/** The audit entry that holds a contact whose unrecorded create's record Salesforce deleted or merged away. */
+export function partnerGoneAudit(
+  hubspotId: string,
+  object: SalesforcePersonObject,
+  record: GoneRecord,
+  context: { now: Date; runId: string },
+): AuditEntry {
+  return {
+    at: context.now,
+    system: 'hubspot',
+    object: HUBSPOT_CONTACTS,
+    recordId: hubspotId,
+    linkId: null,
+    action: 'unlink',
+    changes: { from: { salesforceObject: object, salesforceId: record.id }, partnerGone: true, partnerGoneAt: record.goneAt },
+    reason: `the ${object} ${record.id} made for this contact by a run that did not finish was ${record.masterId ? `merged into ${record.masterId}` : 'deleted'} in Salesforce before it was linked`,
+    runId: context.runId,
+  };
+}
+
 interface PendingCreate {
   idempotencyKey: string;
   createdAt: Date;
@@ -85,19 +122,30 @@ export async function recoverUnrecordedCreates(
   });
   if (pending.length === 0) return;
 
-  const found = new Map<string, NewLink>();
-  const unresolved = new Set<string>();
-  await findInHubspot(sources.hubspot, pending.filter((create) => create.salesforceId !== null), found, unresolved);
-  await findInSalesforce(sources, pending.filter((create) => create.hubspotId !== null), found, unresolved);
+  const outcome: Findings = { found: new Map(), unresolved: new Set(), gone: new Map(), contactGone: new Set() };
+  await findInHubspot(sources.hubspot, pending.filter((create) => create.salesforceId !== null), outcome);
+  await findInSalesforce(sources, pending.filter((create) => create.hubspotId !== null), outcome);
+  const { found, unresolved, gone, contactGone } = outcome;
 
   const links = [...found.values()];
-  const linkedHubspot = await sources.store.idLinks.findByHubspotIds(HUBSPOT_CONTACTS, links.map((link) => link.hubspotId));
+  const linkedHubspot = await sources.store.idLinks.findByHubspotIds(HUBSPOT_CONTACTS, [...links.map((link) => link.hubspotId), ...pending.filter((create) => gone.has(create.idempotencyKey)).map((create) => create.hubspotId!)]);
   const linkedSalesforce = await sources.store.idLinks.findBySalesforceIds(links.map((link) => link.salesforceId));
   const done: Array<{ idempotencyKey: string; outcome: unknown }> = [];
   const abandoned: Array<{ idempotencyKey: string; outcome: unknown }> = [];
   const toLink: NewLink[] = [];
   const audit: AuditEntry[] = [];
   for (const create of pending) {
+    const record = gone.get(create.idempotencyKey);
+    if (record) {
+      abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { id: record.id, goneAt: record.goneAt } });
+      // A contact linked since (the plan matched it to another record) is not held for a record it never had.
+      if (!linkedHubspot.has(create.hubspotId!)) audit.push(partnerGoneAudit(create.hubspotId!, create.salesforceObject, record, options));
+      continue;
+    }
+    if (contactGone.has(create.idempotencyKey)) {
+      abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { recovered: 'contact gone from HubSpot' } });
+      continue;
+    }
     const link = found.get(create.idempotencyKey);
     if (!link) {
       if (!unresolved.has(create.idempotencyKey)) abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { recovered: 'not found' } });
@@ -150,8 +198,20 @@ function pendingCreate(intent: { idempotencyKey: string; system: string; object:
   return null;
 }
 
+/** What the lookups learn of each pending create, by idempotency key. */
+interface Findings {
+  /** Made, and to be linked. */
+  found: Map<string, NewLink>;
+  /** Maybe made, not provably: left pending for the apply step. */
+  unresolved: Set<string>;
+  /** Made in Salesforce, and deleted or merged away there since. */
+  gone: Map<string, GoneRecord>;
+  /** The HubSpot contact the create was made from is deleted or merged away. */
+  contactGone: Set<string>;
+}
+
 /** HubSpot finds a contact by any of its emails: a merge's survivor answers for the contact merged into it. */
-async function findInHubspot(hubspot: HubSpotClient, creates: readonly PendingCreate[], found: Map<string, NewLink>, unresolved: Set<string>): Promise<void> {
+async function findInHubspot(hubspot: HubSpotClient, creates: readonly PendingCreate[], { found, unresolved }: Findings): Promise<void> {
   if (creates.length === 0) return;
   const idProperties = Object.values(contactPairFacts.salesforceIdProperty).filter((property): property is string => !!property);
   const read = await hubspot.batchRead(HUBSPOT_CONTACTS, [...new Set(creates.map((create) => create.email))], ['email', ...idProperties], { idProperty: 'email' });
@@ -165,26 +225,27 @@ async function findInHubspot(hubspot: HubSpotClient, creates: readonly PendingCr
   }
 }
 
-async function findInSalesforce(
-  sources: { salesforce: SalesforceClient; hubspot: HubSpotClient },
-  creates: readonly PendingCreate[],
-  found: Map<string, NewLink>,
-  unresolved: Set<string>,
-): Promise<void> {
+async function findInSalesforce(sources: { salesforce: SalesforceClient; hubspot: HubSpotClient }, creates: readonly PendingCreate[], { found, unresolved, gone, contactGone }: Findings): Promise<void> {
   if (creates.length === 0) return;
   // The contact must still stand under its own id: a link to a contact merged away or deleted since would point
   // at nothing (a merged-away contact's survivor is linked when the plan sees the merge).
   const standing = await sources.hubspot.batchRead(HUBSPOT_CONTACTS, [...new Set(creates.map((create) => create.hubspotId!))], ['email']);
   const standingIds = new Set(standing.results.map((contact) => contact.id));
+  for (const create of creates) if (!standingIds.has(create.hubspotId!)) contactGone.add(create.idempotencyKey);
   for (const object of ['Lead', 'Contact'] as const) {
-    const ofObject = creates.filter((create) => create.salesforceObject === object);
+    const ofObject = creates.filter((create) => create.salesforceObject === object && !contactGone.has(create.idempotencyKey));
     if (ofObject.length === 0) continue;
     const records = await recordsWithEmails(sources.salesforce, object, ofObject.map((create) => create.email));
     for (const create of ofObject) {
-      const made = records.filter((record) => record.email === create.email && madeSince(record, create.createdAt));
-      const live = made.find((record) => !record.deleted);
-      if (live && standingIds.has(create.hubspotId!)) found.set(create.idempotencyKey, { hubspotObjectType: HUBSPOT_CONTACTS, hubspotId: create.hubspotId!, salesforceObject: object, salesforceId: live.id });
-      else if (made.length > 0) unresolved.add(create.idempotencyKey);
+      const live = records.find((record) => record.email === create.email && !record.deleted && madeSince(record, create.createdAt));
+      if (live) {
+        found.set(create.idempotencyKey, { hubspotObjectType: HUBSPOT_CONTACTS, hubspotId: create.hubspotId!, salesforceObject: object, salesforceId: live.id });
+        continue;
+      }
+      const record = goneRecordOf(records, create.email, create.createdAt);
+      if (record) gone.set(create.idempotencyKey, record);
+      // A converted lead deleted since is not provably this create's: left pending for the apply step.
+      else if (records.some((other) => other.email === create.email && madeSince(other, create.createdAt))) unresolved.add(create.idempotencyKey);
     }
   }
 }

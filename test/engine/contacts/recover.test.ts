@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { recoverUnrecordedCreates } from '../../../src/engine/contacts/recover.ts';
 import { emulatorAdmin } from '../../helpers/emulator-admin.ts';
-import { alignLeadStatus, cycle, engineNow, hubspotContacts, linksOf, salesforceRecords, settles, useContactSyncWorld } from './world.ts';
+import { alignLeadStatus, cycle, engineNow, hubspotContacts, linksOf, salesforceRecords, settles, useContactSyncWorld, writeCalls } from './world.ts';
 
 // Creates a killed run sent but never recorded (src/engine/contacts/recover.ts): the real engine against both
 // emulators. Each test makes by hand what such a run leaves: the record at the vendor, a pending intent, no link.
@@ -15,6 +16,21 @@ async function unrecordedHubspotCreate(object: 'Lead' | 'Contact', salesforceId:
   await world.store.writeIntents.recordMany([{ idempotencyKey: key, system: 'hubspot', object: 'contacts', operation: 'upsert', recordId: null, linkId: null, payload: properties }], new Date(engineNow(world).getTime() - 1_000));
   const created = await world.hubspot.batchCreate('contacts', [{ properties }]);
   return created.results[0]!.id;
+}
+
+/** What a run killed after Salesforce's answer leaves: the intent of a lead made from a HubSpot contact. */
+async function unrecordedLeadIntent(hubspotId: string, email: string): Promise<string> {
+  const key = `contacts:hubspot:${hubspotId}:Lead`;
+  await world.store.writeIntents.recordMany(
+    [{ idempotencyKey: key, system: 'salesforce', object: 'Lead', operation: 'create', recordId: null, linkId: null, payload: { Email: email, LastName: 'Sent', Company: '[not provided]' } }],
+    new Date(engineNow(world).getTime() - 1_000),
+  );
+  return key;
+}
+
+/** Only the step under test: what it settles by itself, before a cycle's gather could propose the create again. */
+function recoverOnly(): Promise<void> {
+  return recoverUnrecordedCreates({ salesforce: world.salesforce, hubspot: world.hubspot, store: world.store }, { now: engineNow(world), runId: 'recover-test' });
 }
 
 describe('a create a killed run sent but never recorded', () => {
@@ -84,5 +100,42 @@ describe('a create a killed run sent but never recorded', () => {
     expect(await world.store.writeIntents.listPending(10)).toEqual([]);
     await settles(world);
     expect(await salesforceRecords(world, 'Lead')).toHaveLength(1);
+  });
+
+  it('in Salesforce, then the lead deleted: recovery alone settles the intent and holds the contact, and no lead is made again', async () => {
+    // Settled by the apply step only when a plan proposed the create again; until then each cycle looked it up anew.
+    await alignLeadStatus(world);
+    const created = await world.hubspot.batchCreate('contacts', [{ properties: { email: 'deleted@example.com', lastname: 'Sent' } }]);
+    const hubspotId = created.results[0]!.id;
+    const key = await unrecordedLeadIntent(hubspotId, 'deleted@example.com');
+    const [lead] = await world.salesforce.create('Lead', [{ Company: '[not provided]', LastName: 'Sent', Email: 'deleted@example.com' }]);
+    await world.salesforce.delete('Lead', [String(lead!.id)]);
+
+    await recoverOnly();
+    expect(await world.store.writeIntents.listPending(10)).toEqual([]);
+    expect((await world.store.writeIntents.find([key])).get(key)?.state).toBe('abandoned');
+    const [held] = await world.store.auditTrail.listForRecord(hubspotId, 1);
+    expect(held).toMatchObject({ action: 'unlink', changes: { from: { salesforceObject: 'Lead', salesforceId: String(lead!.id) }, partnerGone: true } });
+
+    const summary = await cycle(world);
+    expect(summary.salesforce.created).toBe(0);
+    await settles(world);
+    expect(await salesforceRecords(world, 'Lead')).toEqual([]);
+    expect(await hubspotContacts(world)).toHaveLength(1);
+  });
+
+  it('in Salesforce from a contact since deleted in HubSpot: recovery ends the intent, which nothing will send again', async () => {
+    await alignLeadStatus(world);
+    const created = await world.hubspot.batchCreate('contacts', [{ properties: { email: 'orphan@example.com', lastname: 'Sent' } }]);
+    const hubspotId = created.results[0]!.id;
+    const key = await unrecordedLeadIntent(hubspotId, 'orphan@example.com');
+    await world.salesforce.create('Lead', [{ Company: '[not provided]', LastName: 'Sent', Email: 'orphan@example.com' }]);
+    await world.hubspot.batchArchive('contacts', [hubspotId]);
+
+    const before = await writeCalls(world);
+    await recoverOnly();
+    expect((await world.store.writeIntents.find([key])).get(key)?.state).toBe('abandoned');
+    expect(await linksOf(world, [hubspotId])).toEqual([]);
+    expect(await writeCalls(world)).toEqual(before);
   });
 });
