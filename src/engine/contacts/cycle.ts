@@ -74,7 +74,7 @@ export async function runContactSyncCycle(deps: ContactSyncDeps): Promise<Contac
       for (const record of imported) if (record) retries.salesforce.push(toSalesforcePerson(object, record));
     }
     // Before anything is read: what a killed run created but never linked is linked now (recover.ts).
-    await recoverUnrecordedCreates(deps, { now: started, runId: run.runId });
+    const recovery = await recoverUnrecordedCreates(deps, { now: started, runId: run.runId });
     const gathered = await gatherContactChanges(deps, {
       now: started,
       settings,
@@ -82,7 +82,7 @@ export async function runContactSyncCycle(deps: ContactSyncDeps): Promise<Contac
       overlapMs,
       retry: retries,
       hints: deps.triggers?.records ?? [],
-      reconcileHubspot: (deps.triggers?.reconciliations ?? []).some((request) => request.system === 'hubspot' && (request.object === null || request.object === 'contacts')),
+      reconcileHubspot: recovery.scanArchivedContacts || (deps.triggers?.reconciliations ?? []).some((request) => request.system === 'hubspot' && (request.object === null || request.object === 'contacts')),
       ...(deps.archivedScanIntervalMs !== undefined ? { archivedScanIntervalMs: deps.archivedScanIntervalMs } : {}),
       ...(deps.pollSalesforce !== undefined ? { pollSalesforce: deps.pollSalesforce } : {}),
     });

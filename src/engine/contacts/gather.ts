@@ -72,7 +72,10 @@ export interface GatherOptions {
    * Salesforce calls from the org's daily limit, HubSpot's search does not.
    */
   pollSalesforce?: boolean;
-  /** A trigger asked for HubSpot contacts to be compared in full (a webhook gap): scan the archived listing now. */
+  /**
+   * Scan the archived listing now: a trigger asked for HubSpot contacts to be compared in full (a webhook gap), or
+   * recovery found an upsert of a dead run nowhere (recover.ts, `scanArchivedContacts`).
+   */
   reconcileHubspot?: boolean;
   /** How often the archived listing is read in full; default ARCHIVED_SCAN_INTERVAL_MS. */
   archivedScanIntervalMs?: number;

@@ -112,15 +112,25 @@ interface PendingCreate {
   salesforceId: string | null;
 }
 
+export interface Recovery {
+  /**
+   * A HubSpot upsert was found nowhere: it never arrived, or the contact it made was deleted before any run linked
+   * it. Only the archived listing tells which (the contact carries the Salesforce id, `formerPartnerBySalesforceId`
+   * in fates.ts), so the cycle reads it now rather than at its interval: else the record, unlinked, would bring back
+   * the person HubSpot just deleted.
+   */
+  scanArchivedContacts: boolean;
+}
+
 export async function recoverUnrecordedCreates(
   sources: { salesforce: SalesforceClient; hubspot: HubSpotClient; store: ContactSyncStore },
   options: { now: Date; runId: string },
-): Promise<void> {
+): Promise<Recovery> {
   const pending = (await sources.store.writeIntents.listPending(MAX_PENDING, options.now, ['create', 'upsert'])).flatMap((intent) => {
     const create = pendingCreate(intent);
     return create ? [create] : [];
   });
-  if (pending.length === 0) return;
+  if (pending.length === 0) return { scanArchivedContacts: false };
 
   const outcome: Findings = { found: new Map(), unresolved: new Set(), gone: new Map(), contactGone: new Set() };
   await findInHubspot(sources.hubspot, pending.filter((create) => create.salesforceId !== null), outcome);
@@ -134,6 +144,7 @@ export async function recoverUnrecordedCreates(
   const abandoned: Array<{ idempotencyKey: string; outcome: unknown }> = [];
   const toLink: NewLink[] = [];
   const audit: AuditEntry[] = [];
+  let scanArchivedContacts = false;
   for (const create of pending) {
     const record = gone.get(create.idempotencyKey);
     if (record) {
@@ -148,7 +159,9 @@ export async function recoverUnrecordedCreates(
     }
     const link = found.get(create.idempotencyKey);
     if (!link) {
-      if (!unresolved.has(create.idempotencyKey)) abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { recovered: 'not found' } });
+      if (unresolved.has(create.idempotencyKey)) continue;
+      abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { recovered: 'not found' } });
+      if (create.salesforceId !== null) scanArchivedContacts = true;
       continue;
     }
     if (linkedHubspot.has(link.hubspotId) || linkedSalesforce.has(link.salesforceId) || toLink.some((other) => other.hubspotId === link.hubspotId || other.salesforceId === link.salesforceId)) {
@@ -175,6 +188,7 @@ export async function recoverUnrecordedCreates(
     await store.writeIntents.markAbandoned(abandoned, options.now);
     await store.auditTrail.append(audit);
   });
+  return { scanArchivedContacts };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recoverUnrecordedCreates } from '../../../src/engine/contacts/recover.ts';
+import { runContactSyncCycle } from '../../../src/engine/cycle.ts';
 import { emulatorAdmin } from '../../helpers/emulator-admin.ts';
 import { alignLeadStatus, cycle, engineNow, hubspotContacts, linksOf, salesforceRecords, settles, useContactSyncWorld, writeCalls } from './world.ts';
 
@@ -29,7 +30,7 @@ async function unrecordedLeadIntent(hubspotId: string, email: string): Promise<s
 }
 
 /** Only the step under test: what it settles by itself, before a cycle's gather could propose the create again. */
-function recoverOnly(): Promise<void> {
+function recoverOnly(): ReturnType<typeof recoverUnrecordedCreates> {
   return recoverUnrecordedCreates({ salesforce: world.salesforce, hubspot: world.hubspot, store: world.store }, { now: engineNow(world), runId: 'recover-test' });
 }
 
@@ -137,5 +138,27 @@ describe('a create a killed run sent but never recorded', () => {
     expect((await world.store.writeIntents.find([key])).get(key)?.state).toBe('abandoned');
     expect(await linksOf(world, [hubspotId])).toEqual([]);
     expect(await writeCalls(world)).toEqual(before);
+  });
+
+  it('in HubSpot, then that contact deleted there: the archived listing is read at once, and the lead is held, not brought back', async () => {
+    // Without the listing the lead looks new (no link, no contact with its email) and a second upsert would bring
+    // back the person HubSpot just deleted: only the archived contact, carrying the lead id, says otherwise.
+    await alignLeadStatus(world);
+    const { store, salesforce, hubspot, calls } = world;
+    const serviceCycle = () => runContactSyncCycle({ store, salesforce, hubspot, calls, clock: () => engineNow(world) });
+    await world.salesforce.create('Lead', [{ Company: 'Acme', LastName: 'Kept', Email: 'kept@example.com' }]);
+    await serviceCycle();
+    await serviceCycle(); // the first cycle with links reads the listing: the next read is due in 15 minutes
+    const [lead] = await world.salesforce.create('Lead', [{ Company: 'Acme', LastName: 'Made', Email: 'erased@example.com' }]);
+    const hubspotId = await unrecordedHubspotCreate('Lead', String(lead!.id), 'erased@example.com');
+    await world.hubspot.batchArchive('contacts', [hubspotId]);
+
+    const summary = await serviceCycle();
+    expect(summary.hubspot.created).toBe(0);
+    const emails = async () => (await hubspotContacts(world)).map((contact) => contact.properties.email);
+    expect(await emails()).toEqual(['kept@example.com']);
+    await settles(world);
+    expect(await emails()).toEqual(['kept@example.com']);
+    expect(await salesforceRecords(world, 'Lead')).toHaveLength(2);
   });
 });
