@@ -527,9 +527,7 @@ export class HubSpotSchema {
       updatedAt: now,
       properties,
     };
-    // `p_<name>` is HubSpot's documented short-hand for a custom type in request paths (developer changelog,
-    // "Removed Support for Referencing Custom Object Types by Base Name", 2025).
-    this.addType(type, [`p_${input.name.toLowerCase()}`]);
+    this.addType(type, customAliases(type));
     return type;
   }
 
@@ -647,7 +645,7 @@ export class HubSpotSchema {
   restore(snapshot: SchemaSnapshot): void {
     this.reset();
     for (const custom of snapshot.customTypes) {
-      this.addType({ ...custom, properties: new Map(custom.properties.map((p) => [p.name, p])) });
+      this.addType({ ...custom, properties: new Map(custom.properties.map((p) => [p.name, p])) }, customAliases(custom));
     }
     for (const [typeName, properties] of Object.entries(snapshot.addedProperties)) {
       const type = this.types.get(typeName);
@@ -655,6 +653,14 @@ export class HubSpotSchema {
     }
     this.nextCustomTypeId = snapshot.nextCustomTypeId;
   }
+}
+
+/**
+ * `p_<name>` is HubSpot's documented short-hand for a custom type in request paths (developer changelog, "Removed
+ * Support for Referencing Custom Object Types by Base Name", 2025): a restored schema answers to it as the created one.
+ */
+function customAliases(type: { singular: string }): string[] {
+  return [`p_${type.singular}`];
 }
 
 function problem(name: string, error: string, message: string): PropertyValueProblem {
