@@ -18,6 +18,11 @@ export interface LinkedObjectDescription extends SyncObjectDescription {
   direction?: 'two_way' | 'salesforce_to_hubspot';
   /** A delete rule fixed by the description (a custom object's entry) instead of read from `deleteSettingKey`. */
   onSalesforceDelete?: 'delete' | 'do_nothing';
+  /**
+   * The Salesforce field that names a record, `Name` unless said (a Case has `Subject`): a create a dead process
+   * left pending is looked up by it, with the time it was sent, before it is sent again.
+   */
+  salesforceNameField?: string;
   /** Fields of the Salesforce object that have no default mapping, and why (custom objects, mapped by schema). */
   unmappedFields?: ReadonlyArray<{ salesforceField: string; reason: string }>;
 }

@@ -29,6 +29,7 @@ export const ticketsDescription: LinkedObjectDescription = {
   pipelineStage: { hubspotProperty: 'hs_pipeline_stage', pipelineProperty: 'hs_pipeline' },
   // crmsync's own property: HubSpot's integration names only the lead, contact, account and opportunity id properties.
   salesforceIdProperty: { Case: 'salesforcecaseid' },
+  salesforceNameField: 'Subject',
   requiredOnCreate: {},
   associations: [
     { hubspotObjectType: 'contacts', salesforce: { via: 'lookup', on: 'Case', field: 'ContactId' } },

@@ -6,8 +6,10 @@
  *
  * - Every create is a write intent, with the plan's idempotency key, before its batch is sent, and is settled with
  *   its link in one transaction after. A key already done is not sent again. A Salesforce create left pending by
- *   a process that died is looked up (same Name, created since the intent) before it is sent again; a HubSpot
- *   create left so carries the Salesforce id, and the planner links it instead of creating another.
+ *   a process that died is looked up (same name, created since the intent, deleted ones included) before it is
+ *   sent again: one found standing is linked; one Salesforce has deleted or merged away since means the create did
+ *   happen, so the HubSpot record is held as one whose partner was deleted instead of recreating the record. A
+ *   HubSpot create left so carries the Salesforce id, and the planner links it instead of creating another.
  * - Updates, association moves and deletes follow; last-synced values of a pair are stored once none of its writes
  *   failed (a pair half-written keeps its old values, so the unwritten side is not mistaken for a change later).
  * - A new Account for a company is put on the company's Salesforce Contacts; a new company for an Account is
@@ -57,6 +59,11 @@ class LinkedPlanWriter {
   private readonly linkIds = new Map<string, string>();
   /** Records with a failed write this cycle: their pair keeps its old last-synced values. */
   private readonly failed = new Set<string>();
+  /**
+   * Salesforce records a dead process made and this apply linked (`createdBefore`). Made after the last checkpoint,
+   * each was read as new too, and planned as a HubSpot create: that create would be a second HubSpot record.
+   */
+  private readonly recovered = new Set<string>();
   /** Records HubSpot took without some properties this cycle: written, but their errors stand. */
   private readonly partlyRefused = new Set<string>();
   private readonly hubspotUpdates = new Map<string, Record<string, string>>();
@@ -116,12 +123,23 @@ class LinkedPlanWriter {
         this.context.now,
       );
       const known = new Map<string, string>();
+      const gone = new Map<string, string>();
       for (const create of part) {
         const intent = intents.get(create.idempotencyKey);
-        const id = intent?.state === 'done' ? idOf(intent.outcome) : intent && intent.createdAt < this.context.now ? await this.createdBefore(create.fields, intent.createdAt) : null;
-        if (id) known.set(create.idempotencyKey, id);
+        if (intent?.state === 'done') {
+          const id = idOf(intent.outcome);
+          if (id) known.set(create.idempotencyKey, id);
+          continue;
+        }
+        if (!intent || intent.createdAt >= this.context.now) continue;
+        const made = await this.createdBefore(create.fields, intent.createdAt);
+        if (made?.deleted) gone.set(create.idempotencyKey, made.id);
+        else if (made) {
+          known.set(create.idempotencyKey, made.id);
+          this.recovered.add(made.id);
+        }
       }
-      const toSend = part.filter((create) => !known.has(create.idempotencyKey));
+      const toSend = part.filter((create) => !known.has(create.idempotencyKey) && !gone.has(create.idempotencyKey));
       const results = toSend.length > 0 ? await this.context.salesforce.create(this.object, toSend.map((create) => create.fields)) : [];
       const errors = new Map<string, VendorError[]>();
       results.forEach((result, index) => {
@@ -138,6 +156,16 @@ class LinkedPlanWriter {
         const abandoned: Array<{ idempotencyKey: string; outcome: unknown }> = [];
         const values: Array<{ hubspotId: string; salesforceId: string; values: Record<string, SalesforceValue> }> = [];
         for (const create of part) {
+          const goneId = gone.get(create.idempotencyKey);
+          if (goneId) {
+            abandoned.push({ idempotencyKey: create.idempotencyKey, outcome: { id: goneId, gone: true } });
+            // Held as a record whose partner was deleted (gather.ts, partnersDeletedAt): sent again only once it
+            // changes, as when a linked partner is deleted.
+            audit.push(
+              this.audit('hubspot', create.hubspotId, PARTNER_DELETED_ACTION, { hubspotId: create.hubspotId, salesforceId: goneId }, `the ${this.object} ${goneId} made for it by a run that did not finish was deleted or merged away in Salesforce before it was linked`),
+            );
+            continue;
+          }
           const id = known.get(create.idempotencyKey);
           if (!id) {
             this.counts.salesforce.failed += 1;
@@ -202,16 +230,24 @@ class LinkedPlanWriter {
     await this.context.store.syncedValues.upsertMany(rows.filter((row) => !writesSalesforce.has(links.find((link) => link.linkId === row.linkId)?.salesforceId ?? '')), this.context.now);
   }
 
-  /** A create whose intent a dead process left pending: the record it may have made, found by Name and time. */
-  private async createdBefore(fields: Record<string, SalesforceValue>, since: Date): Promise<string | null> {
-    const name = fields.Name;
-    if (typeof name !== 'string') return null;
-    const soql = `SELECT Id FROM ${this.object} WHERE Name = '${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}' AND CreatedDate >= ${soqlDateTime(new Date(since.getTime() - 60_000))}`;
-    const found: string[] = [];
-    for await (const page of this.context.salesforce.queryPages(soql, this.object)) found.push(...page.map((record) => String(record.Id)));
-    if (found.length !== 1) return null;
-    const linked = await this.context.store.idLinks.findBySalesforceIds(found);
-    return linked.size === 0 ? found[0]! : null;
+  /**
+   * A create whose intent a dead process left pending: the record it may have made, found by name and time, deleted
+   * or merged-away ones included (`queryAll`). Only one standing and unlinked is that create's; none standing and
+   * one deleted means the create happened and the record went before any run linked it. A record with no name
+   * (a Case without a subject) cannot be told apart, so it is sent again.
+   */
+  private async createdBefore(fields: Record<string, SalesforceValue>, since: Date): Promise<{ id: string; deleted: boolean } | null> {
+    const nameField = this.context.description.salesforceNameField ?? 'Name';
+    const name = fields[nameField];
+    if (typeof name !== 'string' || name === '') return null;
+    const soql = `SELECT Id, IsDeleted FROM ${this.object} WHERE ${nameField} = '${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}' AND CreatedDate >= ${soqlDateTime(new Date(since.getTime() - 60_000))}`;
+    const found: Array<{ id: string; deleted: boolean }> = [];
+    for await (const page of this.context.salesforce.queryAllPages(soql, this.object)) found.push(...page.map((record) => ({ id: String(record.Id), deleted: record.IsDeleted === true })));
+    const standing = found.filter((record) => !record.deleted);
+    if (standing.length === 0) return found.length === 1 ? found[0]! : null;
+    if (standing.length !== 1) return null;
+    const linked = await this.context.store.idLinks.findBySalesforceIds([standing[0]!.id]);
+    return linked.size === 0 ? standing[0]! : null;
   }
 
   private async updateInSalesforce(): Promise<void> {
@@ -238,7 +274,7 @@ class LinkedPlanWriter {
 
   private async createInHubspot(): Promise<void> {
     const stage = this.context.description.pipelineStage;
-    for (const part of chunk(this.plan.hubspotCreates, BATCH_LIMIT)) {
+    for (const part of chunk(this.plan.hubspotCreates.filter((create) => !this.recovered.has(create.salesforceId)), BATCH_LIMIT)) {
       const inputs = part.map((create, index) => {
         const properties = { ...create.properties };
         // A stage belongs to one pipeline: HubSpot refuses a stage outside the record's pipeline.
