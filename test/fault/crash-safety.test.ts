@@ -3,7 +3,8 @@
  * recorded and pending, once before the vendor saw the create and once after the vendor applied it but before the
  * answer came back (a proxy cuts the request at that exact point). A restart must finish the work and never make a
  * second record: Salesforce creates are looked up by email before they are sent again, HubSpot creates are upserts
- * on email.
+ * on email. Tickets have no email: a Case create is looked up by its Subject and creation time, and the Case read
+ * back as new must not become a second ticket.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emulatorAdmin } from '../helpers/emulator-admin.ts';
@@ -102,6 +103,40 @@ describe('a kill between write intent and done', () => {
 
       await runUntilQuiet();
       await expectEachPersonOnce();
+    }, 60_000);
+  }
+});
+
+describe('a kill between write intent and done, for tickets', () => {
+  const tickets = Array.from({ length: 30 }, (_, i) => ({ subject: `Crash ticket ${i + 1}`, hs_pipeline: '0', hs_pipeline_stage: '1', hs_ticket_priority: 'LOW' }));
+
+  /** Cases and tickets as they stand, through the emulators' own views. */
+  async function casesAndTickets(): Promise<{ cases: Array<{ Id: string; Subject: string }>; tickets: Array<{ id: string; properties: Record<string, string | null> }> }> {
+    const query = await fetch(`${world.salesforce.url}/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id, Subject FROM Case')}`, { headers: { authorization: 'Bearer crash-test' } });
+    const cases = ((await query.json()) as { records: Array<{ Id: string; Subject: string }> }).records;
+    const listed = (await emulatorAdmin(world.hubspot.url, 'records/tickets')) as { results: Array<{ id: string; properties: Record<string, string | null> }> };
+    return { cases, tickets: listed.results };
+  }
+
+  for (const when of ['after', 'before'] as const) {
+    it(`Case creates: killed ${when} Salesforce ${when === 'after' ? 'applied them (answer lost)' : 'saw them'}, a restart makes no second Case and no second ticket`, async () => {
+      const store = await world.openStore();
+      await store.settings.write({ tickets: { enabled: true } }, 0, new Date());
+      await store.close();
+      for (const properties of tickets) await emulatorAdmin(world.hubspot.url, 'records/tickets', { properties });
+      const pending = await killAtCut('salesforce', { method: 'POST', path: /^\/services\/data\/v[\d.]+\/composite\/sobjects$/, when });
+      expect(pending).toBe(tickets.length);
+      expect((await casesAndTickets()).cases).toHaveLength(when === 'after' ? tickets.length : 0);
+
+      for (let cycle = 0; cycle < 2; cycle += 1) {
+        const run = await world.run();
+        expect(run.exitCode, `${run.stdout}${run.stderr}`).toBe(0);
+      }
+      const state = await casesAndTickets();
+      expect(state.cases.map((record) => record.Subject).sort()).toEqual(tickets.map((ticket) => ticket.subject).sort());
+      expect(state.tickets).toHaveLength(tickets.length);
+      const caseBySubject = new Map(state.cases.map((record) => [record.Subject, record.Id]));
+      for (const ticket of state.tickets) expect(ticket.properties.salesforcecaseid, String(ticket.properties.subject)).toBe(caseBySubject.get(String(ticket.properties.subject)));
     }, 60_000);
   }
 });
