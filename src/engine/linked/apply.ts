@@ -22,7 +22,8 @@ import { COLLECTION_WRITE_LIMIT, type SalesforceClient, type SalesforceRecord } 
 import type { VendorError } from '../../connectors/vendor-error.ts';
 import { PlanEditor } from '../../core/refused-values.ts';
 import type { LinkedObjectDescription } from '../../objects/index.ts';
-import { soqlDateTime } from '../detect/salesforce-poll.ts';
+import { parseSalesforceDateTime, soqlDateTime } from '../detect/salesforce-poll.ts';
+import { soqlInLists } from '../contacts/records.ts';
 import type { SideCounts } from '../contacts/apply.ts';
 import type { AuditEntry, ContactRepositories, ContactSyncStore, NewLink, SyncErrorReport } from '../contacts/ports.ts';
 import { PARTNER_DELETED_ACTION } from './gather.ts';
@@ -124,18 +125,18 @@ class LinkedPlanWriter {
       );
       const known = new Map<string, string>();
       const gone = new Map<string, string>();
+      const uncertain: Array<{ key: string; fields: Record<string, SalesforceValue>; since: Date }> = [];
       for (const create of part) {
         const intent = intents.get(create.idempotencyKey);
         if (intent?.state === 'done') {
           const id = idOf(intent.outcome);
           if (id) known.set(create.idempotencyKey, id);
-          continue;
-        }
-        if (!intent || intent.createdAt >= this.context.now) continue;
-        const made = await this.createdBefore(create.fields, intent.createdAt);
-        if (made?.deleted) gone.set(create.idempotencyKey, made.id);
-        else if (made) {
-          known.set(create.idempotencyKey, made.id);
+        } else if (intent && intent.createdAt < this.context.now) uncertain.push({ key: create.idempotencyKey, fields: create.fields, since: intent.createdAt });
+      }
+      for (const [key, made] of await this.createdBefore(uncertain)) {
+        if (made.deleted) gone.set(key, made.id);
+        else {
+          known.set(key, made.id);
           this.recovered.add(made.id);
         }
       }
@@ -231,23 +232,41 @@ class LinkedPlanWriter {
   }
 
   /**
-   * A create whose intent a dead process left pending: the record it may have made, found by name and time, deleted
-   * or merged-away ones included (`queryAll`). Only one standing and unlinked is that create's; none standing and
-   * one deleted means the create happened and the record went before any run linked it. A record with no name
-   * (a Case without a subject) cannot be told apart, so it is sent again.
+   * Creates whose intents a dead process left pending: the records they may have made, found by name and creation
+   * time, deleted or merged-away ones included (`queryAll`), in one query per batch. Names repeat (two tickets
+   * "Password reset"), so a record whose values are all the ones sent is preferred, and no record answers for two
+   * creates; failing that, the only record with the name (a trigger may have changed a value since). One standing
+   * and unlinked is that create's; none standing and one deleted means the create happened and the record went
+   * before any run linked it. A record with no name cannot be told apart, so it is sent again.
    */
-  private async createdBefore(fields: Record<string, SalesforceValue>, since: Date): Promise<{ id: string; deleted: boolean } | null> {
+  private async createdBefore(creates: ReadonlyArray<{ key: string; fields: Record<string, SalesforceValue>; since: Date }>): Promise<Map<string, { id: string; deleted: boolean }>> {
+    const madeBy = new Map<string, { id: string; deleted: boolean }>();
     const nameField = this.context.description.salesforceNameField ?? 'Name';
-    const name = fields[nameField];
-    if (typeof name !== 'string' || name === '') return null;
-    const soql = `SELECT Id, IsDeleted FROM ${this.object} WHERE ${nameField} = '${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}' AND CreatedDate >= ${soqlDateTime(new Date(since.getTime() - 60_000))}`;
-    const found: Array<{ id: string; deleted: boolean }> = [];
-    for await (const page of this.context.salesforce.queryAllPages(soql, this.object)) found.push(...page.map((record) => ({ id: String(record.Id), deleted: record.IsDeleted === true })));
-    const standing = found.filter((record) => !record.deleted);
-    if (standing.length === 0) return found.length === 1 ? found[0]! : null;
-    if (standing.length !== 1) return null;
-    const linked = await this.context.store.idLinks.findBySalesforceIds([standing[0]!.id]);
-    return linked.size === 0 ? standing[0]! : null;
+    const named = creates.filter((create) => typeof create.fields[nameField] === 'string' && create.fields[nameField] !== '');
+    if (named.length === 0) return madeBy;
+    const sentFields = [...new Set(named.flatMap((create) => Object.keys(create.fields)))].filter((field) => field !== 'Id' && field !== 'IsDeleted' && field !== 'CreatedDate');
+    const since = soqlDateTime(new Date(Math.min(...named.map((create) => create.since.getTime())) - CREATED_SLACK_MS));
+    const records: SalesforceRecord[] = [];
+    for (const list of soqlInLists(named.map((create) => String(create.fields[nameField])))) {
+      const soql = `SELECT ${['Id', 'IsDeleted', 'CreatedDate', ...sentFields].join(', ')} FROM ${this.object} WHERE ${nameField} IN (${list}) AND CreatedDate >= ${since} ORDER BY CreatedDate, Id`;
+      for await (const page of this.context.salesforce.queryAllPages(soql, this.object)) records.push(...page);
+    }
+    const linked = await this.context.store.idLinks.findBySalesforceIds(records.map((record) => String(record.Id)));
+    const taken = new Set<string>();
+    const free = records.filter((record) => !linked.has(String(record.Id)));
+    const pick = (candidates: SalesforceRecord[]): { id: string; deleted: boolean } | null => {
+      const standing = candidates.filter((record) => record.IsDeleted !== true);
+      const chosen = standing[0] ?? (candidates.length === 1 ? candidates[0] : undefined);
+      return chosen ? { id: String(chosen.Id), deleted: chosen.IsDeleted === true } : null;
+    };
+    for (const create of named) {
+      const sameName = free.filter((record) => !taken.has(String(record.Id)) && record[nameField] === create.fields[nameField] && parseSalesforceDateTime(record.CreatedDate) >= create.since.getTime() - CREATED_SLACK_MS);
+      const made = pick(sameName.filter((record) => Object.entries(create.fields).every(([field, value]) => sameSalesforceValue(record[field], value)))) ?? (sameName.length === 1 ? pick(sameName) : null);
+      if (!made) continue;
+      taken.add(made.id);
+      madeBy.set(create.key, made);
+    }
+    return madeBy;
   }
 
   private async updateInSalesforce(): Promise<void> {
@@ -514,3 +533,17 @@ function without<T>(values: Record<string, T>, left: readonly string[]): Record<
 function counts(): SideCounts {
   return { created: 0, updated: 0, deleted: 0, failed: 0 };
 }
+
+/** A minute's slack for the two clocks (and CreatedDate's whole seconds) when a record is dated against an intent. */
+const CREATED_SLACK_MS = 60_000;
+
+/** Whether a value read back is the one sent: dates and date-times compare as instants, the rest as they are. */
+function sameSalesforceValue(read: unknown, sent: SalesforceValue): boolean {
+  if (sent === null || sent === undefined) return read === null || read === undefined || read === '';
+  if (typeof sent === 'number') return typeof read === 'number' ? read === sent : Number(read) === sent;
+  if (typeof sent === 'boolean') return read === sent;
+  if (read === sent) return true;
+  const instant = (value: unknown) => (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : Number.NaN);
+  return !Number.isNaN(instant(sent)) && instant(sent) === instant(read);
+}
+

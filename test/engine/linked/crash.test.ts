@@ -42,6 +42,17 @@ describe('a Salesforce create a killed run sent but never recorded', () => {
     expect((await hubspotRecords(world, 'deals')).map((record) => record.properties.salesforceopportunityid)).toEqual([opportunityId]);
   });
 
+  it('an Opportunity a trigger changed since it was made is still found, as the only one with its name', async () => {
+    await saveSettings(world, { deals: { enabled: true } });
+    const dealId = await createInHubspot(world, 'deals', dealProperties);
+    await pendingIntent('deals', dealId, 'Opportunity', opportunityFields);
+    const opportunityId = await createInSalesforce(world, 'Opportunity', { ...opportunityFields, CloseDate: '2026-05-31' });
+
+    await fullCycle(world);
+    expect((await salesforceRecords(world, 'Opportunity')).map((record) => record.Id)).toEqual([opportunityId]);
+    expect((await hubspotRecords(world, 'deals')).map((record) => record.id)).toEqual([dealId]);
+  });
+
   it('an Opportunity made for a deal and deleted in Salesforce before any run linked it is not made again: the deal is held', async () => {
     await saveSettings(world, { deals: { enabled: true } });
     const dealId = await createInHubspot(world, 'deals', dealProperties);
