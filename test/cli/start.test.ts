@@ -97,10 +97,13 @@ describe('crmsync start', () => {
     const salesforcePolls = async () =>
       ((await emulatorAdmin(crmsync.salesforceEmulator!.url, 'stats')) as { byEndpoint: Record<string, number> }).byEndpoint['GET /services/data/:version/sobjects/:type/deleted'] ?? 0;
     // Until a cycle writes nothing, its own writes come back as change events that (rightly) wake a Salesforce poll.
-    for (let i = 0; i < 5; i += 1) {
+    // Settled: idle for a second and a half with no cycle and no poll in it (a loaded machine delivers echoes late).
+    for (let i = 0; i < 10; i += 1) {
       await crmsync.sync.requestRun('settle the echoes of the last test');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      if (crmsync.sync.status().phase === 'idle' && crmsync.sync.status().lastRun?.outcome !== 'failed') break;
+      const [polls, finishedAt] = [await salesforcePolls(), crmsync.sync.status().lastRun?.finishedAt.getTime()];
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const status = crmsync.sync.status();
+      if (status.phase === 'idle' && status.lastRun?.outcome !== 'failed' && status.lastRun?.finishedAt.getTime() === finishedAt && (await salesforcePolls()) === polls) break;
     }
     const before = await salesforcePolls();
     expect(before).toBeGreaterThan(0);
