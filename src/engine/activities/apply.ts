@@ -19,7 +19,7 @@ import type { SideCounts } from '../contacts/apply.ts';
 import type { AuditEntry, ContactSyncStore, NewLink, SyncErrorReport } from '../contacts/ports.ts';
 import type { VendorError } from '../../connectors/vendor-error.ts';
 import { soqlInLists } from '../contacts/records.ts';
-import { soqlDateTime } from '../detect/salesforce-poll.ts';
+import { INTENT_CLOCK_SLACK_MS, soqlDateTime } from '../detect/salesforce-poll.ts';
 import { idOf } from '../linked/apply.ts';
 import { vendorErrorReports } from '../refusals.ts';
 import { groupBy } from './gather.ts';
@@ -284,7 +284,7 @@ async function createdBefore(
 /** A Task/Event a dead process may have made: same WhoId and Subject, created since its intent, linked to nothing. */
 async function findSalesforceCreate(context: ActivityApplyContext, object: string, payload: Record<string, unknown>, since: Date): Promise<string | null> {
   const literal = (value: unknown) => (typeof value === 'string' ? soqlInLists([value])[0]! : 'null');
-  const soql = `SELECT Id FROM ${object} WHERE WhoId = ${literal(payload.WhoId)} AND Subject = ${literal(payload.Subject)} AND CreatedDate >= ${soqlDateTime(new Date(since.getTime() - 60_000))}`;
+  const soql = `SELECT Id FROM ${object} WHERE WhoId = ${literal(payload.WhoId)} AND Subject = ${literal(payload.Subject)} AND CreatedDate >= ${soqlDateTime(new Date(since.getTime() - INTENT_CLOCK_SLACK_MS))}`;
   const found: string[] = [];
   for await (const page of context.salesforce.queryPages(soql, object)) found.push(...page.map((record) => String(record.Id)));
   return onlyUnlinked(found, await context.store.idLinks.findBySalesforceIds(found));
@@ -294,7 +294,7 @@ async function findSalesforceCreate(context: ActivityApplyContext, object: strin
 async function findHubspotCreate(context: ActivityApplyContext, type: string, payload: Record<string, unknown>, since: Date): Promise<string | null> {
   const properties = Object.keys(payload);
   const found: string[] = [];
-  for await (const page of context.hubspot.searchModifiedSince(type, new Date(since.getTime() - 60_000), properties)) {
+  for await (const page of context.hubspot.searchModifiedSince(type, new Date(since.getTime() - INTENT_CLOCK_SLACK_MS), properties)) {
     for (const record of page) if (properties.every((name) => sameHubspotValue(record.properties[name], payload[name]))) found.push(record.id);
   }
   return onlyUnlinked(found, await context.store.idLinks.findByHubspotIds(type, found));

@@ -21,12 +21,10 @@
 import { normaliseEmail, type SalesforcePersonObject } from '../../core/rules/contact-identity.ts';
 import type { HubSpotClient } from '../../connectors/hubspot/client.ts';
 import type { SalesforceClient } from '../../connectors/salesforce/client.ts';
-import { parseSalesforceDateTime } from '../detect/salesforce-poll.ts';
+import { INTENT_CLOCK_SLACK_MS, parseSalesforceDateTime } from '../detect/salesforce-poll.ts';
 import type { AuditEntry, ContactSyncStore, NewLink } from './ports.ts';
 import { HUBSPOT_CONTACTS, contactPairFacts, isPersonObject, soqlInLists } from './records.ts';
 
-/** A minute's slack for the two clocks (and CreatedDate's whole seconds) when a record is dated against an intent. */
-const CLOCK_SLACK_MS = 60_000;
 const MAX_PENDING = 2_000;
 
 /** A Salesforce person found by email, deleted or not: what a pending create may have made. */
@@ -66,7 +64,7 @@ export async function recordsWithEmails(salesforce: SalesforceClient, object: Sa
 
 /** Whether a record was made after a create's intent was recorded, and so may be what that create made. */
 export function madeSince(record: RecordWithEmail, intentCreatedAt: Date): boolean {
-  return record.createdAt >= intentCreatedAt.getTime() - CLOCK_SLACK_MS;
+  return record.createdAt >= intentCreatedAt.getTime() - INTENT_CLOCK_SLACK_MS;
 }
 
 /** A record a pending create made and Salesforce has since deleted or merged away, dated for the contact's hold. */

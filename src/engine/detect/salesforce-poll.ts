@@ -50,10 +50,21 @@ export function soqlDateTime(instant: Date): string {
 
 /** The REST API writes datetimes as `2026-03-02T10:00:00.000+0000`. */
 export function parseSalesforceDateTime(value: unknown): number {
-  const time = typeof value === 'string' ? Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : Number.NaN;
+  const time = salesforceInstant(value);
   if (Number.isNaN(time)) throw new TypeError(`not a Salesforce datetime: ${String(value)}`);
   return time;
 }
+
+/** A Salesforce date or datetime as milliseconds, NaN when the value is neither. */
+export function salesforceInstant(value: unknown): number {
+  return typeof value === 'string' ? Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : Number.NaN;
+}
+
+/**
+ * A minute's slack for the two clocks (and CreatedDate's whole seconds) when a record is dated against the write
+ * intent of a create a dead process may have sent.
+ */
+export const INTENT_CLOCK_SLACK_MS = 60_000;
 
 export function changesQuery(object: string, fields: readonly string[], from: Date | null): string {
   assertApiName(object, 'object');

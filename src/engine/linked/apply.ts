@@ -22,7 +22,7 @@ import { COLLECTION_WRITE_LIMIT, type SalesforceClient, type SalesforceRecord } 
 import type { VendorError } from '../../connectors/vendor-error.ts';
 import { PlanEditor } from '../../core/refused-values.ts';
 import type { LinkedObjectDescription } from '../../objects/index.ts';
-import { parseSalesforceDateTime, soqlDateTime } from '../detect/salesforce-poll.ts';
+import { INTENT_CLOCK_SLACK_MS, parseSalesforceDateTime, salesforceInstant, soqlDateTime } from '../detect/salesforce-poll.ts';
 import { soqlInLists } from '../contacts/records.ts';
 import type { SideCounts } from '../contacts/apply.ts';
 import type { AuditEntry, ContactRepositories, ContactSyncStore, NewLink, SyncErrorReport } from '../contacts/ports.ts';
@@ -245,7 +245,7 @@ class LinkedPlanWriter {
     const named = creates.filter((create) => typeof create.fields[nameField] === 'string' && create.fields[nameField] !== '');
     if (named.length === 0) return madeBy;
     const sentFields = [...new Set(named.flatMap((create) => Object.keys(create.fields)))].filter((field) => field !== 'Id' && field !== 'IsDeleted' && field !== 'CreatedDate');
-    const since = soqlDateTime(new Date(Math.min(...named.map((create) => create.since.getTime())) - CREATED_SLACK_MS));
+    const since = soqlDateTime(new Date(Math.min(...named.map((create) => create.since.getTime())) - INTENT_CLOCK_SLACK_MS));
     const records: SalesforceRecord[] = [];
     for (const list of soqlInLists(named.map((create) => String(create.fields[nameField])))) {
       const soql = `SELECT ${['Id', 'IsDeleted', 'CreatedDate', ...sentFields].join(', ')} FROM ${this.object} WHERE ${nameField} IN (${list}) AND CreatedDate >= ${since} ORDER BY CreatedDate, Id`;
@@ -260,7 +260,7 @@ class LinkedPlanWriter {
       return chosen ? { id: String(chosen.Id), deleted: chosen.IsDeleted === true } : null;
     };
     for (const create of named) {
-      const sameName = free.filter((record) => !taken.has(String(record.Id)) && record[nameField] === create.fields[nameField] && parseSalesforceDateTime(record.CreatedDate) >= create.since.getTime() - CREATED_SLACK_MS);
+      const sameName = free.filter((record) => !taken.has(String(record.Id)) && record[nameField] === create.fields[nameField] && parseSalesforceDateTime(record.CreatedDate) >= create.since.getTime() - INTENT_CLOCK_SLACK_MS);
       const made = pick(sameName.filter((record) => Object.entries(create.fields).every(([field, value]) => sameSalesforceValue(record[field], value)))) ?? (sameName.length === 1 ? pick(sameName) : null);
       if (!made) continue;
       taken.add(made.id);
@@ -534,16 +534,13 @@ function counts(): SideCounts {
   return { created: 0, updated: 0, deleted: 0, failed: 0 };
 }
 
-/** A minute's slack for the two clocks (and CreatedDate's whole seconds) when a record is dated against an intent. */
-const CREATED_SLACK_MS = 60_000;
-
 /** Whether a value read back is the one sent: dates and date-times compare as instants, the rest as they are. */
 function sameSalesforceValue(read: unknown, sent: SalesforceValue): boolean {
   if (sent === null || sent === undefined) return read === null || read === undefined || read === '';
   if (typeof sent === 'number') return typeof read === 'number' ? read === sent : Number(read) === sent;
   if (typeof sent === 'boolean') return read === sent;
   if (read === sent) return true;
-  const instant = (value: unknown) => (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : Number.NaN);
+  // Date.parse reads "1" as a year: only values shaped as dates are compared as instants.
+  const instant = (value: unknown) => (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? salesforceInstant(value) : Number.NaN);
   return !Number.isNaN(instant(sent)) && instant(sent) === instant(read);
 }
-
